@@ -1,0 +1,297 @@
+/**
+ * The contract between the UI (renderer, CLI, tests) and the engine in main/.
+ *
+ * Every request, reply, progress event and error is a zod schema; the TypeScript
+ * types are inferred from them. Both transports (Electron IPC in main/electron/,
+ * WebSocket in main/host/) validate every request against `commands[name].request`
+ * before the engine sees it. The renderer imports types (and only types) from here.
+ *
+ * Shape follows VS Code's IPC channels: a command takes one argument, returns one
+ * reply, may stream progress events and may be cancelled.
+ */
+import { z } from 'zod';
+
+// ---------------------------------------------------------------- raster metadata
+
+export const DataType = z.enum(['Byte', 'Int8', 'UInt16', 'Int16', 'UInt32', 'Int32', 'Float32', 'Float64']);
+export type DataType = z.infer<typeof DataType>;
+
+export const Crs = z.object({
+  /** EPSG code when the CRS is (or is equivalent to) a registered one, else null. */
+  epsg: z.number().int().nullable(),
+  /** Human name, e.g. "SIRGAS 2000 / UTM zone 25S". */
+  name: z.string(),
+  /** OGC WKT (WKT1 where resolved from the EPSG index, or the file's own WKT). */
+  wkt: z.string(),
+  /** proj4 definition used for every coordinate transform. */
+  proj4: z.string(),
+  /** Linear or angular unit of the axes. */
+  units: z.enum(['m', 'degree', 'ft', 'us-ft', 'other']),
+});
+export type Crs = z.infer<typeof Crs>;
+
+export const XY = z.tuple([z.number(), z.number()]);
+export type XY = z.infer<typeof XY>;
+
+/** GDAL's six numbers: [originX, pixelWidth, rotX, originY, rotY, pixelHeight]. */
+export const GeoTransform = z.tuple([z.number(), z.number(), z.number(), z.number(), z.number(), z.number()]);
+export type GeoTransform = z.infer<typeof GeoTransform>;
+
+export const Corners = z.object({
+  upperLeft: XY,
+  lowerLeft: XY,
+  upperRight: XY,
+  lowerRight: XY,
+  center: XY,
+});
+export type Corners = z.infer<typeof Corners>;
+
+export const Overview = z.object({ width: z.number().int(), height: z.number().int() });
+
+export const RasterFormat = z.enum(['GTiff', 'COG', 'PNG', 'JPEG', 'BandFolder']);
+
+export const RasterInfo = z.object({
+  /** The path the user opened (a file, or a folder / first file of a band set). */
+  path: z.string(),
+  /** Every file that contributes bands, in band order. */
+  files: z.array(z.string()),
+  format: RasterFormat,
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  bandCount: z.number().int().positive(),
+  dataType: DataType,
+  /** Band descriptions where the file has them, else "Band 1".. (GDAL's convention). */
+  bandNames: z.array(z.string()),
+  /** One nodata value for all bands (GeoTIFF's GDAL_NODATA is per dataset), or null. */
+  nodata: z.number().nullable(),
+  georeferenced: z.boolean(),
+  crs: Crs.nullable(),
+  geoTransform: GeoTransform,
+  /** Corner coordinates in the layer CRS (pixel space when not georeferenced). */
+  corners: Corners,
+  overviews: z.array(Overview),
+  tiled: z.boolean(),
+  blockSize: XY,
+  compression: z.string().nullable(),
+});
+export type RasterInfo = z.infer<typeof RasterInfo>;
+
+// ---------------------------------------------------------------- layers
+
+export const LayerId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+
+export const Layer = z.object({
+  id: LayerId,
+  name: z.string(),
+  info: RasterInfo,
+  /**
+   * Where the renderer reads pixels: a GeoTIFF (the original when it is tiled with
+   * overviews, else a cached COG built on open) served with HTTP range semantics,
+   * relative to the transport's data base URL. Null for PNG/JPEG, which use `imageUrl`.
+   */
+  cogPath: z.string().nullable(),
+  /** Whole-image URL (PNG/JPEG in pixel space), relative to the data base URL. */
+  imageUrl: z.string().nullable(),
+  /** Extent in EPSG:3857 [minX, minY, maxX, maxY], or pixel extent when not georeferenced. */
+  extent3857: z.tuple([z.number(), z.number(), z.number(), z.number()]).nullable(),
+  /** True when the displayed COG was built into the cache on open. */
+  cached: z.boolean(),
+});
+export type Layer = z.infer<typeof Layer>;
+
+export const BandStats = z.object({
+  band: z.number().int().min(1),
+  min: z.number(),
+  max: z.number(),
+  p2: z.number(),
+  p98: z.number(),
+  mean: z.number(),
+  validCount: z.number().int(),
+});
+export type BandStats = z.infer<typeof BandStats>;
+
+export const PixelReply = z.object({
+  inside: z.boolean(),
+  col: z.number().int(),
+  row: z.number().int(),
+  /** One value per band; null where the pixel is nodata (or outside). */
+  values: z.array(z.number().nullable()),
+  bandNames: z.array(z.string()),
+  /** The queried coordinate in the map CRS (EPSG:3857) and in the layer CRS. */
+  mapCoordinate: XY,
+  layerCoordinate: XY,
+  layerCrsName: z.string(),
+});
+export type PixelReply = z.infer<typeof PixelReply>;
+
+export const DirEntry = z.object({
+  name: z.string(),
+  path: z.string(),
+  kind: z.enum(['file', 'dir']),
+  size: z.number().int().nonnegative(),
+});
+
+// ---------------------------------------------------------------- errors
+
+export const ErrorCode = z.enum([
+  'E_BAD_REQUEST', // the request did not match its schema
+  'E_NOT_FOUND', // a file, folder or layer does not exist
+  'E_EMPTY', // zero-size file
+  'E_NOT_RASTER', // not a format we read (e.g. a text file renamed .tif)
+  'E_TRUNCATED', // the file ends before the data its header declares
+  'E_CORRUPT', // header readable but inconsistent
+  'E_CRS_UNKNOWN', // a CRS code we cannot resolve offline
+  'E_TOO_LARGE', // declared size impossible or beyond limits
+  'E_UNSUPPORTED', // valid file, feature we do not handle (named)
+  'E_BAND_MISMATCH', // band files of one scene that do not fit together
+  'E_CANCELLED',
+  'E_INTERNAL',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const ApiErrorShape = z.object({
+  code: ErrorCode,
+  /** One line for a person: names the file and the problem. */
+  message: z.string(),
+  file: z.string().optional(),
+});
+export type ApiErrorShape = z.infer<typeof ApiErrorShape>;
+
+/** Thrown by the engine; transports turn it into ApiErrorShape and back. */
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly file?: string;
+  constructor(code: ErrorCode, message: string, file?: string) {
+    super(message);
+    this.name = 'ApiError';
+    this.code = code;
+    this.file = file;
+  }
+  toJSON(): ApiErrorShape {
+    return { code: this.code, message: this.message, ...(this.file ? { file: this.file } : {}) };
+  }
+}
+
+// ---------------------------------------------------------------- progress
+
+export const Progress = z.object({
+  /** Which call this progress belongs to (the transport's call id). */
+  callId: z.string(),
+  stage: z.string(),
+  done: z.number().nonnegative(),
+  total: z.number().nonnegative(),
+  message: z.string().optional(),
+});
+export type Progress = z.infer<typeof Progress>;
+
+// ---------------------------------------------------------------- commands
+
+const Empty = z.object({}).strict();
+
+export const commands = {
+  /** Version, transport and capabilities. */
+  'app.info': {
+    request: Empty,
+    reply: z.object({
+      version: z.string(),
+      transport: z.enum(['electron', 'host']),
+      platform: z.string(),
+      homeDir: z.string(),
+      dataRoots: z.array(z.string()),
+    }),
+  },
+  /** Directory listing for the in-app open dialog (browser mode has no native one). */
+  'fs.list': {
+    request: z.object({ dir: z.string().optional() }).strict(),
+    reply: z.object({ dir: z.string(), parent: z.string().nullable(), entries: z.array(DirEntry) }),
+  },
+  /** Native open dialog (Electron only; the host answers E_UNSUPPORTED). */
+  'dialog.open': {
+    request: z.object({ folders: z.boolean().optional() }).strict(),
+    reply: z.object({ paths: z.array(z.string()) }),
+  },
+  /** Metadata of a raster without opening it as a layer (CLI `info` uses the same code). */
+  'raster.info': {
+    request: z.object({ paths: z.array(z.string().min(1)).min(1) }).strict(),
+    reply: RasterInfo,
+  },
+  /**
+   * Open one raster (a file, a folder of single-band files, or several single-band
+   * files of one scene) as a layer. May build an overview cache, with progress.
+   */
+  'layer.open': {
+    request: z.object({ paths: z.array(z.string().min(1)).min(1) }).strict(),
+    reply: Layer,
+  },
+  'layer.close': {
+    request: z.object({ id: LayerId }).strict(),
+    reply: z.object({ closed: z.boolean() }),
+  },
+  'layer.list': {
+    request: Empty,
+    reply: z.object({ layers: z.array(Layer) }),
+  },
+  /** Every band's value under a map coordinate (EPSG:3857, or pixel space for non-georeferenced layers). */
+  'layer.pixel': {
+    request: z.object({ id: LayerId, coordinate: XY }).strict(),
+    reply: PixelReply,
+  },
+  /** Per-band statistics from the coarsest overview that has at least ~256 px a side. */
+  'layer.stats': {
+    request: z.object({ id: LayerId, bands: z.array(z.number().int().min(1)).optional() }).strict(),
+    reply: z.object({ bands: z.array(BandStats) }),
+  },
+} as const;
+
+export type Commands = typeof commands;
+export type CommandName = keyof Commands;
+export type RequestOf<C extends CommandName> = z.infer<Commands[C]['request']>;
+export type ReplyOf<C extends CommandName> = z.infer<Commands[C]['reply']>;
+
+export function isCommandName(name: unknown): name is CommandName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(commands, name);
+}
+
+// ---------------------------------------------------------------- wire messages (both transports)
+
+/** renderer -> main */
+export const CallMessage = z.object({
+  type: z.literal('call'),
+  callId: z.string().min(1).max(64),
+  command: z.string(),
+  args: z.unknown(),
+});
+export const CancelMessage = z.object({ type: z.literal('cancel'), callId: z.string().min(1).max(64) });
+export const ClientMessage = z.discriminatedUnion('type', [CallMessage, CancelMessage]);
+export type ClientMessage = z.infer<typeof ClientMessage>;
+
+/** main -> renderer */
+export type ServerMessage =
+  | { type: 'reply'; callId: string; ok: true; value: unknown }
+  | { type: 'reply'; callId: string; ok: false; error: ApiErrorShape }
+  | { type: 'progress'; progress: Progress };
+
+/** What a command implementation receives besides its argument. */
+export interface CallContext {
+  signal: AbortSignal;
+  progress(stage: string, done: number, total: number, message?: string): void;
+}
+
+/** The engine: one handler per command. */
+export type Handlers = {
+  [C in CommandName]: (args: RequestOf<C>, ctx: CallContext) => Promise<ReplyOf<C>>;
+};
+
+/** The one object the renderer uses, whichever transport is underneath. */
+export interface Client {
+  readonly transport: 'electron' | 'host';
+  call<C extends CommandName>(
+    command: C,
+    args: RequestOf<C>,
+    options?: { signal?: AbortSignal; onProgress?: (p: Progress) => void },
+  ): Promise<ReplyOf<C>>;
+  /** Absolute URL for a data path returned in Layer.cogPath / imageUrl. */
+  dataUrl(path: string): string;
+  /** Extra headers the renderer must send with data requests (token). */
+  dataHeaders(): Record<string, string>;
+}
