@@ -1,0 +1,27 @@
+/**
+ * The contract over WebSocket: JSON text frames, ClientMessage in, ServerMessage out,
+ * one Dispatcher per socket so a closed tab cancels what it started.
+ */
+import type { WebSocket } from 'ws';
+import type { Handlers, ServerMessage } from '../api.ts';
+import { Dispatcher } from '../dispatch.ts';
+
+export function attachApiSocket(ws: WebSocket, handlers: Handlers): void {
+  const send = (msg: ServerMessage) => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
+  };
+  const dispatcher = new Dispatcher(handlers, send);
+  ws.on('message', (data, isBinary) => {
+    let raw: unknown = null; // anything unparsable reaches the dispatcher as malformed
+    if (!isBinary) {
+      try {
+        raw = JSON.parse(data.toString());
+      } catch {
+        raw = null;
+      }
+    }
+    void dispatcher.receive(raw);
+  });
+  ws.on('close', () => dispatcher.dispose());
+  ws.on('error', () => dispatcher.dispose());
+}

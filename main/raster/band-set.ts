@@ -1,0 +1,190 @@
+/**
+ * A folder of single-band files, or several single-band files of one scene (Sentinel-2
+ * B02.tif, B03.tif ... at 10/20/60 m), opened as ONE multi-band raster on the finest
+ * band's grid. Coarser bands are resampled on read with NEAREST neighbour (pixel
+ * centre of the fine grid -> the coarse pixel containing it): values stay the sensor's
+ * own (no blending of reflectances), it is exact against GDAL's VRT default, and it
+ * needs no neighbourhood reads. Bands are named from file names and sorted in
+ * Sentinel-2 order. Different CRSs or non-overlapping extents fail with E_BAND_MISMATCH.
+ */
+import { readdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { GeoTransform, RasterInfo } from '../api.ts';
+import type { NumericArray, Raster, ReadOptions, Window } from './types.ts';
+import { rasterError, throwIfAborted } from './errors.ts';
+import { commonType, makeArray } from './data-type.ts';
+import { cornersOf } from './geotransform.ts';
+import { bandNameOf, sortBandFiles } from './sentinel2-bands.ts';
+import { fillValue, resolveRead, type IndexedSource } from './indexed-source.ts';
+import { pickLevel } from './sample-grid.ts';
+import { openSingle } from './single-raster.ts';
+
+const BAND_FILE = /\.(tif|tiff)$/i;
+const EPS = 1e-10;
+
+type Source = Raster & IndexedSource;
+
+export async function listBandFolder(dir: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (err) {
+    throw rasterError('E_NOT_FOUND', dir, `folder cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  const files = names.filter((n) => !n.startsWith('.') && BAND_FILE.test(n)).sort().map((n) => join(dir, n));
+  if (files.length === 0) throw rasterError('E_NOT_RASTER', dir, 'folder holds no GeoTIFF band files');
+  return files;
+}
+
+export async function openBandSet(path: string, files: string[], signal?: AbortSignal): Promise<Raster> {
+  const sorted = sortBandFiles(files);
+  const sources: Source[] = [];
+  try {
+    for (const f of sorted) {
+      throwIfAborted(signal, f);
+      sources.push(await openSingle(f, signal));
+    }
+    return new BandSetRaster(path, sources);
+  } catch (err) {
+    await Promise.all(sources.map((s) => s.close().catch(() => undefined)));
+    throw err;
+  }
+}
+
+function sameNodata(values: (number | null)[]): number | null {
+  const first = values[0];
+  return values.every((v) => Object.is(v, first) || v === first) ? first : null;
+}
+
+function crsLabel(info: RasterInfo): string {
+  if (!info.crs) return 'no CRS';
+  return info.crs.epsg !== null ? `EPSG:${info.crs.epsg}` : `"${info.crs.name}"`;
+}
+
+function sameCrs(a: RasterInfo, b: RasterInfo): boolean {
+  if (!a.crs || !b.crs) return a.crs === b.crs;
+  if (a.crs.epsg !== null && b.crs.epsg !== null) return a.crs.epsg === b.crs.epsg;
+  return a.crs.proj4 === b.crs.proj4;
+}
+
+function extentOf(info: RasterInfo): [number, number, number, number] {
+  const gt = info.geoTransform;
+  const xs = [gt[0], gt[0] + info.width * gt[1]];
+  const ys = [gt[3], gt[3] + info.height * gt[5]];
+  return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+}
+
+class BandSetRaster implements Raster {
+  readonly info: RasterInfo;
+  private readonly refGt: GeoTransform;
+
+  constructor(path: string, private readonly sources: Source[]) {
+    const infos = sources.map((s) => s.info);
+    const names = new Set<string>();
+    for (const info of infos) {
+      if (info.bandCount !== 1) {
+        throw rasterError('E_BAND_MISMATCH', info.path, `has ${info.bandCount} bands; a band set needs single-band files`);
+      }
+      const name = bandNameOf(info.path);
+      if (names.has(name)) throw rasterError('E_BAND_MISMATCH', info.path, `is a second file for band ${name}`);
+      names.add(name);
+    }
+    const first = infos[0];
+    for (const info of infos) {
+      if (info.georeferenced !== first.georeferenced) {
+        throw rasterError('E_BAND_MISMATCH', info.path, `is ${info.georeferenced ? '' : 'not '}georeferenced, unlike ${first.path}`);
+      }
+      if (!sameCrs(info, first)) {
+        throw rasterError('E_BAND_MISMATCH', info.path, `CRS ${crsLabel(info)} differs from ${crsLabel(first)} of ${first.path}`);
+      }
+      const gt = info.geoTransform;
+      if (gt[2] !== 0 || gt[4] !== 0) throw rasterError('E_UNSUPPORTED', info.path, 'rotated grids cannot be combined into a band set');
+    }
+    // The finest band defines the grid every band is read on.
+    let ref = infos[0];
+    for (const info of infos) if (Math.abs(info.geoTransform[1]) < Math.abs(ref.geoTransform[1])) ref = info;
+    if (!first.georeferenced) {
+      for (const info of infos) {
+        if (info.width !== ref.width || info.height !== ref.height) {
+          throw rasterError('E_BAND_MISMATCH', info.path, `is ${info.width} x ${info.height} px, unlike ${ref.path} (${ref.width} x ${ref.height}), and has no georeferencing to align them`);
+        }
+      }
+    } else {
+      const [rx0, ry0, rx1, ry1] = extentOf(ref);
+      for (const info of infos) {
+        const [x0, y0, x1, y1] = extentOf(info);
+        if (Math.min(x1, rx1) <= Math.max(x0, rx0) || Math.min(y1, ry1) <= Math.max(y0, ry0)) {
+          throw rasterError('E_BAND_MISMATCH', info.path, `does not overlap ${ref.path}`);
+        }
+      }
+    }
+    this.refGt = ref.geoTransform;
+    const abs = resolve(path);
+    this.info = {
+      path: abs,
+      files: infos.map((i) => i.path),
+      format: 'BandFolder',
+      width: ref.width,
+      height: ref.height,
+      bandCount: infos.length,
+      dataType: commonType(infos.map((i) => i.dataType)),
+      bandNames: infos.map((i) => bandNameOf(i.path)),
+      nodata: sameNodata(infos.map((i) => i.nodata)),
+      georeferenced: ref.georeferenced,
+      crs: ref.crs,
+      geoTransform: [...ref.geoTransform],
+      corners: cornersOf(ref.geoTransform, ref.width, ref.height),
+      overviews: [],
+      tiled: false,
+      blockSize: ref.blockSize,
+      compression: ref.compression,
+    };
+  }
+
+  async readWindow(win: Window, opts: ReadOptions = {}): Promise<NumericArray[]> {
+    const { bands, outW, outH } = resolveRead(this.info, win, opts);
+    const fill = fillValue(this.info);
+    return Promise.all(
+      bands.map(async (b) => {
+        const out = makeArray(this.info.dataType, outW * outH);
+        if (fill !== 0) out.fill(fill);
+        await this.readBand(this.sources[b - 1], win, outW, outH, out, opts.signal);
+        return out;
+      }),
+    );
+  }
+
+  /** Map output pixel centres on the reference grid into the band's own grid (and overview). */
+  private async readBand(src: Source, win: Window, outW: number, outH: number, out: NumericArray, signal?: AbortSignal): Promise<void> {
+    const s = src.info;
+    const r = this.refGt;
+    const sx = r[1] / s.geoTransform[1];
+    const sy = r[5] / s.geoTransform[5];
+    const srcWin: Window = {
+      x: (r[0] + win.x * r[1] - s.geoTransform[0]) / s.geoTransform[1],
+      y: (r[3] + win.y * r[5] - s.geoTransform[3]) / s.geoTransform[5],
+      width: win.width * sx,
+      height: win.height * sy,
+    };
+    const widths = src.levelSizes.map((l) => l[0]);
+    const heights = src.levelSizes.map((l) => l[1]);
+    const level = pickLevel(widths, heights, srcWin, outW, outH);
+    const [lw, lh] = src.levelSizes[level];
+    const axis = (start: number, len: number, n: number, refStart: number, refLen: number, refSize: number, full: number, lsize: number) => {
+      const idx = new Int32Array(n);
+      for (let i = 0; i < n; i++) {
+        const refPos = refStart + ((i + 0.5) * refLen) / n;
+        const pos = start + ((i + 0.5) * len) / n;
+        idx[i] = refPos < 0 || refPos >= refSize || pos < 0 || pos >= full ? -1 : Math.min(lsize - 1, Math.floor((pos * lsize) / full + EPS));
+      }
+      return idx;
+    };
+    const cols = axis(srcWin.x, srcWin.width, outW, win.x, win.width, this.info.width, s.width, lw);
+    const rows = axis(srcWin.y, srcWin.height, outH, win.y, win.height, this.info.height, s.height, lh);
+    await src.readIndexed(level, cols, rows, [0], [out], signal);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.sources.map((s) => s.close()));
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * Which source pixels a window read samples: nearest neighbour at output pixel centres,
+ * computed the way GDAL's RasterIO does (floating-point window scaled into the chosen
+ * overview, floor(centre + 1e-10)), so decimated reads match gdal_translate -outsize.
+ */
+import type { Window } from './types.ts';
+
+const EPS = 1e-10;
+
+export interface SampleAxis {
+  /** Source index in the level for each output index, -1 where outside the raster. */
+  idx: Int32Array;
+}
+
+/**
+ * Output positions along one axis -> source indices in a level of `levelSize` px whose
+ * full-resolution size is `fullSize`.
+ */
+export function sampleAxis(start: number, length: number, outLength: number, fullSize: number, levelSize: number): Int32Array {
+  const out = new Int32Array(outLength);
+  const step = length / outLength;
+  const scale = levelSize / fullSize;
+  for (let i = 0; i < outLength; i++) {
+    const full = start + (i + 0.5) * step;
+    if (full < 0 || full >= fullSize) {
+      out[i] = -1;
+      continue;
+    }
+    out[i] = Math.min(levelSize - 1, Math.floor(full * scale + EPS));
+  }
+  return out;
+}
+
+/**
+ * The coarsest level whose resolution is still at least what the output needs
+ * (never upsampling from a coarser overview). Levels are sorted finest first.
+ */
+export function pickLevel(levelWidths: number[], levelHeights: number[], win: Window, outW: number, outH: number): number {
+  const fullW = levelWidths[0];
+  const fullH = levelHeights[0];
+  const need = Math.min(win.width / outW, win.height / outH);
+  let best = 0;
+  for (let l = 1; l < levelWidths.length; l++) {
+    const factor = Math.max(fullW / levelWidths[l], fullH / levelHeights[l]);
+    if (factor <= need * (1 + 1e-9)) best = l;
+  }
+  return best;
+}

@@ -1,0 +1,46 @@
+/**
+ * Fetches and decodes one tile or strip: our own positioned read, geotiff.js's decoder
+ * (native zlib for DEFLATE), then big-endian samples swapped to native order so typed
+ * arrays can view them directly.
+ */
+import { rasterError } from './errors.ts';
+import { bytesPerSample } from './data-type.ts';
+import type { TiffFile, TiffLevel } from './tiff-file.ts';
+
+export interface DecodedBlock {
+  buffer: ArrayBufferLike;
+  byteLength: number;
+}
+
+export async function loadBlock(tf: TiffFile, level: TiffLevel, index: number, blockRow: number): Promise<DecodedBlock | null> {
+  const n = level.byteCounts[index];
+  if (n === 0) return null; // sparse
+  const offset = level.offsets[index];
+  const raw = new Uint8Array(n);
+  const { bytesRead } = await tf.fh.read(raw, 0, n, offset);
+  if (bytesRead < n) throw rasterError('E_TRUNCATED', tf.path, `is truncated: block ${index} ends at byte ${offset + n}`);
+  let buffer: ArrayBufferLike;
+  try {
+    buffer = await level.decoder.decode(raw.buffer);
+  } catch (err) {
+    throw rasterError('E_CORRUPT', tf.path, `block ${index} at byte ${offset} cannot be decoded (${(err as Error).message})`);
+  }
+  const bps = bytesPerSample(tf.dataType);
+  const rows = level.tiled ? level.blockHeight : Math.min(level.blockHeight, level.height - blockRow * level.blockHeight);
+  const need = rows * level.blockWidth * bps * (tf.planar === 1 ? tf.samplesPerPixel : 1);
+  if (buffer.byteLength < need) {
+    throw rasterError('E_CORRUPT', tf.path, `block ${index} decodes to ${buffer.byteLength} bytes, ${need} expected`);
+  }
+  if (!tf.littleEndian && bps > 1) swapBytes(new Uint8Array(buffer), bps);
+  return { buffer, byteLength: buffer.byteLength };
+}
+
+function swapBytes(b: Uint8Array, size: number): void {
+  for (let i = 0; i + size <= b.length; i += size) {
+    for (let lo = i, hi = i + size - 1; lo < hi; lo++, hi--) {
+      const t = b[lo];
+      b[lo] = b[hi];
+      b[hi] = t;
+    }
+  }
+}

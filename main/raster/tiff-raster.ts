@@ -1,0 +1,43 @@
+/** A GeoTIFF / COG opened as a Raster. */
+import type { RasterInfo } from '../api.ts';
+import type { NumericArray, Raster, ReadOptions, Window } from './types.ts';
+import { openTiff, type TiffFile } from './tiff-file.ts';
+import { tiffInfo } from './tiff-info.ts';
+import { readSampled } from './tiff-read.ts';
+import { BlockCache } from './block-cache.ts';
+import type { DecodedBlock } from './tiff-block.ts';
+import { readWindowFrom, type IndexedSource } from './indexed-source.ts';
+
+const CACHE_BYTES = 64 * 1024 * 1024;
+
+export class TiffRaster implements Raster, IndexedSource {
+  readonly levelSizes: [number, number][];
+  private readonly cache = new BlockCache<DecodedBlock>(CACHE_BYTES);
+
+  private constructor(readonly tiff: TiffFile, readonly info: RasterInfo) {
+    this.levelSizes = tiff.levels.map((l) => [l.width, l.height]);
+  }
+
+  static async open(path: string, size: number): Promise<TiffRaster> {
+    const tf = await openTiff(path, size);
+    try {
+      return new TiffRaster(tf, tiffInfo(tf, path));
+    } catch (err) {
+      await tf.fh.close();
+      throw err;
+    }
+  }
+
+  readWindow(win: Window, opts?: ReadOptions): Promise<NumericArray[]> {
+    return readWindowFrom(this, win, opts);
+  }
+
+  readIndexed(level: number, cols: Int32Array, rows: Int32Array, samples: number[], out: NumericArray[], signal?: AbortSignal): Promise<void> {
+    return readSampled(this.tiff, level, cols, rows, samples, out, this.cache, signal);
+  }
+
+  async close(): Promise<void> {
+    this.cache.clear();
+    await this.tiff.fh.close();
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * The engine behind both transports: one handler per command of main/api.ts. The
+ * transports validate input (main/dispatch.ts) before anything here runs.
+ */
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
+import { ApiError, type Handlers } from '../api.ts';
+import { bandStats, rasterInfo } from '../raster/index.ts';
+import { appInfo } from './app-info.ts';
+import { listDirectory } from './dir-listing.ts';
+import { displayCacheDirOf, openLayer } from './layer-open.ts';
+import { pixelAt } from './layer-pixel.ts';
+import { LayerRegistry } from './layer-registry.ts';
+
+export interface ServiceOptions {
+  cacheDir: string;
+  transport: 'electron' | 'host';
+  /** Shortcut folders the open dialog offers; defaults to the home folder. */
+  dataRoots?: string[];
+}
+
+/** Handlers plus what a transport needs beyond the commands. */
+export type Service = Handlers & {
+  /** Resolves data paths to the files of open layers (the transports serve only these). */
+  readonly layers: LayerRegistry;
+  /** Closes every layer (on shutdown). */
+  close(): Promise<void>;
+};
+
+export function createHandlers(opts: ServiceOptions): Service {
+  const layers = new LayerRegistry();
+  const dataRoots = opts.dataRoots ?? [homedir()];
+  const displayDir = displayCacheDirOf(opts.cacheDir);
+
+  return {
+    layers,
+    close: () => layers.closeAll(),
+    'app.info': async () => appInfo(opts.transport, dataRoots),
+    'fs.list': async ({ dir }) => listDirectory(dir),
+    'dialog.open': async () => {
+      throw new ApiError('E_UNSUPPORTED', 'no native open dialog in the browser host: use the in-app file list');
+    },
+    'raster.info': async ({ paths }) => rasterInfo(paths.map((p) => resolve(p))),
+    'layer.open': async ({ paths }, ctx) => openLayer(paths, ctx, layers, displayDir),
+    'layer.close': async ({ id }) => ({ closed: await layers.remove(id) }),
+    'layer.list': async () => ({ layers: layers.list() }),
+    'layer.pixel': async ({ id, coordinate }, ctx) => pixelAt(layers.get(id).raster, coordinate, ctx.signal),
+    'layer.stats': async ({ id, bands }) => {
+      const { raster } = layers.get(id);
+      const count = raster.info.bandCount;
+      const bad = bands?.find((b) => b > count);
+      if (bad !== undefined) throw new ApiError('E_BAD_REQUEST', `layer "${id}" has ${count} bands; band ${bad} does not exist`);
+      return { bands: await bandStats(raster, bands) };
+    },
+  };
+}

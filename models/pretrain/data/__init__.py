@@ -1,0 +1,1 @@
+"""Turns the read-only imagery under ../shared/data into pre-training samples."""

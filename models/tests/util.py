@@ -1,0 +1,18 @@
+"""Shared test helpers: repo root on sys.path, 2 torch threads, and a convert.py runner."""
+import os
+import subprocess
+import sys
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+if REPO not in sys.path:
+    sys.path.insert(0, REPO)
+
+import torch  # noqa: E402
+
+torch.set_num_threads(2)
+PYTHON = '/usr/bin/python3' if os.path.exists('/usr/bin/python3') else sys.executable
+CONVERT = os.path.join(REPO, 'models', 'convert.py')
+
+
+def run_convert(*args, timeout=600):
+    return subprocess.run([PYTHON, CONVERT, *args], cwd=REPO, capture_output=True, text=True, timeout=timeout)

@@ -1,0 +1,91 @@
+// Folder navigation over the engine's fs.list: pick one or several files, or take the
+// whole folder as one scene of single-band files.
+import { useCallback, useEffect, useState } from 'react';
+import type { ReplyOf } from '../../../main/api.ts';
+import { errorShapeOf } from '../client/call-error.ts';
+import { useClient } from '../state/client-context.ts';
+import { formatBytes } from './format.ts';
+
+type Listing = ReplyOf<'fs.list'>;
+const RASTER = /\.(tiff?|png|jpe?g|jp2|vrt)$/i;
+
+export function FileBrowser(props: { onOpen(paths: string[]): void; onOpenScene(paths: string[]): void; onPick(path: string): void }) {
+  const { onOpen, onOpenScene, onPick } = props;
+  const client = useClient();
+  const [listing, setListing] = useState<Listing | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [selected, setSelected] = useState<string[]>([]);
+  const [roots, setRoots] = useState<string[]>([]);
+
+  const go = useCallback(
+    async (dir?: string) => {
+      setError(null);
+      try {
+        const l = await client.call('fs.list', dir ? { dir } : {});
+        setListing(l);
+        setSelected([]);
+      } catch (err) {
+        setError(errorShapeOf(err).message);
+      }
+    },
+    [client],
+  );
+
+  useEffect(() => {
+    void go();
+    client.call('app.info', {}).then((i) => setRoots(i.dataRoots), () => setRoots([]));
+  }, [client, go]);
+
+  const toggle = (path: string) => {
+    const next = selected.includes(path) ? selected.filter((p) => p !== path) : [...selected, path];
+    setSelected(next);
+    onPick(next[next.length - 1] ?? '');
+  };
+
+  return (
+    <div className="browser" data-testid="file-browser">
+      <div className="browser-bar">
+        <button type="button" data-testid="dir-up" disabled={!listing?.parent} onClick={() => listing?.parent && void go(listing.parent)}
+          aria-label="Parent folder">↑</button>
+        <span className="browser-dir" data-testid="browser-dir" title={listing?.dir}>{listing?.dir ?? '…'}</span>
+        {roots.map((r) => (
+          <button type="button" key={r} className="link" onClick={() => void go(r)} title={r}>{r.split(/[\\/]/).filter(Boolean).pop() ?? r}</button>
+        ))}
+      </div>
+      {error && <div className="browser-error" role="alert">{error}</div>}
+      <ul className="browser-list" role="listbox" aria-label="Folder contents" aria-multiselectable="true">
+        {listing?.entries.map((e) => (
+          <li key={e.path} className={`entry ${e.kind}${RASTER.test(e.name) ? ' raster' : ''}`} data-testid="file-entry" data-path={e.path}
+            role="option" aria-selected={selected.includes(e.path)}>
+            {e.kind === 'dir' ? (
+              <button type="button" className="entry-name" onClick={() => void go(e.path)}>📁 {e.name}</button>
+            ) : (
+              <label className="entry-name" onDoubleClick={() => onOpen([e.path])}>
+                <input type="checkbox" checked={selected.includes(e.path)} onChange={() => toggle(e.path)} aria-label={`Select ${e.name}`} />
+                {e.name}
+              </label>
+            )}
+            <span className="entry-size">{e.kind === 'file' ? formatBytes(e.size) : ''}</span>
+          </li>
+        ))}
+        {listing && listing.entries.length === 0 && <li className="empty">Empty folder</li>}
+      </ul>
+      <div className="browser-actions">
+        <button type="button" data-testid="open-folder-scene" disabled={!listing} onClick={() => listing && onOpenScene([listing.dir])}
+          title="All single-band files of this folder as the bands of one scene">
+          Open this folder as one scene
+        </button>
+        <span className="grow" />
+        {selected.length > 1 && (
+          <button type="button" data-testid="open-selected-scene" onClick={() => onOpenScene(selected)}
+            title="The selected single-band files as the bands of one scene, in this order">
+            As one scene
+          </button>
+        )}
+        <button type="button" className="primary" data-testid="open-selected" disabled={selected.length === 0} onClick={() => onOpen(selected)}>
+          {selected.length > 1 ? `Open ${selected.length} layers` : 'Open selected'}
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,44 @@
+// The map area: hosts the OpenLayers map (owned by MapController, not React) and
+// takes dropped files.
+import { useEffect, useRef, useState } from 'react';
+import { MapController } from '../map/map-controller.ts';
+import { installTestHook } from '../map/test-hook.ts';
+import { useClient } from '../state/client-context.ts';
+import { dropFiles } from '../state/drop-files.ts';
+import { useApp } from '../state/use-app.ts';
+
+export function MapView() {
+  const client = useClient();
+  const target = useRef<HTMLDivElement>(null);
+  const [dragging, setDragging] = useState(false);
+  const space = useApp((s) => s.space);
+
+  useEffect(() => {
+    if (!target.current) return;
+    const controller = new MapController(target.current, client);
+    if (!window.__skysense) installTestHook(controller);
+    return () => controller.dispose();
+  }, [client]);
+
+  return (
+    <main
+      className={`map-wrap space-${space}`}
+      onDragOver={(e) => {
+        if (!e.dataTransfer.types.includes('Files')) return;
+        e.preventDefault();
+        e.dataTransfer.dropEffect = 'copy';
+        setDragging(true);
+      }}
+      onDragLeave={(e) => e.currentTarget === e.target && setDragging(false)}
+      onDrop={(e) => {
+        e.preventDefault();
+        setDragging(false);
+        void dropFiles(client, [...e.dataTransfer.files]);
+      }}
+    >
+      <div ref={target} className="map" data-testid="map" aria-label="Map" tabIndex={0} />
+      {space === 'pixel' && <div className="space-tag">Pixel space — not georeferenced</div>}
+      {dragging && <div className="drop-hint">Drop to open</div>}
+    </main>
+  );
+}

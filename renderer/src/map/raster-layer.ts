@@ -1,0 +1,97 @@
+// A georeferenced layer: WebGL tiles over the layer's COG, range-read by geotiff.js
+// inside OpenLayers, reprojected on the GPU to the map's EPSG:3857. Raw values reach
+// the shader (normalize: false) so the stretch is the user's, not OL's.
+import WebGLTileLayer from 'ol/layer/WebGLTile.js';
+import GeoTIFF from 'ol/source/GeoTIFF.js';
+import type { AppClient } from '../client/app-client.ts';
+import type { LayerEntry } from '../state/app-state.ts';
+import { channelBands } from '../state/stretch.ts';
+import { bandStyle, styleVariables } from './band-style.ts';
+import { projectionCodeFor } from './layer-projection.ts';
+import type { LayerView } from './layer-view.ts';
+
+/**
+ * Up to this many bands every band is loaded and switching bands is a style variable.
+ * Beyond, textures would outgrow WebGL's sampler limits, so only the three shown
+ * bands are read and a band change swaps the source (same band count: no shader rebuild).
+ */
+const ALL_BANDS_LIMIT = 8;
+
+export class RasterLayerView implements LayerView {
+  readonly olLayer: WebGLTileLayer;
+  private readonly projection: string;
+  private bandsKey: string;
+  private drawn = false;
+
+  constructor(
+    private readonly client: AppClient,
+    entry: LayerEntry,
+    visible: boolean,
+    private readonly onError: (message: string) => void,
+  ) {
+    this.projection = projectionCodeFor(entry.layer);
+    this.bandsKey = this.loadedBands(entry).join(',');
+    this.olLayer = new WebGLTileLayer({
+      source: this.makeSource(entry),
+      style: bandStyle(styleVariables(entry, this.slotFor(entry))),
+      opacity: entry.opacity,
+      visible,
+      properties: { skysenseId: entry.layer.id },
+    });
+    this.olLayer.on('postrender', () => {
+      if (this.olLayer.getSource()?.getState() === 'ready') this.drawn = true;
+    });
+  }
+
+  update(entry: LayerEntry, visible: boolean): void {
+    this.olLayer.setVisible(visible);
+    this.olLayer.setOpacity(entry.opacity);
+    const key = this.loadedBands(entry).join(',');
+    if (key !== this.bandsKey) {
+      this.bandsKey = key;
+      this.olLayer.setSource(this.makeSource(entry));
+    }
+    this.olLayer.updateStyleVariables(styleVariables(entry, this.slotFor(entry)));
+  }
+
+  hasDrawn(): boolean {
+    return this.drawn;
+  }
+
+  dispose(): void {
+    this.olLayer.getSource()?.dispose();
+    this.olLayer.dispose();
+  }
+
+  /** The file bands the source reads; empty means all of them. */
+  private loadedBands(entry: LayerEntry): number[] {
+    return entry.layer.info.bandCount <= ALL_BANDS_LIMIT ? [] : channelBands(entry.display);
+  }
+
+  private slotFor(entry: LayerEntry): (band: number) => number {
+    if (this.loadedBands(entry).length === 0) return (band) => band;
+    // Subset sources hold exactly the R, G, B bands in that order.
+    const bands = channelBands(entry.display);
+    return (band) => bands.indexOf(band) + 1;
+  }
+
+  private makeSource(entry: LayerEntry): GeoTIFF {
+    const { layer } = entry;
+    const bands = this.loadedBands(entry);
+    const source = new GeoTIFF({
+      sources: [{ url: this.client.dataUrl(layer.cogPath as string), ...(bands.length ? { bands } : {}) }],
+      sourceOptions: { headers: this.client.dataHeaders() },
+      normalize: false,
+      projection: this.projection,
+      // Nearest neighbour: an analyst inspects pixels, and band values stay unmixed.
+      interpolate: false,
+    });
+    source.on('change', () => {
+      if (source.getState() === 'error') {
+        const why = source.getError()?.message ?? 'could not be read';
+        this.onError(`${layer.name}: display failed: ${why}`);
+      }
+    });
+    return source;
+  }
+}

@@ -1,0 +1,74 @@
+// What a user does in the SkySense window, as Playwright steps, plus reads of the
+// renderer's read-only test hook (window.__skysense).
+import type { Locator, Page } from 'playwright-core';
+
+export interface MapFacts {
+  projection: string;
+  center: [number, number] | null;
+  resolution: number | null;
+  extent: [number, number, number, number] | null;
+  size: [number, number] | null;
+  renderCompletes: number;
+  drawn: string[];
+}
+
+export interface HookLayer {
+  id: string;
+  name: string;
+  space: string;
+}
+
+interface Hook {
+  facts(): MapFacts;
+  pixelFromCoordinate(c: [number, number]): [number, number] | null;
+  layers(): HookLayer[];
+  timings(): Record<string, { start: number; opened?: number; stats?: number; firstView?: number }>;
+}
+type HookWindow = { __skysense: Hook };
+
+export async function waitConnected(page: Page): Promise<void> {
+  await page.getByTestId('connection-state').filter({ hasText: /^connected$/ }).waitFor({ timeout: 15_000 });
+}
+
+/** Open… then type the path into the dialog's path field and confirm. */
+export async function openByPath(page: Page, path: string): Promise<void> {
+  await page.getByTestId('open-button').click();
+  const input = page.getByTestId('open-path-input');
+  await input.waitFor();
+  await input.fill(path);
+  await page.getByTestId('open-path-submit').click();
+}
+
+export function layerItem(page: Page, name: string): Locator {
+  return page.getByTestId('layer-item').filter({ has: page.locator('.layer-name', { hasText: name }) });
+}
+
+export async function facts(page: Page): Promise<MapFacts> {
+  return page.evaluate(() => (window as unknown as HookWindow).__skysense.facts());
+}
+
+export async function hookLayers(page: Page): Promise<HookLayer[]> {
+  return page.evaluate(() => (window as unknown as HookWindow).__skysense.layers());
+}
+
+export async function timings(page: Page) {
+  return page.evaluate(() => (window as unknown as HookWindow).__skysense.timings());
+}
+
+/** Waits until the layer's tiles have been drawn and the map reported rendercomplete after that. */
+export async function waitFirstView(page: Page, layerId: string, timeout = 60_000): Promise<void> {
+  await page.waitForFunction(
+    (id) => (window as unknown as HookWindow).__skysense.timings()[id]?.firstView !== undefined,
+    layerId,
+    { timeout, polling: 50 },
+  );
+}
+
+/** Page (viewport) position of a map coordinate. */
+export async function screenPointOf(page: Page, coordinate: [number, number]): Promise<[number, number]> {
+  const px = await page.evaluate((c) => (window as unknown as HookWindow).__skysense.pixelFromCoordinate(c), coordinate);
+  if (!px) throw new Error('map has no size yet');
+  const box = await page.getByTestId('map').boundingBox();
+  if (!box) throw new Error('map element not visible');
+  return [box.x + px[0], box.y + px[1]];
+}
