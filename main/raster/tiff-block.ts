@@ -8,13 +8,14 @@ import { bytesPerSample } from './data-type.ts';
 import type { TiffFile, TiffLevel } from './tiff-file.ts';
 
 export interface DecodedBlock {
-  buffer: ArrayBufferLike;
+  /** Null for a sparse block (offset and size 0): read as nodata. */
+  buffer: ArrayBufferLike | null;
   byteLength: number;
 }
 
-export async function loadBlock(tf: TiffFile, level: TiffLevel, index: number, blockRow: number): Promise<DecodedBlock | null> {
+export async function loadBlock(tf: TiffFile, level: TiffLevel, index: number, blockRow: number): Promise<DecodedBlock> {
   const n = level.byteCounts[index];
-  if (n === 0) return null; // sparse
+  if (n === 0) return { buffer: null, byteLength: 0 };
   const offset = level.offsets[index];
   const raw = new Uint8Array(n);
   const { bytesRead } = await tf.fh.read(raw, 0, n, offset);

@@ -57,7 +57,7 @@ export async function readSampled(
         jobs.push(async () => {
           throwIfAborted(signal, tf.path);
           const b = await block(base, by);
-          if (!b) return;
+          if (!b.buffer) return;
           const view = def.view(b.buffer);
           copy(view, level.blockWidth * spp, spp, samples, outRows, outCols, rowOffsets, colOffsets, out, outW);
         });
@@ -67,7 +67,7 @@ export async function readSampled(
           jobs.push(async () => {
             throwIfAborted(signal, tf.path);
             const b = await block(index, by);
-            if (!b) return;
+            if (!b.buffer) return;
             const view = def.view(b.buffer);
             copy(view, level.blockWidth, 1, [0], outRows, outCols, rowOffsets, colOffsets, [out[k]], outW);
           });

@@ -60,14 +60,11 @@ def read_checkpoint(path, trust=False):
         raise CheckpointError(f'{path}: no such file')
     try:
         obj = torch.load(path, map_location='cpu', weights_only=not trust)
-    except pickle.UnpicklingError as e:
-        msg = str(e).splitlines()[0] if str(e) else type(e).__name__
-        if not trust and 'weights_only' in str(e):
+    except Exception as e:  # noqa: BLE001  the unpicklers raise many types on foreign bytes
+        msg = (str(e).splitlines() or [''])[0][:200] or type(e).__name__
+        if not trust and isinstance(e, pickle.UnpicklingError) and 'weights_only' in str(e):
             raise CheckpointError(f'{path}: holds Python objects besides tensors ({msg}); if you trust the file, '
                                   f'pass --trust-checkpoint') from None
-        raise CheckpointError(f'{path}: not a PyTorch checkpoint ({msg})') from None
-    except (RuntimeError, EOFError, OSError, ValueError, AttributeError, ImportError) as e:
-        msg = str(e).splitlines()[0] if str(e) else type(e).__name__
         raise CheckpointError(f'{path}: not a PyTorch checkpoint ({type(e).__name__}: {msg})') from None
     for wrapper in ('model', 'state_dict'):
         if isinstance(obj, dict) and isinstance(obj.get(wrapper), dict):

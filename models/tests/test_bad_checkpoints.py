@@ -7,7 +7,7 @@ import unittest
 
 import torch
 
-from util import run_convert
+from util import convert_in_process
 
 from models.reference.configs import get_config
 from official_layout import split_checkpoints
@@ -31,7 +31,7 @@ class BadCheckpoints(unittest.TestCase):
 
     def convert(self, *args):
         out = tempfile.mkdtemp(dir=self.dir)
-        p = run_convert('--config', 'tiny', '--out', out, '--no-verify', *args)
+        p = convert_in_process('--config', 'tiny', '--out', out, '--no-verify', *args)
         return p, out
 
     def assertRefused(self, p, out, *needles):

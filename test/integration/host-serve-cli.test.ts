@@ -22,9 +22,12 @@ interface Serve {
 }
 
 function serve(args: string[], env: Record<string, string>): Serve {
+  // Without NODE_TEST_CONTEXT: node's test runner sets it, and it changes how the
+  // child treats SIGINT (the user's shell never sets it).
+  const { NODE_TEST_CONTEXT: _, ...parentEnv } = process.env;
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', RUNNER, '--', ...args], {
     cwd: repoRoot,
-    env: { ...process.env, ...env },
+    env: { ...parentEnv, ...env },
   });
   let out = '';
   let err = '';
@@ -80,7 +83,7 @@ describe('skysense serve', () => {
     const s = serve(['--port=0', '--no-open'], env);
     await untilLine(s);
     s.child.kill('SIGINT');
-    assert.equal(await s.exited, 0);
+    assert.equal(await s.exited, 0, `stderr: ${s.stderr()} signal: ${s.child.signalCode}`);
   });
 
   test('a non-loopback --host needs --allow-remote, then warns', async () => {

@@ -22,6 +22,7 @@ export class RasterLayerView implements LayerView {
   private readonly projection: string;
   private bandsKey: string;
   private drawn = false;
+  private pending: boolean;
 
   constructor(
     private readonly client: AppClient,
@@ -30,22 +31,24 @@ export class RasterLayerView implements LayerView {
     private readonly onError: (message: string) => void,
   ) {
     this.projection = projectionCodeFor(entry.layer);
+    this.pending = entry.pending;
     this.bandsKey = this.loadedBands(entry).join(',');
     this.olLayer = new WebGLTileLayer({
       source: this.makeSource(entry),
       style: bandStyle(styleVariables(entry, this.slotFor(entry))),
-      opacity: entry.opacity,
+      opacity: entry.pending ? 0 : entry.opacity,
       visible,
       properties: { skysenseId: entry.layer.id },
     });
     this.olLayer.on('postrender', () => {
-      if (this.olLayer.getSource()?.getState() === 'ready') this.drawn = true;
+      if (!this.pending && this.olLayer.getSource()?.getState() === 'ready') this.drawn = true;
     });
   }
 
   update(entry: LayerEntry, visible: boolean): void {
+    this.pending = entry.pending;
     this.olLayer.setVisible(visible);
-    this.olLayer.setOpacity(entry.opacity);
+    this.olLayer.setOpacity(entry.pending ? 0 : entry.opacity);
     const key = this.loadedBands(entry).join(',');
     if (key !== this.bandsKey) {
       this.bandsKey = key;
@@ -85,6 +88,9 @@ export class RasterLayerView implements LayerView {
       projection: this.projection,
       // Nearest neighbour: an analyst inspects pixels, and band values stay unmixed.
       interpolate: false,
+      // No fade-in: the analyst wants the data as soon as it is there, and a fading
+      // frame is not a finished one ('rendercomplete' waits for it).
+      transition: 0,
     });
     source.on('change', () => {
       if (source.getState() === 'error') {

@@ -26,6 +26,11 @@ export interface LayerEntry {
   opacity: number;
   display: Display;
   stats: BandStats[] | null;
+  /**
+   * Statistics for the default stretch are still on their way. The layer already loads
+   * its tiles (in parallel) but is drawn transparent, so it never flashes unstretched.
+   */
+  pending: boolean;
 }
 
 /** Georeferenced layers live in EPSG:3857; PNG/JPEG without georeferencing in pixel space. */

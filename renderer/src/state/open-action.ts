@@ -5,12 +5,17 @@ import type { AppClient } from '../client/app-client.ts';
 import { errorShapeOf, isCancelled } from '../client/call-error.ts';
 import { appStore, spaceOf, type LayerEntry } from './app-state.ts';
 import { defaultDisplay } from './display-defaults.ts';
+import { removeLayer } from './layer-actions.ts';
 import { pushNotice } from './notices.ts';
 import { timings, type OpenTiming } from './timings.ts';
 
 export function baseName(path: string): string {
   const parts = path.split(/[\\/]+/).filter(Boolean);
   return parts[parts.length - 1] ?? path;
+}
+
+function editEntry(id: string, fn: (e: LayerEntry) => LayerEntry): void {
+  appStore.update((s) => ({ ...s, layers: s.layers.map((e) => (e.layer.id === id ? fn(e) : e)) }));
 }
 
 function setStage(stage: string, done = 0, total = 0): void {
@@ -43,21 +48,8 @@ export async function openPaths(client: AppClient, paths: string[]): Promise<Ope
     });
     const timing: OpenTiming = { start, opened: performance.now() };
     timings.set(layer.id, timing);
-    let stats = null;
-    if (layer.cogPath) {
-      setStage('statistics');
-      try {
-        stats = (await client.call('layer.stats', { id: layer.id }, { signal: controller.signal })).bands;
-      } catch (err) {
-        if (isCancelled(err)) throw err;
-        // Still usable with the data type's range; the banner says why it looks flat.
-        const shape = errorShapeOf(err);
-        pushNotice({ ...shape, file: shape.file ?? layer.info.path });
-      }
-      timing.stats = performance.now();
-    }
-    const entry: LayerEntry = { layer, visible: true, opacity: 1, display: defaultDisplay(layer.info), stats };
     const id = layer.id;
+    const entry: LayerEntry = { layer, visible: true, opacity: 1, display: defaultDisplay(layer.info), stats: null, pending: !!layer.cogPath };
     appStore.update((s) => ({
       ...s,
       layers: [entry, ...s.layers],
@@ -66,11 +58,25 @@ export async function openPaths(client: AppClient, paths: string[]): Promise<Ope
       inspection: null,
       fit: { layerId: id, seq: (s.fit?.seq ?? 0) + 1 },
     }));
+    if (layer.cogPath) {
+      setStage('statistics');
+      let stats = null;
+      try {
+        stats = (await client.call('layer.stats', { id }, { signal: controller.signal })).bands;
+      } catch (err) {
+        if (isCancelled(err)) throw err;
+        // Still usable with the data type's range; the banner says why it looks flat.
+        const shape = errorShapeOf(err);
+        pushNotice({ ...shape, file: shape.file ?? layer.info.path });
+      }
+      timing.stats = performance.now();
+      editEntry(id, (e) => ({ ...e, stats, pending: false }));
+    }
     return 'opened';
   } catch (err) {
     if (isCancelled(err)) {
-      // Cancelled after the engine opened it: do not leave an invisible layer behind.
-      if (layer) void client.call('layer.close', { id: layer.id }).catch(() => undefined);
+      // Cancelled after the engine opened it: take back the half-shown layer too.
+      if (layer) void removeLayer(client, layer.id);
       return 'cancelled';
     }
     const shape = errorShapeOf(err);

@@ -1,0 +1,61 @@
+/**
+ * `skysense info PATH... [--json]`: the same RasterInfo the app's `raster.info` command
+ * returns. Several paths are one raster (single-band files of one scene), as in the
+ * app's open dialog; run it once per file to inspect files separately. A bad file prints
+ * one line, `skysense: <file>: <problem>`, and exits 1.
+ */
+import { ApiError, type RasterInfo } from '../api.ts';
+import { rasterInfo } from '../raster/index.ts';
+
+const USAGE = `Usage: skysense info FILE|FOLDER... [--json]
+
+Prints a raster's metadata: size, bands, data type, nodata, CRS, geotransform,
+corners and overviews. A folder, or several single-band files of one scene, opens
+as one multi-band raster.
+
+  --json   print the metadata as JSON (RasterInfo of main/api.ts)`;
+
+export async function runInfo(args: string[]): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const json = args.includes('--json');
+  const paths = args.filter((a) => a !== '--json');
+  const unknown = paths.find((a) => a.startsWith('-'));
+  if (unknown) {
+    process.stderr.write(`skysense info: unknown option ${unknown}\n${USAGE}\n`);
+    return 2;
+  }
+  if (paths.length === 0) {
+    process.stderr.write(`skysense info: no file given\n${USAGE}\n`);
+    return 2;
+  }
+  let info: RasterInfo;
+  try {
+    info = await rasterInfo(paths);
+  } catch (err) {
+    const line = err instanceof ApiError ? err.message : `${paths[0]}: internal error (${err instanceof Error ? err.message : String(err)})`;
+    process.stderr.write(`skysense: ${line.replace(/\s*\n\s*/g, ' ')}\n`);
+    return 1;
+  }
+  process.stdout.write(json ? `${JSON.stringify(info, null, 2)}\n` : `${describe(info)}\n`);
+  return 0;
+}
+
+function describe(i: RasterInfo): string {
+  const gt = i.geoTransform;
+  const lines = [
+    `File:        ${i.path}${i.files.length > 1 ? ` (${i.files.length} files)` : ''}`,
+    `Format:      ${i.format}${i.compression ? `, ${i.compression}` : ''}, ${i.tiled ? 'tiled' : 'stripped'} ${i.blockSize[0]}x${i.blockSize[1]}`,
+    `Size:        ${i.width} x ${i.height}, ${i.bandCount} band${i.bandCount === 1 ? '' : 's'} of ${i.dataType}`,
+    `Bands:       ${i.bandNames.join(', ')}`,
+    `NoData:      ${i.nodata === null ? 'none' : String(i.nodata)}`,
+    `CRS:         ${i.crs ? `${i.crs.name}${i.crs.epsg !== null ? ` (EPSG:${i.crs.epsg})` : ''}` : 'none'}`,
+    `Origin:      (${gt[0]}, ${gt[3]})`,
+    `Pixel size:  (${gt[1]}, ${gt[5]})${gt[2] || gt[4] ? ` rotation (${gt[2]}, ${gt[4]})` : ''}`,
+    `Overviews:   ${i.overviews.length ? i.overviews.map((o) => `${o.width}x${o.height}`).join(', ') : 'none'}`,
+  ];
+  if (!i.georeferenced) lines.push('Georeferencing: none (pixel coordinates)');
+  return lines.join('\n');
+}

@@ -1,0 +1,65 @@
+/**
+ * The `skysense` command: one table of subcommands, each loaded only when used so
+ * `skysense info` never pulls in the host or ONNX Runtime. Exit codes: 0 ok, 1 the
+ * work failed (bad file ...), 2 usage error.
+ */
+
+export interface Subcommand {
+  summary: string;
+  usage: string;
+  run(args: string[]): Promise<number>;
+}
+
+export const subcommands: Record<string, Subcommand> = {
+  info: {
+    summary: 'print raster metadata (size, bands, type, nodata, CRS, geotransform, overviews)',
+    usage: 'skysense info FILE|FOLDER... [--json]',
+    run: async (args) => (await import('./info.ts')).runInfo(args),
+  },
+  serve: {
+    summary: 'serve the app to a browser on this machine',
+    usage: 'skysense serve [--port N] [--host 127.0.0.1] [--allow-remote]',
+    run: async (args) => {
+      const { runServe } = await import('./serve.ts');
+      return runServe(args);
+    },
+  },
+};
+
+export function usage(): string {
+  const names = Object.keys(subcommands);
+  const width = Math.max(...names.map((n) => n.length));
+  const lines = names.map((n) => `  ${n.padEnd(width)}  ${subcommands[n].summary}`);
+  return [
+    'Usage: skysense <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Run `skysense <command> --help` for a command\'s options.',
+  ].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${usage()}\n`);
+    return 0;
+  }
+  if (name === '--version' || name === '-v') {
+    const { createRequire } = await import('node:module');
+    const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
+    process.stdout.write(`${pkg.version}\n`);
+    return 0;
+  }
+  if (!name) {
+    process.stderr.write(`${usage()}\n`);
+    return 2;
+  }
+  const cmd = Object.prototype.hasOwnProperty.call(subcommands, name) ? subcommands[name] : undefined;
+  if (!cmd) {
+    process.stderr.write(`skysense: unknown command "${name}"\n\n${usage()}\n`);
+    return 2;
+  }
+  return cmd.run(rest);
+}
