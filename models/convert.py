@@ -158,9 +158,11 @@ def main(argv=None):
     for name in modules:
         t0 = time.time()
         torch.manual_seed(args.seed)
-        module = build_module(cfg, name)
         if name in states:
+            module = build_module(cfg, name, init=False)
             module.load_state_dict(states.pop(name)['state'], strict=True)
+        else:
+            module = build_module(cfg, name)
         spec = module_spec(name, module.eval(), cfg, sizes)
         ex = export_module(spec, args.out, args.external_threshold)
         path = os.path.join(args.out, ex['file'])

@@ -92,13 +92,15 @@ export async function runServe(args: string[]): Promise<number> {
   } catch (err) {
     return fail(err instanceof Error ? err.message : String(err), 1);
   }
-  process.stdout.write(`SkySense host: ${host.url}\n`);
-  const closeBrowserFile = parsed.open ? openInBrowser(host.url) : () => undefined;
-
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+  // Handlers go in before the line is printed: whoever reads it may signal at once.
+  const stopped = new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
   });
+  process.stdout.write(`SkySense host: ${host.url}\n`);
+  const closeBrowserFile = parsed.open ? openInBrowser(host.url) : () => undefined;
+
+  const signal = await stopped;
   process.stderr.write(`${signal}: stopping the host\n`);
   closeBrowserFile();
   await host.close();

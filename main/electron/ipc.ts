@@ -10,7 +10,7 @@ import { APP_ORIGIN, CALL_CHANNEL, MESSAGE_CHANNEL } from './channels.ts';
 
 function fromOurPage(event: IpcMainEvent): boolean {
   const frame = event.senderFrame;
-  return frame !== null && frame === event.sender.mainFrame && frame.url.startsWith(`${APP_ORIGIN}/`);
+  return frame !== null && frame.parent === null && frame.url.startsWith(`${APP_ORIGIN}/`);
 }
 
 export function serveIpc(handlers: Handlers): () => void {

@@ -1,5 +1,5 @@
 /** The main window: a sandboxed page that can reach nothing but the preload's bridge. */
-import { BrowserWindow } from 'electron';
+import { BrowserWindow, shell } from 'electron';
 import { APP_ORIGIN } from './channels.ts';
 
 export function createMainWindow(preload: string, dev: boolean): BrowserWindow {
@@ -30,10 +30,17 @@ export function createMainWindow(preload: string, dev: boolean): BrowserWindow {
   return win;
 }
 
-/** For every page the app ever creates: no navigation away, no new windows, no webviews. */
+/**
+ * For every page the app ever creates: no navigation away, no new windows, no webviews.
+ * An https link the page tries to open (map attribution, docs) goes to the user's
+ * browser instead, never into a window of the app.
+ */
 export function lockDownContents(contents: Electron.WebContents): void {
   contents.on('will-navigate', (e) => e.preventDefault());
   contents.on('will-redirect', (e) => e.preventDefault());
   contents.on('will-attach-webview', (e) => e.preventDefault());
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  contents.setWindowOpenHandler(({ url }) => {
+    if (/^https:\/\/[^\s]+$/i.test(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
 }

@@ -1,9 +1,14 @@
 /**
  * The renderer's Content-Security-Policy, shared by the host and Electron so both faces
  * run the UI under the same rules. OpenLayers' WebGL tiles decode in blob: workers and
- * use data:/blob: images; geotiff.js may instantiate WebAssembly decoders. Nothing else
- * (no inline or eval'd script, no plugins, no framing, no foreign hosts) is allowed.
+ * use data:/blob: images; geotiff.js may instantiate WebAssembly decoders. The one
+ * foreign host is the OpenStreetMap tile server for the opt-in basemap (off by default;
+ * images only, no script). Nothing else (no inline or eval'd script, no plugins, no
+ * framing, no other hosts) is allowed.
  */
+
+const OSM_TILES = 'https://tile.openstreetmap.org';
+
 export interface PolicySources {
   /** Extra sources for fetch/XHR/WebSocket (the host's ws:// origin, skysense-data:). */
   connect?: string[];
@@ -12,8 +17,8 @@ export interface PolicySources {
 }
 
 export function contentSecurityPolicy(extra: PolicySources = {}): string {
-  const connect = ["'self'", ...(extra.connect ?? [])].join(' ');
-  const img = ["'self'", 'data:', 'blob:', ...(extra.img ?? [])].join(' ');
+  const connect = ["'self'", ...(extra.connect ?? []), OSM_TILES].join(' ');
+  const img = ["'self'", 'data:', 'blob:', ...(extra.img ?? []), OSM_TILES].join(' ');
   return [
     "default-src 'self'",
     "script-src 'self' 'wasm-unsafe-eval'",

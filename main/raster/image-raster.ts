@@ -16,6 +16,12 @@ import { readWindowFrom, type IndexedSource } from './indexed-source.ts';
 
 const MAX_PIXELS = 256 * 1024 * 1024;
 
+/** PNG ends with an IEND chunk, JPEG with an EOI marker (some writers pad after it). */
+function hasEnd(buf: Buffer, kind: 'png' | 'jpeg'): boolean {
+  const tail = buf.subarray(Math.max(0, buf.length - 1024));
+  return kind === 'png' ? tail.includes(Buffer.from('IEND', 'latin1')) : tail.includes(Buffer.from([0xff, 0xd9]));
+}
+
 export class ImageRaster implements Raster, IndexedSource {
   readonly levelSizes: [number, number][];
 
@@ -31,6 +37,7 @@ export class ImageRaster implements Raster, IndexedSource {
   static async open(file: string, kind: 'png' | 'jpeg', _size: number): Promise<ImageRaster> {
     const buf = await readWhole(file);
     const header = kind === 'png' ? pngHeader(buf, file) : jpegHeader(buf, file);
+    if (!hasEnd(buf, kind)) throw rasterError('E_TRUNCATED', file, `is truncated: the ${kind.toUpperCase()} end marker is missing`);
     if (header.width * header.height > MAX_PIXELS) {
       throw rasterError('E_TOO_LARGE', file, `${header.width} x ${header.height} px is too large to decode whole (limit ${MAX_PIXELS} px)`);
     }

@@ -1,46 +1,67 @@
 /**
- * Feeds a GeoTiffWriter from full-width strips of rows, top to bottom, cutting tiles
- * and building every overview level on the fly (each level from the one above, 2:1).
- * Memory: one row of tiles per level (tileSize x level width x bands), independent of
- * the image height; the display cache and model outputs stream through this.
+ * Feeds a GeoTiffWriter from full-width strips of rows, top to bottom, cutting tiles and
+ * building every overview level on the fly, each from the level above (downsample.ts).
+ * Memory: one row of tiles per level plus the two or three source rows an overview row
+ * needs, so it depends on the image width, never its height; the display cache and
+ * model outputs stream through this.
  */
 import { isFloat, makeArray } from './data-type.ts';
 import type { NumericArray } from './types.ts';
 import type { GeoTiffWriter } from './tiff-writer.ts';
-import { downsampleRows, type Resampling } from './downsample.ts';
+import { averageRow, axisWeights, nearestIndex, type AxisWeights, type Resampling } from './downsample.ts';
 
 interface LevelState {
   width: number;
   height: number;
-  /** One buffer per band: tileSize rows x width. */
-  rows: NumericArray[];
-  /** Rows currently in `rows`. */
+  /** One buffer per band: tileSize rows x width, the tile row being filled. */
+  tileRows: NumericArray[];
   filled: number;
-  /** Next tile row to emit. */
   tileRow: number;
-  /** Rows received so far. */
   received: number;
-  /** An unpaired row waiting for its partner (per band), for the next level. */
-  carry: NumericArray[] | null;
+  /** Rows of this level kept until the next level's rows that need them are made. */
+  pending: Map<number, NumericArray[]>;
+  /** Next row of the level below to produce. */
+  nextOut: number;
+  /** Reduction to the next level (absent on the last). */
+  x?: AxisWeights;
+  y?: AxisWeights;
+  xNear?: Int32Array;
+  yNear?: Int32Array;
 }
 
 export class PyramidWriter {
   private readonly levels: LevelState[];
   private readonly ts: number;
   private readonly bands: number;
+  private readonly nodata: number | null;
+  private readonly isInteger: boolean;
 
   constructor(private readonly writer: GeoTiffWriter, private readonly resampling: Resampling = 'average') {
     this.ts = writer.tileSize;
     this.bands = writer.opts.bandCount;
-    this.levels = writer.levels.map((l) => ({
-      width: l.width,
-      height: l.height,
-      rows: Array.from({ length: this.bands }, () => makeArray(writer.opts.dataType, this.ts * l.width)),
-      filled: 0,
-      tileRow: 0,
-      received: 0,
-      carry: null,
-    }));
+    this.nodata = writer.opts.nodata ?? null;
+    this.isInteger = !isFloat(writer.opts.dataType);
+    this.levels = writer.levels.map((l, i, all) => {
+      const next = all[i + 1];
+      const s: LevelState = {
+        width: l.width,
+        height: l.height,
+        tileRows: Array.from({ length: this.bands }, () => makeArray(writer.opts.dataType, this.ts * l.width)),
+        filled: 0,
+        tileRow: 0,
+        received: 0,
+        pending: new Map(),
+        nextOut: 0,
+      };
+      if (next && resampling === 'average') {
+        s.x = axisWeights(l.width, next.width);
+        s.y = axisWeights(l.height, next.height);
+      } else if (next) {
+        s.xNear = nearestIndex(l.width, next.width);
+        s.yNear = nearestIndex(l.height, next.height);
+      }
+      return s;
+    });
   }
 
   /** Rows received so far at full resolution. */
@@ -48,7 +69,10 @@ export class PyramidWriter {
     return this.levels[0].received;
   }
 
-  /** `rowCount` full-width rows: one array per band of rowCount x width values. */
+  /**
+   * `rowCount` full-width rows: one array per band of rowCount x width values. The
+   * arrays may be reused by the caller once this resolves.
+   */
   async writeRows(bands: NumericArray[], rowCount: number): Promise<void> {
     if (bands.length !== this.bands) throw new Error(`got ${bands.length} bands, the image has ${this.bands}`);
     const L = this.levels[0];
@@ -58,7 +82,7 @@ export class PyramidWriter {
     }
   }
 
-  /** Emits the last partial tile rows and closes the file. */
+  /** Checks every row arrived and closes the file (renaming it into place). */
   async finish(): Promise<void> {
     const L = this.levels[0];
     if (L.received !== L.height) throw new Error(`only ${L.received} of ${L.height} rows were written`);
@@ -67,35 +91,44 @@ export class PyramidWriter {
 
   private async pushRow(level: number, row: NumericArray[]): Promise<void> {
     const S = this.levels[level];
-    for (let b = 0; b < this.bands; b++) S.rows[b].set(row[b], S.filled * S.width);
+    const r = S.received;
+    for (let b = 0; b < this.bands; b++) S.tileRows[b].set(row[b], S.filled * S.width);
     S.filled++;
     S.received++;
     if (S.filled === this.ts || S.received === S.height) await this.emitTileRow(level);
-    const next = this.levels[level + 1];
-    if (!next) return;
-    // Pair rows for the next level; the last row of an odd-height level stands alone.
-    if (!S.carry) {
-      S.carry = row.map((r) => r.slice() as NumericArray);
-      if (S.received === S.height) await this.reduce(level, S.carry, null);
-    } else {
-      const top = S.carry;
-      S.carry = null;
-      await this.reduce(level, top, row);
+    if (level + 1 < this.levels.length) {
+      S.pending.set(r, row.map((a) => a.slice() as NumericArray));
+      await this.reduce(level, r);
     }
   }
 
-  private async reduce(level: number, top: NumericArray[], bottom: NumericArray[] | null): Promise<void> {
+  /** Makes every next-level row whose source rows have all arrived, then forgets rows no longer needed. */
+  private async reduce(level: number, lastRow: number): Promise<void> {
     const S = this.levels[level];
     const N = this.levels[level + 1];
-    if (N.received >= N.height) return;
-    const isInt = !isFloat(this.writer.opts.dataType);
-    const nodata = this.writer.opts.nodata ?? null;
-    const out = top.map((_t, b) => {
-      const o = makeArray(this.writer.opts.dataType, N.width);
-      downsampleRows(top[b], bottom ? bottom[b] : null, S.width, o, 0, this.resampling, nodata, isInt);
-      return o;
-    });
-    await this.pushRow(level + 1, out);
+    while (S.nextOut < N.height) {
+      const j = S.nextOut;
+      const firstRow = S.y ? S.y.first[j] : S.yNear![j];
+      const lastNeeded = S.y ? firstRow + S.y.count[j] - 1 : firstRow;
+      if (lastNeeded > lastRow) break;
+      const out = Array.from({ length: this.bands }, (_, b) => {
+        const o = makeArray(this.writer.opts.dataType, N.width);
+        if (S.y && S.x) {
+          const rows: NumericArray[] = [];
+          for (let k = 0; k < S.y.count[j]; k++) rows.push(S.pending.get(firstRow + k)![b]);
+          averageRow(rows, S.y.weight[j], S.x, o, this.nodata, this.isInteger);
+        } else {
+          const src = S.pending.get(firstRow)![b];
+          const xi = S.xNear!;
+          for (let i = 0; i < o.length; i++) o[i] = src[xi[i]];
+        }
+        return o;
+      });
+      S.nextOut++;
+      await this.pushRow(level + 1, out);
+    }
+    const keepFrom = S.nextOut < N.height ? (S.y ? S.y.first[S.nextOut] : S.yNear![S.nextOut]) : Infinity;
+    for (const k of S.pending.keys()) if (k < keepFrom) S.pending.delete(k);
   }
 
   private async emitTileRow(level: number): Promise<void> {
@@ -106,26 +139,14 @@ export class PyramidWriter {
     for (let tx = 0; tx < across; tx++) {
       const x0 = tx * ts;
       const w = Math.min(ts, S.width - x0);
-      const tile = S.rows.map((rows) => {
+      const tile = S.tileRows.map((rows) => {
         const t = makeArray(this.writer.opts.dataType, w * h);
         for (let y = 0; y < h; y++) t.set(rows.subarray(y * S.width + x0, y * S.width + x0 + w), y * w);
         return t;
       });
-      await this.writeTileAnySize(level, tx, S.tileRow, tile, w, h);
+      await this.writer.writeTile(level, tx, S.tileRow, tile);
     }
     S.tileRow++;
     S.filled = 0;
-  }
-
-  /** The writer wants full tiles or exactly the in-image part; pad short interior rows. */
-  private async writeTileAnySize(level: number, tx: number, ty: number, tile: NumericArray[], w: number, h: number): Promise<void> {
-    const L = this.writer.levels[level];
-    const ts = this.ts;
-    const needH = Math.min(ts, L.height - ty * ts);
-    if (h === needH) {
-      await this.writer.writeTile(level, tx, ty, tile);
-      return;
-    }
-    throw new Error(`internal: tile row ${ty} of level ${level} has ${h} rows, ${needH} expected`);
   }
 }

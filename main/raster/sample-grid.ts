@@ -32,17 +32,17 @@ export function sampleAxis(start: number, length: number, outLength: number, ful
 }
 
 /**
- * The coarsest level whose resolution is still at least what the output needs
- * (never upsampling from a coarser overview). Levels are sorted finest first.
+ * The coarsest level whose resolution is still at least what the output needs on both
+ * axes (never upsampling from a coarser overview). Levels are sorted finest first.
  */
 export function pickLevel(levelWidths: number[], levelHeights: number[], win: Window, outW: number, outH: number): number {
   const fullW = levelWidths[0];
   const fullH = levelHeights[0];
-  const need = Math.min(win.width / outW, win.height / outH);
+  const needX = (win.width / outW) * (1 + 1e-9);
+  const needY = (win.height / outH) * (1 + 1e-9);
   let best = 0;
   for (let l = 1; l < levelWidths.length; l++) {
-    const factor = Math.max(fullW / levelWidths[l], fullH / levelHeights[l]);
-    if (factor <= need * (1 + 1e-9)) best = l;
+    if (fullW / levelWidths[l] <= needX && fullH / levelHeights[l] <= needY) best = l;
   }
   return best;
 }

@@ -14,6 +14,18 @@ import { fieldTypeSize } from './tiff-tags.ts';
 /** Largest tag array we read (a 1e6 x 1e6 px image in 256 px tiles needs ~120 MB of offsets). */
 const MAX_ARRAY_BYTES = 256 * 1024 * 1024;
 
+const TAG_NAMES: Record<number, string> = {
+  273: 'strip offsets',
+  279: 'strip byte counts',
+  324: 'tile offsets',
+  325: 'tile byte counts',
+  320: 'colour map',
+};
+
+function tagName(tag: string | number): string {
+  return TAG_NAMES[Number(tag)] ?? `tag ${String(tag)}`;
+}
+
 interface DeferredLike {
   arrayOffset: number;
   fieldType: number;
@@ -31,10 +43,10 @@ export async function actualizeArrays(
     const d = raw as unknown as DeferredLike;
     const itemSize = fieldTypeSize(d.fieldType);
     const bytes = itemSize * d.length;
-    if (itemSize === 0) throw rasterError('E_CORRUPT', file, `tag ${String(tag)} has unknown field type ${d.fieldType}`);
-    if (bytes > MAX_ARRAY_BYTES) throw rasterError('E_TOO_LARGE', file, `tag ${String(tag)} declares ${d.length} values (${bytes} bytes)`);
+    if (itemSize === 0) throw rasterError('E_CORRUPT', file, `${tagName(tag)} have unknown field type ${d.fieldType}`);
+    if (bytes > MAX_ARRAY_BYTES) throw rasterError('E_TOO_LARGE', file, `${tagName(tag)} declare ${d.length} values (${bytes} bytes)`);
     if (d.arrayOffset + bytes > fileSize) {
-      throw rasterError('E_TRUNCATED', file, `is truncated: tag ${String(tag)} needs bytes up to ${d.arrayOffset + bytes} but the file has ${fileSize}`);
+      throw rasterError('E_TRUNCATED', file, `is truncated: its ${tagName(tag)} run to byte ${d.arrayOffset + bytes} but the file has ${fileSize} bytes`);
     }
     const buf = Buffer.alloc(bytes);
     await fh.read(buf, 0, bytes, d.arrayOffset);

@@ -222,6 +222,10 @@ def save_onnx(model, path, external_threshold=EXTERNAL_THRESHOLD):
     return [data_name] if external else []
 
 
+def _weight_bytes(module):
+    return sum(t.numel() * t.element_size() for t in list(module.parameters()) + list(module.buffers()))
+
+
 def export_module(spec, out_dir, external_threshold=EXTERNAL_THRESHOLD):
     t0 = time.time()
     final = os.path.join(out_dir, f'{spec.name}.onnx')
@@ -233,10 +237,14 @@ def export_module(spec, out_dir, external_threshold=EXTERNAL_THRESHOLD):
             torch.onnx.export(spec.module, spec.inputs, raw, opset_version=OPSET, input_names=spec.input_names,
                               output_names=spec.output_names, dynamic_axes=spec.dynamic_axes,
                               do_constant_folding=True)
-        model = onnx.load(raw)  # also pulls in the per-tensor files torch writes for > 2 GB models
-        model.producer_name = 'skysense-desktop models/convert.py'
-        onnx.checker.check_model(model if _tensor_bytes(model) < EXTERNAL_THRESHOLD else raw)
-        data_files = save_onnx(model, final, external_threshold)
+        onnx.checker.check_model(raw)
+        if _weight_bytes(spec.module) * 1.05 < min(external_threshold, EXTERNAL_THRESHOLD):
+            # One self-contained file already: rename it into place without a reload.
+            data_files = []
+            os.replace(raw, final)
+        else:
+            # Reload (pulling in the per-tensor files torch writes past 2 GB) and write one data file.
+            data_files = save_onnx(onnx.load(raw), final, external_threshold)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     size = os.path.getsize(final) + sum(os.path.getsize(os.path.join(out_dir, f)) for f in data_files)

@@ -16,6 +16,8 @@
      geo_context  the fusion output, lat/lon of the SSL4EO crop centre
    The PyTorch modules are the plain reference ones (not the export wrappers), so export-time
    rewrites (baked position bias, in-graph pos-embed resize) are checked too.
+   With --repeat N each module's PyTorch forward is also timed N times (after a warm-up) and its
+   matmul/conv FLOPs counted (models/parity/timing.py), for test/bench/model-latency.bench.ts.
 3. Writes each module's ONNX inputs and PyTorch outputs as raw little-endian .bin files and
    DIR/index.json: {model, config, cases: [{module, source, inputs: [{name, dtype, shape, file}], outputs: [...]}]}.
 """
@@ -34,6 +36,7 @@ if REPO not in sys.path:
     sys.path.insert(0, REPO)
 
 from models.parity import real_inputs as ri  # noqa: E402
+from models.parity.timing import matmul_flops, time_ms  # noqa: E402
 from models.reference.configs import get_config  # noqa: E402
 from models.reference.skysense import build_module  # noqa: E402
 
@@ -60,8 +63,9 @@ def normalise(x, modality, axis=-3):
 
 
 class Writer:
-    def __init__(self, out):
+    def __init__(self, out, repeat=0):
         self.out = out
+        self.repeat = repeat  # > 0: also time the PyTorch forward (benchmark)
         self.cases = []
         self.n = 0
 
@@ -73,12 +77,17 @@ class Writer:
         arr.astype('<' + arr.dtype.str[1:]).tofile(os.path.join(self.out, f))
         return {'name': name, 'dtype': dtype, 'shape': list(arr.shape), 'file': f}
 
-    def case(self, module, source, inputs, outputs):
-        self.cases.append({
+    def case(self, module, source, inputs, outputs, fn=None):
+        """fn: the PyTorch call that produced `outputs`, timed when repeat > 0."""
+        entry = {
             'module': module, 'source': source,
             'inputs': [self._tensor(k, v) for k, v in inputs.items()],
             'outputs': [self._tensor(k, v) for k, v in outputs.items()],
-        })
+        }
+        if self.repeat > 0 and fn is not None:
+            entry['torch'] = {'ms': [round(v, 3) for v in time_ms(fn, self.repeat)], 'flops': matmul_flops(fn),
+                              'threads': torch.get_num_threads()}
+        self.cases.append(entry)
 
 
 def main(argv=None):
@@ -87,6 +96,7 @@ def main(argv=None):
     ap.add_argument('--config', default='tiny')
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--model', help='existing random-init folder exported with the same --config/--seed')
+    ap.add_argument('--repeat', type=int, default=0, help='also time each PyTorch forward this many times')
     args = ap.parse_args(argv)
     torch.set_num_threads(2)
     os.makedirs(args.out, exist_ok=True)
@@ -110,7 +120,7 @@ def main(argv=None):
     def names(module):
         return [o['name'] for o in mods[module]['outputs']]
 
-    w = Writer(args.out)
+    w = Writer(args.out, args.repeat)
     hr_size = mods['hr_encoder']['tile']['size'] if 'hr_encoder' in mods else 512
     s2_size = mods['s2_encoder']['tile']['size'] if 's2_encoder' in mods else 64
     s1_size = mods['s1_encoder']['tile']['size'] if 's1_encoder' in mods else 64
@@ -121,20 +131,22 @@ def main(argv=None):
         hr_feats = None
         if 'hr_encoder' in mods:
             x = normalise(ri.loveda_hr(DATA, hr_size)[None], modal['hr'])
-            outs = built['hr_encoder'](torch.from_numpy(x))
+            xt = torch.from_numpy(x)
+            outs = built['hr_encoder'](xt)
             w.case('hr_encoder', f'LoveDA img_dir/0.png centre {hr_size}x{hr_size}', {'image': x},
-                   dict(zip(names('hr_encoder'), [o.numpy() for o in outs])))
+                   dict(zip(names('hr_encoder'), [o.numpy() for o in outs])), lambda: built['hr_encoder'](xt))
             hr_feats = outs[-1]
 
         def spatial(key, raw, source):
             enc, up = f'{key}_encoder', f'{key}_up'
             x = normalise(raw[None], modal[key])
-            outs = built[enc](torch.from_numpy(x))
-            w.case(enc, source, {'image': x}, dict(zip(names(enc), [o.numpy() for o in outs])))
+            xt = torch.from_numpy(x)
+            outs = built[enc](xt)
+            w.case(enc, source, {'image': x}, dict(zip(names(enc), [o.numpy() for o in outs])), lambda: built[enc](xt))
             if up in mods:
                 feat = outs[-1]
                 w.case(up, f'last {enc} output on {source}', {mods[up]['inputs'][0]['name']: feat.numpy()},
-                       {names(up)[0]: built[up](feat).numpy()})
+                       {names(up)[0]: built[up](feat).numpy()}, lambda: built[up](feat))
 
         if 's2_encoder' in mods:
             bands = modal['s2']['bands']
@@ -159,14 +171,17 @@ def main(argv=None):
                              torch.zeros(1, frames[1].shape[1], dtype=torch.long)], dim=1)
             src = (f'SSL4EO-S12 0000200 S2 L2A {",".join(series["s2_dates"])} + S1 {",".join(series["s1_dates"])} '
                    f'centre {grid}x{grid}, HR feat_s32 of the LoveDA tile; doy {doy.tolist()[0]}')
-            w.case('fusion', src, {'tokens': tokens.numpy(), 'doy': doy.numpy()}, {names('fusion')[0]: fused.numpy()})
+            w.case('fusion', src, {'tokens': tokens.numpy(), 'doy': doy.numpy()}, {names('fusion')[0]: fused.numpy()},
+                   lambda: built['fusion'].forward_tokens(tokens, doy))
             if 'geo_context' in mods:
                 lat, lon = ssl4eo_centre(grid)
                 la = np.array([lat], np.float32)
                 lo = np.array([lon], np.float32)
-                geo = built['geo_context'](fused, torch.from_numpy(la), torch.from_numpy(lo))
+                lat_t, lon_t = torch.from_numpy(la), torch.from_numpy(lo)
+                geo = built['geo_context'](fused, lat_t, lon_t)
                 w.case('geo_context', f'fusion output above at lat {lat:.4f} lon {lon:.4f}',
-                       {'fused': fused.numpy(), 'lat': la, 'lon': lo}, {names('geo_context')[0]: geo.numpy()})
+                       {'fused': fused.numpy(), 'lat': la, 'lon': lo}, {names('geo_context')[0]: geo.numpy()},
+                       lambda: built['geo_context'](fused, lat_t, lon_t))
 
     index = {'model': os.path.relpath(model_dir, args.out) if not args.model else os.path.abspath(model_dir),
              'config': manifest['config'], 'cases': w.cases,

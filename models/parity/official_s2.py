@@ -10,7 +10,8 @@
    The checkpoint is deleted afterwards (1.2 GB).
 3. Loads the same checkpoint state into the reference ViT-L and runs it in PyTorch on the OSCD
    tile (10 bands, centre 64x64, normalised with the manifest), writing input and outputs as in
-   make_inputs.py (DIR/index.json, one case 's2_encoder'), with timings of each step.
+   make_inputs.py (DIR/index.json, one case 's2_encoder'), with timings of each step; --repeat N
+   also times the forward N times and counts its FLOPs (benchmark).
 """
 import argparse
 import json
@@ -57,6 +58,7 @@ def main(argv=None):
     ap.add_argument('--out', required=True)
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--city', default='bercy')
+    ap.add_argument('--repeat', type=int, default=0, help='also time the PyTorch forward this many times')
     args = ap.parse_args(argv)
     torch.set_num_threads(2)
     os.makedirs(args.out, exist_ok=True)
@@ -99,9 +101,10 @@ def main(argv=None):
         outs = module(torch.from_numpy(x))
     times['torch_forward'] = time.time() - t
 
-    w = Writer(args.out)
+    w = Writer(args.out, args.repeat)
+    xt = torch.from_numpy(x)
     w.case('s2_encoder', f'OSCD {args.city} imgs_1 {",".join(s2["bands"])} centre {size}x{size}', {'image': x},
-           {o['name']: r.numpy() for o, r in zip(spec['outputs'], outs)})
+           {o['name']: r.numpy() for o, r in zip(spec['outputs'], outs)}, lambda: module(xt))
     index = {'model': 'model', 'config': 'official', 'cases': w.cases, 'parameters': n_params,
              'onnxBytes': os.path.getsize(os.path.join(model_dir, spec['file'])),
              'seconds': {k: round(v, 2) for k, v in times.items()}}

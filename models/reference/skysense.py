@@ -3,7 +3,8 @@ Geo-Context module, wired as in the SkySense++ pipeline (the released code path)
 
 API
     MODULE_NAMES = ('hr_encoder', 's2_encoder', 's1_encoder', 's2_up', 's1_up', 'fusion', 'geo_context')
-    build_module(cfg, name, device=None) -> one module alone (nn.Module)
+    build_module(cfg, name, device=None, init=True) -> one module alone (nn.Module); init=False skips
+        the random init (uninitialised weights, for loading a checkpoint right after)
     SkySense(cfg, modules=MODULE_NAMES, device=None)   attributes named as MODULE_NAMES
     forward(hr=None, s2=None, s2_doy=None, s1=None, lat=None, lon=None) -> dict with
         'hr': list of 4 NCHW maps (strides 4..32)           when hr given
@@ -36,11 +37,18 @@ _BUILDERS = {
 }
 
 
-def build_module(cfg, name, device=None):
+def build_module(cfg, name, device=None, init=True):
+    """init=False allocates the weights without initialising them (fast; for loading a checkpoint next)."""
     if name not in _BUILDERS:
         raise ValueError(f'unknown module {name!r}; known: {", ".join(MODULE_NAMES)}')
     cls, key = _BUILDERS[name]
-    return cls(**cfg[key], device=device)
+    if init:
+        return cls(**cfg[key], device=device)
+    module = cls(**cfg[key], device='meta').to_empty(device=device or 'cpu')
+    for m in module.modules():
+        if hasattr(m, 'rebuild_buffers'):
+            m.rebuild_buffers(device)
+    return module
 
 
 class SkySense(nn.Module):

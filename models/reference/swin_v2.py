@@ -75,10 +75,16 @@ class WindowMSAV2(nn.Module):
         self.q_bias = nn.Parameter(torch.zeros(embed_dims, device=device))
         self.v_bias = nn.Parameter(torch.zeros(embed_dims, device=device))
         self.proj = nn.Linear(embed_dims, embed_dims, device=device)
-        buf_device = 'meta' if str(device) == 'meta' else None
-        self.register_buffer('relative_coords_table', relative_coords_table(window_size).to(buf_device), persistent=False)
-        self.register_buffer('relative_position_index', relative_position_index(window_size).to(buf_device), persistent=False)
+        self.register_buffer('relative_coords_table', None, persistent=False)
+        self.register_buffer('relative_position_index', None, persistent=False)
         self.register_buffer('frozen_position_bias', None, persistent=False)
+        self.rebuild_buffers('meta' if str(device) == 'meta' else None)
+
+    def rebuild_buffers(self, device=None):
+        """(Re)compute the position tables; needed after nn.Module.to_empty(), which leaves them garbage."""
+        self.relative_coords_table = relative_coords_table(self.window_size).to(device)
+        self.relative_position_index = relative_position_index(self.window_size).to(device)
+        self.frozen_position_bias = None
 
     def position_bias(self):
         """(heads, N, N) bias = 16 * sigmoid(cpb_mlp(table))[index]."""

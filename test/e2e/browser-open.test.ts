@@ -13,7 +13,7 @@ import { gdalinfo, gdallocationinfo, gdaltransform, pixelCentre } from './helper
 import { startHostProcess, type HostProcess } from './helpers/host-process.ts';
 import { ensureRendererBuilt } from './helpers/renderer-build.ts';
 import { artifactsDir, sharedData } from './helpers/repo.ts';
-import { facts, hookLayers, layerItem, openByPath, screenPointOf, waitConnected, waitFirstView } from './helpers/ui.ts';
+import { facts, hookLayers, layerItem, openByPath, screenPointOf, waitConnected, waitFirstView, waitInspected } from './helpers/ui.ts';
 
 const L7 = sharedData('samples/L7_ETMs.tif');
 const LOVEDA = sharedData('hr/loveda/img_dir/0.png');
@@ -80,16 +80,8 @@ describe('browser: open rasters through the UI', () => {
     const [sx, sy] = await screenPointOf(page, mapXY);
     await page.mouse.move(sx - 20, sy - 20);
     await page.mouse.move(sx, sy, { steps: 4 });
-    const colrow = page.getByTestId('pixel-colrow');
-    await page.waitForFunction(
-      ([c, r]) => {
-        const el = document.querySelector('[data-testid="pixel-colrow"]');
-        return el?.getAttribute('data-col') === String(c) && el?.getAttribute('data-row') === String(r);
-      },
-      [col, row],
-      { timeout: 10_000 },
-    );
-    assert.match(await colrow.innerText(), new RegExp(`col ${col}, row ${row}`));
+    await waitInspected(page, col, row);
+    assert.match(await page.getByTestId('pixel-colrow').innerText(), new RegExp(`col ${col}, row ${row}`));
     const expected = gdallocationinfo(L7, col, row);
     assert.equal(expected.length, 6);
     for (let b = 1; b <= expected.length; b++) {
@@ -115,6 +107,17 @@ describe('browser: open rasters through the UI', () => {
     assert.equal(f.projection, 'SKYSENSE:pixel');
     // Fitted on the 1024 x 1024 image, whose top-left is the origin (y = -row).
     assert.ok(f.center && Math.abs(f.center[0] - 512) < 1 && Math.abs(f.center[1] + 512) < 1, `centre ${f.center}`);
+
+    // Pixel space is (col, -row): the inspector reads what GDAL reads at that pixel.
+    const [col, row] = [300, 700];
+    const [sx, sy] = await screenPointOf(page, [col + 0.5, -(row + 0.5)]);
+    await page.mouse.move(sx, sy, { steps: 3 });
+    await waitInspected(page, col, row);
+    const expected = gdallocationinfo(LOVEDA, col, row);
+    assert.equal(expected.length, 3);
+    for (let b = 1; b <= 3; b++) {
+      assert.equal(Number(await page.getByTestId(`pixel-value-${b}`).getAttribute('data-value')), expected[b - 1], `band ${b}`);
+    }
     await page.screenshot({ path: join(artifactsDir, 'browser-open-png.png') });
   });
 

@@ -104,10 +104,12 @@ test('Electron window: sandboxed page, IPC contract, skysense-data ranges', asyn
     if (!result.cached) assert.deepEqual(result.bytes, Array.from(readFileSync(L7).subarray(0, 100)));
     assert.equal(result.foreign, 404);
 
-    // Navigation away and new windows are blocked.
+    // Navigation away and new windows are blocked (http: links are not even handed
+    // to the system browser, which gets https: only).
     await page.evaluate(() => {
-      window.open('https://example.com');
-      location.href = 'https://example.com';
+      window.open('app://renderer/index.html');
+      window.open('http://127.0.0.1:9/');
+      location.href = 'http://127.0.0.1:9/';
     });
     await new Promise((r) => setTimeout(r, 500));
     assert.match(page.url(), /^app:\/\/renderer\//);

@@ -75,7 +75,7 @@ export interface WindowOptions {
   srcwin?: [number, number, number, number];
   outsize?: [number, number];
   bands?: number[];
-  /** Read from this overview (0 = first overview), as -oo OVERVIEW_LEVEL. */
+  /** Read from this overview alone (0 = first), as -oo OVERVIEW_LEVEL=<n>only (GDAL would otherwise use coarser ones too). */
   overviewLevel?: number;
   resampling?: string;
 }
@@ -88,11 +88,11 @@ export function gdalWindow(path: string, opts: WindowOptions = {}): number[][] {
   const dir = mkdtempSync(join(tmpdir(), 'skysense-gdal-'));
   try {
     const out = join(dir, 'w.img');
-    const args = ['-q', '-of', 'ENVI'];
+    const args = ['-q', '-of', 'ENVI', '-co', 'INTERLEAVE=BSQ'];
     if (opts.srcwin) args.push('-srcwin', ...opts.srcwin.map(String));
     if (opts.outsize) args.push('-outsize', ...opts.outsize.map(String));
     for (const b of opts.bands ?? []) args.push('-b', String(b));
-    if (opts.overviewLevel !== undefined) args.push('-oo', `OVERVIEW_LEVEL=${opts.overviewLevel}`);
+    if (opts.overviewLevel !== undefined) args.push('-oo', `OVERVIEW_LEVEL=${opts.overviewLevel}only`);
     args.push('-r', opts.resampling ?? 'nearest', path, out);
     run('gdal_translate', args);
     const hdr = readFileSync(join(dir, 'w.hdr'), 'utf8');

@@ -33,7 +33,8 @@ function serve(args: string[], env: Record<string, string>): Serve {
   let err = '';
   child.stdout!.on('data', (c) => (out += c));
   child.stderr!.on('data', (c) => (err += c));
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  // 'close', not 'exit': it comes after the child's stdout/stderr are drained.
+  const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
   return { child, stdout: () => out, stderr: () => err, exited };
 }
 

@@ -13,6 +13,11 @@ function same(a: number, b: number): boolean {
   return a === b || (Number.isNaN(a) && Number.isNaN(b));
 }
 
+/** gdallocationinfo prints 15 significant digits: floats agree to that precision. */
+function samePrinted(a: number, b: number): boolean {
+  return same(a, b) || Math.abs(a - b) <= 1e-13 * Math.max(1, Math.abs(b));
+}
+
 function assertBandsEqual(ours: NumericArray[], theirs: number[][], what: string, tol = 0): void {
   assert.equal(ours.length, theirs.length, `${what}: band count`);
   ours.forEach((band, b) => {
@@ -48,12 +53,14 @@ describe('single pixels equal gdallocationinfo', () => {
       const r = await openRaster([dataPath(file)]);
       try {
         const { width: w, height: h } = r.info;
-        const points: [number, number][] = [[0, 0], [w - 1, h - 1], [w - 1, 0], [0, h - 1], [Math.floor(w / 2), Math.floor(h / 3)], [Math.floor(w / 7), Math.floor((h * 5) / 6)]];
+        const points: [number, number][] = [[0, 0], [w - 1, h - 1], [Math.floor(w / 2), Math.floor(h / 3)], [w - 1, 0], [0, h - 1], [Math.floor(w / 7), Math.floor((h * 5) / 6)]];
+        // gdallocationinfo takes ~1 s per point on the 206-band file: fewer points there.
+        if (r.info.bandCount > 50) points.length = 3;
         for (const [c, row] of points) {
           const ours = (await r.readWindow({ x: c, y: row, width: 1, height: 1 })).map((a) => a[0]);
           const theirs = gdalPixel(dataPath(file), c, row);
           assert.equal(ours.length, theirs.length);
-          ours.forEach((v, b) => assert.ok(same(v, theirs[b]), `${file} (${c},${row}) band ${b + 1}: ${v} vs GDAL ${theirs[b]}`));
+          ours.forEach((v, b) => assert.ok(samePrinted(v, theirs[b]), `${file} (${c},${row}) band ${b + 1}: ${v} vs GDAL ${theirs[b]}`));
         }
       } finally {
         await r.close();

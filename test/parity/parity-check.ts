@@ -13,24 +13,27 @@ export const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const PYTHON = '/usr/bin/python3';
 export const TOLERANCE = 1e-4;
 
-interface TensorFile {
+export interface TensorFile {
   name: string;
   dtype: 'float32' | 'int64';
   shape: number[];
   file: string;
 }
 
-interface ParityCase {
+export interface ParityCase {
   module: string;
   source: string;
   inputs: TensorFile[];
   outputs: TensorFile[];
+  /** Present when the Python side ran with --repeat (benchmark). */
+  torch?: { ms: number[]; flops: number; threads: number };
 }
 
 export interface ParityIndex {
   model: string;
   config: string;
   cases: ParityCase[];
+  seconds?: Record<string, number>;
 }
 
 export interface ParityLine {
@@ -44,21 +47,28 @@ export interface ParityLine {
 }
 
 /** Runs the Python side; returns its index. Throws with Python's stderr on failure. */
-export function preparePyTorchSide(workDir: string, args: string[] = []): ParityIndex {
-  const r = spawnSync(PYTHON, ['-m', 'models.parity.make_inputs', '--out', workDir, ...args], {
-    cwd: REPO,
-    encoding: 'utf8',
-    // Two threads: the machine's two cores are shared with other work.
-    env: { ...process.env, OMP_NUM_THREADS: '2' },
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (r.status !== 0) {
-    throw new Error(`models/parity/make_inputs.py failed (exit ${r.status}):\n${r.stderr || r.stdout}`);
-  }
+export function preparePyTorchSide(workDir: string, args: string[] = [], script = 'models.parity.make_inputs'): ParityIndex {
+  runPython(script, ['--out', workDir, ...args]);
   return JSON.parse(readFileSync(join(workDir, 'index.json'), 'utf8')) as ParityIndex;
 }
 
-function readTensor(dir: string, t: TensorFile): ort.Tensor {
+/** `python3 -m <module> args` from the repo root; returns stdout, throws with stderr on failure. */
+export function runPython(module: string, args: string[]): string {
+  const r = spawnSync(PYTHON, ['-m', module, ...args], {
+    cwd: REPO,
+    encoding: 'utf8',
+    // Two threads: the machine's two cores are shared with other work. Passive OpenMP waits: torch's
+    // OpenMP threads otherwise spin against its BLAS threads, which made PyTorch ~10x slower here under load.
+    env: { ...process.env, OMP_NUM_THREADS: '2', OMP_WAIT_POLICY: 'PASSIVE' },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (r.status !== 0) {
+    throw new Error(`${module.replaceAll('.', '/')}.py failed (exit ${r.status}):\n${r.stderr || r.stdout}`);
+  }
+  return r.stdout;
+}
+
+export function readTensor(dir: string, t: TensorFile): ort.Tensor {
   const buf = readFileSync(join(dir, t.file));
   const ab = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);
   const data = t.dtype === 'int64' ? new BigInt64Array(ab) : new Float32Array(ab);
@@ -67,7 +77,7 @@ function readTensor(dir: string, t: TensorFile): ort.Tensor {
   return new ort.Tensor(t.dtype, data, t.shape);
 }
 
-function maxAbsDiff(a: Float32Array, b: Float32Array): { diff: number; maxAbs: number } {
+export function maxAbsDiff(a: Float32Array, b: Float32Array): { diff: number; maxAbs: number } {
   let diff = 0;
   let maxAbs = 0;
   for (let i = 0; i < a.length; i++) {
@@ -80,8 +90,11 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): { diff: number; maxAbs: n
   return { diff, maxAbs };
 }
 
-/** Runs every module of the exported folder on the cases' inputs; a module without a case is a miss. */
-export async function compareModules(workDir: string, index: ParityIndex, tolerance = TOLERANCE): Promise<ParityLine[]> {
+/**
+ * Runs every module of the exported folder on the cases' inputs; a module without a case is a miss.
+ * `relative`: the tolerance scales with the largest |PyTorch| value (deep fp32 stacks).
+ */
+export async function compareModules(workDir: string, index: ParityIndex, tolerance = TOLERANCE, relative = false): Promise<ParityLine[]> {
   const folder = await loadModelFolder(resolve(workDir, index.model), { intraOpThreads: 2, interOpThreads: 1 });
   const lines: ParityLine[] = [];
   try {
@@ -110,7 +123,7 @@ export async function compareModules(workDir: string, index: ParityIndex, tolera
         worst = Math.max(worst, r.diff);
         maxAbs = Math.max(maxAbs, r.maxAbs);
       }
-      lines.push({ module: name, maxAbsDiff: worst, maxAbs, ok: worst <= tolerance, source: c.source, ms });
+      lines.push({ module: name, maxAbsDiff: worst, maxAbs, ok: worst <= (relative ? tolerance * maxAbs : tolerance), source: c.source, ms });
     }
   } finally {
     await folder.close();

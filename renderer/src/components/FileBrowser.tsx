@@ -9,8 +9,20 @@ import { formatBytes } from './format.ts';
 type Listing = ReplyOf<'fs.list'>;
 const RASTER = /\.(tiff?|png|jpe?g|jp2|vrt)$/i;
 
-export function FileBrowser(props: { onOpen(paths: string[]): void; onOpenScene(paths: string[]): void; onPick(path: string): void }) {
-  const { onOpen, onOpenScene, onPick } = props;
+export interface FileBrowserProps {
+  onOpen(paths: string[]): void;
+  onOpenScene(paths: string[]): void;
+  onPick(path: string): void;
+  /** A folder (or a file, meaning its folder) typed in the path field to show. */
+  browse: { path: string; seq: number } | null;
+}
+
+function parentOf(path: string): string {
+  const i = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  return i > 0 ? path.slice(0, i) : path.slice(0, i + 1) || path;
+}
+
+export function FileBrowser({ onOpen, onOpenScene, onPick, browse }: FileBrowserProps) {
   const client = useClient();
   const [listing, setListing] = useState<Listing | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -18,18 +30,24 @@ export function FileBrowser(props: { onOpen(paths: string[]): void; onOpenScene(
   const [roots, setRoots] = useState<string[]>([]);
 
   const go = useCallback(
-    async (dir?: string) => {
+    async (dir?: string, fileOk = false) => {
       setError(null);
       try {
         const l = await client.call('fs.list', dir ? { dir } : {});
         setListing(l);
         setSelected([]);
       } catch (err) {
+        // A typed file path: show the folder it is in.
+        if (fileOk && dir && parentOf(dir) !== dir) return go(parentOf(dir));
         setError(errorShapeOf(err).message);
       }
     },
     [client],
   );
+
+  useEffect(() => {
+    if (browse) void go(browse.path, true);
+  }, [browse, go]);
 
   useEffect(() => {
     void go();

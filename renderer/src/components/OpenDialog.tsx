@@ -16,6 +16,7 @@ export function OpenDialog() {
 function OpenDialogBody() {
   const client = useClient();
   const [path, setPath] = useState('');
+  const [browse, setBrowse] = useState<{ path: string; seq: number } | null>(null);
   const input = useRef<HTMLInputElement>(null);
   useEffect(() => input.current?.focus(), []);
 
@@ -38,9 +39,14 @@ function OpenDialogBody() {
           <input id="open-path" ref={input} data-testid="open-path-input" type="text" value={path} spellCheck={false}
             placeholder="/data/scene.tif, or a folder of band files" autoComplete="off"
             onChange={(e) => setPath(e.target.value)} />
-          <button type="submit" data-testid="open-path-submit" disabled={!path.trim()}>Open</button>
+          <button type="button" data-testid="open-path-browse" disabled={!path.trim()}
+            title="Show this folder (or the folder of this file) below"
+            onClick={() => setBrowse((b) => ({ path: path.trim(), seq: (b?.seq ?? 0) + 1 }))}>
+            Browse
+          </button>
+          <button type="submit" className="primary" data-testid="open-path-submit" disabled={!path.trim()}>Open</button>
         </form>
-        <FileBrowser onOpen={open} onOpenScene={openScene} onPick={setPath} />
+        <FileBrowser onOpen={open} onOpenScene={openScene} onPick={setPath} browse={browse} />
       </div>
     </div>
   );

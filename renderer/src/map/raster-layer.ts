@@ -87,11 +87,12 @@ export class RasterLayerView implements LayerView {
       normalize: false,
       projection: this.projection,
       // Nearest neighbour: an analyst inspects pixels, and band values stay unmixed.
-      interpolate: false,
+      interpolate: true,
       // No fade-in: the analyst wants the data as soon as it is there, and a fading
       // frame is not a finished one ('rendercomplete' waits for it).
       transition: 0,
     });
+    source.on('tileloadend', (e: any) => console.log('DBG tile', e.tile.constructor.name, JSON.stringify(e.tile.tileCoord), JSON.stringify(e.tile.sourceZ_), JSON.stringify(e.tile.getSize?.())));
     source.on('change', () => {
       if (source.getState() === 'error') {
         const why = source.getError()?.message ?? 'could not be read';

@@ -72,3 +72,15 @@ export async function screenPointOf(page: Page, coordinate: [number, number]): P
   if (!box) throw new Error('map element not visible');
   return [box.x + px[0], box.y + px[1]];
 }
+
+/** Waits until the pixel inspector shows the given pixel. */
+export async function waitInspected(page: Page, col: number, row: number, timeout = 10_000): Promise<void> {
+  await page.waitForFunction(
+    ([c, r]) => {
+      const el = document.querySelector('[data-testid="pixel-colrow"]');
+      return el?.getAttribute('data-col') === String(c) && el?.getAttribute('data-row') === String(r);
+    },
+    [col, row],
+    { timeout },
+  );
+}

@@ -1,0 +1,203 @@
+/**
+ * Bad input gives a specific ApiError naming the file, at open, quickly: never a crash,
+ * a hang or garbage pixels. Every bad file is made here, in a temp folder, from real
+ * data (cut, renamed, patched) or byte by byte. Also unusual but valid TIFF layouts
+ * (big-endian, BigTIFF, band-interleaved, predictors, other codecs) read like GDAL.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openRaster, rasterInfo } from '../../main/raster/index.ts';
+import type { ErrorCode } from '../../main/api.ts';
+import { dataPath, gdalTranslate, gdalWindow } from '../helpers/gdal.ts';
+
+let tmp = '';
+before(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'skysense-bad-'));
+});
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** Opening must fail with one of `codes`, naming `file`, within 5 s. */
+async function expectError(paths: string[], codes: ErrorCode[], file: string): Promise<string> {
+  const started = Date.now();
+  let caught = null as { code?: string; message?: string; file?: string } | null;
+  try {
+    const r = await openRaster(paths);
+    await r.readWindow({ x: 0, y: 0, width: 1, height: 1 });
+    await r.close();
+  } catch (err) {
+    caught = err as typeof caught;
+  }
+  assert.ok(caught, `${file} opened without error`);
+  assert.ok(codes.includes(caught.code as ErrorCode), `code ${caught.code} (${caught.message}), expected ${codes.join(' or ')}`);
+  assert.ok(caught.message?.includes(file), `message names the file: ${caught.message}`);
+  assert.equal(caught.message?.includes('\n'), false, 'one line');
+  assert.equal(caught.file, file);
+  assert.ok(Date.now() - started < 5000, 'fails fast');
+  if (process.env.SHOW_ERRORS) console.log(caught.code, caught.message);
+  return caught.message!;
+}
+
+/** A minimal little-endian TIFF: one IFD of SHORT/LONG entries, arrays placed by the caller. */
+function tinyTiff(entries: [tag: number, type: 3 | 4, values: number[]][], extraBytes = 0): Buffer {
+  const sorted = [...entries].sort((a, b) => a[0] - b[0]);
+  const ifdSize = 2 + sorted.length * 12 + 4;
+  const buf = Buffer.alloc(8 + ifdSize + extraBytes);
+  buf.write('II', 0, 'latin1');
+  buf.writeUInt16LE(42, 2);
+  buf.writeUInt32LE(8, 4);
+  buf.writeUInt16LE(sorted.length, 8);
+  sorted.forEach(([tag, type, values], i) => {
+    const p = 10 + i * 12;
+    buf.writeUInt16LE(tag, p);
+    buf.writeUInt16LE(type, p + 2);
+    buf.writeUInt32LE(values.length, p + 4);
+    if (type === 3) values.slice(0, 2).forEach((v, k) => buf.writeUInt16LE(v, p + 8 + k * 2));
+    else buf.writeUInt32LE(values[0], p + 8);
+  });
+  return buf;
+}
+
+describe('bad input: specific errors naming the file', () => {
+  test('missing file', async () => {
+    const f = join(tmp, 'nope.tif');
+    await expectError([f], ['E_NOT_FOUND'], f);
+  });
+
+  test('zero-size file', async () => {
+    const f = join(tmp, 'empty.tif');
+    writeFileSync(f, '');
+    await expectError([f], ['E_EMPTY'], f);
+  });
+
+  test('a text file renamed .tif', async () => {
+    const f = join(tmp, 'notes.tif');
+    writeFileSync(f, 'these are field notes, not a raster\n');
+    const msg = await expectError([f], ['E_NOT_RASTER'], f);
+    assert.match(msg, /not a raster/);
+  });
+
+  for (const [name, src, keep] of [
+    ['stripped', 'samples/L7_ETMs.tif', 0.6],
+    ['tiled', 's1s2/sen1floods11/sample/S1/Spain_7370579_S1Hand.tif', 0.5],
+    ['stripped, cut inside the last strip', 'hr/spacenet_atlanta_solaris/sample_geotiff.tif', 0.999],
+    ['cut inside the header', 'samples/elev.tif', 0.01],
+  ] as const) {
+    test(`truncated TIFF (${name})`, async () => {
+      const data = readFileSync(dataPath(src));
+      const f = join(tmp, `cut-${name.replace(/\W+/g, '-')}.tif`);
+      writeFileSync(f, data.subarray(0, Math.floor(data.length * keep)));
+      await expectError([f], ['E_TRUNCATED'], f);
+    });
+  }
+
+  test('unknown EPSG code in the GeoKeys', async () => {
+    const f = join(tmp, 'unknown-crs.tif');
+    gdalTranslate(['-a_srs', 'EPSG:32616', dataPath('samples/elev.tif'), f]);
+    const buf = readFileSync(f);
+    // ProjectedCSTypeGeoKey (3072), stored in the directory (0), count 1, value 32616.
+    const entry = Buffer.from([0x00, 0x0c, 0x00, 0x00, 0x01, 0x00, 32616 & 0xff, 32616 >> 8]);
+    const at = buf.indexOf(entry);
+    assert.ok(at > 0, 'found the GeoKey to patch');
+    buf.writeUInt16LE(59999, at + 6);
+    writeFileSync(f, buf);
+    const msg = await expectError([f], ['E_CRS_UNKNOWN'], f);
+    assert.match(msg, /EPSG:59999 is not known/);
+  });
+
+  test('a TIFF that declares 100000 x 100000 px and holds no data', async () => {
+    const f = join(tmp, 'huge-strips.tif');
+    // 100000 one-row strips whose offset/size arrays would lie beyond the end of the file.
+    writeFileSync(f, tinyTiff([
+      [256, 4, [100000]], [257, 4, [100000]], [258, 3, [8]], [259, 3, [1]], [262, 3, [1]],
+      [273, 4, new Array(100000).fill(5000)], [277, 3, [1]], [278, 4, [1]], [279, 4, new Array(100000).fill(100000)],
+    ]));
+    await expectError([f], ['E_TRUNCATED', 'E_TOO_LARGE'], f);
+    const g = join(tmp, 'huge-one-strip.tif');
+    // One strip of the whole image: 10 GB to decode.
+    writeFileSync(g, tinyTiff([
+      [256, 4, [100000]], [257, 4, [100000]], [258, 3, [8]], [259, 3, [1]], [262, 3, [1]],
+      [273, 4, [100]], [277, 3, [1]], [278, 4, [100000]], [279, 4, [4000000000]],
+    ]));
+    await expectError([g], ['E_TRUNCATED', 'E_TOO_LARGE'], g);
+  });
+
+  test('image directories that loop', async () => {
+    const f = join(tmp, 'loop.tif');
+    const buf = Buffer.from(readFileSync(dataPath('samples/elev.tif')));
+    const ifd = buf.readUInt32LE(4);
+    const n = buf.readUInt16LE(ifd);
+    buf.writeUInt32LE(ifd, ifd + 2 + n * 12);
+    writeFileSync(f, buf);
+    await expectError([f], ['E_CORRUPT'], f);
+  });
+
+  test('truncated PNG and JPEG', async () => {
+    for (const [src, name] of [['hr/loveda/img_dir/0.png', 'cut.png'], ['more/hrsid_ship/images/P0007_3000_3800_1800_2600.jpg', 'cut.jpg']]) {
+      const data = readFileSync(dataPath(src));
+      const f = join(tmp, name);
+      writeFileSync(f, data.subarray(0, Math.floor(data.length / 2)));
+      await expectError([f], ['E_TRUNCATED'], f);
+    }
+  });
+
+  test('a folder without rasters', async () => {
+    const d = join(tmp, 'no-rasters');
+    mkdirSync(d);
+    writeFileSync(join(d, 'readme.txt'), 'nothing here');
+    await expectError([d], ['E_NOT_RASTER'], d);
+  });
+
+  test('rasterInfo reports the same errors', async () => {
+    const f = join(tmp, 'empty2.tif');
+    writeFileSync(f, '');
+    await assert.rejects(rasterInfo([f]), { code: 'E_EMPTY' });
+  });
+});
+
+describe('unusual but valid TIFF layouts read like GDAL', () => {
+  const variants: [string, string[]][] = [
+    ['big-endian', ['-co', 'ENDIANNESS=BIG', '-co', 'TILED=YES', '-co', 'BLOCKXSIZE=128', '-co', 'BLOCKYSIZE=128']],
+    ['BigTIFF', ['-co', 'BIGTIFF=YES', '-co', 'COMPRESS=DEFLATE']],
+    ['band-interleaved, predictor 2', ['-co', 'INTERLEAVE=BAND', '-co', 'COMPRESS=LZW', '-co', 'PREDICTOR=2']],
+    ['PACKBITS, one-row strips', ['-co', 'COMPRESS=PACKBITS', '-co', 'BLOCKYSIZE=1']],
+    ['ZSTD tiles', ['-co', 'COMPRESS=ZSTD', '-co', 'TILED=YES']],
+  ];
+  for (const [name, co] of variants) {
+    test(name, async () => {
+      const f = join(tmp, `variant-${name.replace(/\W+/g, '-')}.tif`);
+      gdalTranslate([...co, dataPath('samples/L7_ETMs.tif'), f]);
+      const r = await openRaster([f]);
+      try {
+        const ours = await r.readWindow({ x: 0, y: 0, width: r.info.width, height: r.info.height });
+        const theirs = gdalWindow(f);
+        ours.forEach((band, b) => assert.deepEqual(Array.from(band), theirs[b], `band ${b + 1}`));
+      } finally {
+        await r.close();
+      }
+    });
+  }
+
+  test('Float32 with the floating-point predictor', async () => {
+    const f = join(tmp, 'pred3.tif');
+    gdalTranslate(['-co', 'COMPRESS=DEFLATE', '-co', 'PREDICTOR=3', dataPath('samples/olinda_dem_utm25s.tif'), f]);
+    const r = await openRaster([f]);
+    try {
+      const [ours] = await r.readWindow({ x: 0, y: 0, width: r.info.width, height: r.info.height });
+      assert.deepEqual(Array.from(ours), gdalWindow(f)[0]);
+    } finally {
+      await r.close();
+    }
+  });
+
+  test('a file removed after use is reported missing, not served from a cache', async () => {
+    const f = join(tmp, 'copy.tif');
+    copyFileSync(dataPath('samples/elev.tif'), f);
+    const r = await openRaster([f]);
+    await r.close();
+    rmSync(f);
+    await expectError([f], ['E_NOT_FOUND'], f);
+  });
+});
