@@ -127,6 +127,8 @@ def plan(args):
         print(f'note: {path}: key {key} belongs to no exported module (pre-training part); ignored', file=sys.stderr)
     if len(report['ignored']) > 10:
         print(f'note: {len(report["ignored"]) - 10} more ignored keys', file=sys.stderr)
+    for name in [m for m in states if args.modules and m not in args.modules.split(',')]:
+        del states[name]  # a full checkpoint holds ~2 B values: keep only what will be exported
     provided = [m for m in RELEASED if m in states and not (m == 'fusion' and set(states[m]['state']) == {'ctpe'})]
     modules = asked or provided
     if not modules:
@@ -182,6 +184,13 @@ def main(argv=None):
                 print(f'error: {path}: onnxruntime-node differs from PyTorch by {worst:.2e} (relative)', file=sys.stderr)
                 return 1
             line.update(ort_max_rel_diff=float(f'{worst:.2e}'), ort_ms=round(ms, 1))
+            if args.fp16:
+                worst16, _ = verify(spec, os.path.join(args.out, ex['fp16File']), gen)
+                if worst16 > 5e-2:
+                    print(f'error: {ex["fp16File"]}: float16 weights move outputs by {worst16:.2e} (relative)',
+                          file=sys.stderr)
+                    return 1
+                line['fp16_max_rel_diff'] = float(f'{worst16:.2e}')
         line['total_s'] = round(time.time() - t0, 2)
         print(json.dumps(line), flush=True)
         specs[name], exports[name] = spec, ex

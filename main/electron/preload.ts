@@ -1,9 +1,9 @@
 /**
  * The only bridge between the sandboxed page and the main process: exactly
- * `window.skysenseIpc` of docs/interfaces (post, onMessage, dataBaseUrl). No Node, no
+ * `window.skysenseIpc` (post, onMessage, dataBaseUrl, pathForFile). No Node, no
  * ipcRenderer, no other channel reaches the page.
  */
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import type { ClientMessage, ServerMessage } from '../api.ts';
 import { CALL_CHANNEL, DATA_BASE_URL, MESSAGE_CHANNEL, type MenuMessage } from './channels.ts';
 
@@ -19,4 +19,8 @@ contextBridge.exposeInMainWorld('skysenseIpc', {
     };
   },
   dataBaseUrl: DATA_BASE_URL,
+  /** Dropped files carry no path in a sandboxed page since Electron 32; this is the sanctioned way. */
+  pathForFile(file: File): string {
+    return webUtils.getPathForFile(file);
+  },
 });

@@ -18,6 +18,7 @@ import { bandNameOf, sortBandFiles } from './sentinel2-bands.ts';
 import { fillValue, resolveRead, type IndexedSource } from './indexed-source.ts';
 import { pickLevel } from './sample-grid.ts';
 import { openSingle } from './single-raster.ts';
+import { CACHE_BYTES } from './tiff-raster.ts';
 
 const BAND_FILE = /\.(tif|tiff)$/i;
 const EPS = 1e-10;
@@ -39,10 +40,12 @@ export async function listBandFolder(dir: string): Promise<string[]> {
 export async function openBandSet(path: string, files: string[], signal?: AbortSignal): Promise<Raster> {
   const sorted = sortBandFiles(files);
   const sources: Source[] = [];
+  // One decoded-block budget for the whole set, not one per band file.
+  const cacheBytes = Math.max(8 * 1024 * 1024, Math.floor(CACHE_BYTES / sorted.length));
   try {
     for (const f of sorted) {
       throwIfAborted(signal, f);
-      sources.push(await openSingle(f, signal));
+      sources.push(await openSingle(f, signal, cacheBytes));
     }
     return new BandSetRaster(path, sources);
   } catch (err) {

@@ -42,7 +42,8 @@ export class BlockCache<T extends { byteLength: number }> {
 
   private evict(): void {
     for (const key of this.map.keys()) {
-      if (this.bytes <= this.maxBytes) break;
+      // Keep the newest entry even when it alone passes the budget (one huge strip).
+      if (this.bytes <= this.maxBytes || this.sizes.size <= 1) break;
       const size = this.sizes.get(key);
       if (size === undefined) continue; // still loading
       this.map.delete(key);

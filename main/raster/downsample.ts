@@ -14,6 +14,8 @@ export interface AxisWeights {
   first: Int32Array;
   count: Int32Array;
   weight: Float64Array[];
+  /** Every output pixel covers exactly source pixels 2i and 2i+1 (even size, ratio 2). */
+  exactHalf: boolean;
 }
 
 export function axisWeights(inSize: number, outSize: number): AxisWeights {
@@ -35,7 +37,7 @@ export function axisWeights(inSize: number, outSize: number): AxisWeights {
     }
     weight.push(w);
   }
-  return { first, count, weight };
+  return { first, count, weight, exactHalf: inSize === 2 * outSize };
 }
 
 export function nearestIndex(inSize: number, outSize: number): Int32Array {
@@ -58,6 +60,12 @@ export function averageRow(
   nodata: number | null,
   isInteger: boolean,
 ): void {
+  if (isInteger && nodata === null && xw.exactHalf && rows.length === 2 && wy[0] === 1 && wy[1] === 1) {
+    // The common case (even sizes, no nodata): a plain 2x2 mean, rounded half up.
+    const [a, b] = rows;
+    for (let i = 0, x = 0; i < out.length; i++, x += 2) out[i] = Math.floor((a[x] + a[x + 1] + b[x] + b[x + 1] + 2) / 4);
+    return;
+  }
   const fill = nodata ?? 0;
   for (let i = 0; i < out.length; i++) {
     const x0 = xw.first[i];

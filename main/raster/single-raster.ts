@@ -7,11 +7,11 @@ import { TiffRaster } from './tiff-raster.ts';
 import { ImageRaster } from './image-raster.ts';
 import { asRasterError, throwIfAborted } from './errors.ts';
 
-export async function openSingle(file: string, signal?: AbortSignal): Promise<Raster & IndexedSource> {
+export async function openSingle(file: string, signal?: AbortSignal, cacheBytes?: number): Promise<Raster & IndexedSource> {
   const probe = await probeFile(file);
   throwIfAborted(signal, file);
   try {
-    if (probe.kind === 'tiff') return await TiffRaster.open(file, probe.size);
+    if (probe.kind === 'tiff') return await TiffRaster.open(file, probe.size, cacheBytes);
     if (probe.kind === 'png' || probe.kind === 'jpeg') return await ImageRaster.open(file, probe.kind, probe.size);
   } catch (err) {
     throw asRasterError(err, file);

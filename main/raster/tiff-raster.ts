@@ -8,20 +8,22 @@ import { BlockCache } from './block-cache.ts';
 import type { DecodedBlock } from './tiff-block.ts';
 import { readWindowFrom, type IndexedSource } from './indexed-source.ts';
 
-const CACHE_BYTES = 64 * 1024 * 1024;
+/** Decoded-block cache per file; band sets split it between their files. */
+export const CACHE_BYTES = 64 * 1024 * 1024;
 
 export class TiffRaster implements Raster, IndexedSource {
   readonly levelSizes: [number, number][];
-  private readonly cache = new BlockCache<DecodedBlock>(CACHE_BYTES);
+  private readonly cache: BlockCache<DecodedBlock>;
 
-  private constructor(readonly tiff: TiffFile, readonly info: RasterInfo) {
+  private constructor(readonly tiff: TiffFile, readonly info: RasterInfo, cacheBytes: number) {
     this.levelSizes = tiff.levels.map((l) => [l.width, l.height]);
+    this.cache = new BlockCache<DecodedBlock>(cacheBytes);
   }
 
-  static async open(path: string, size: number): Promise<TiffRaster> {
+  static async open(path: string, size: number, cacheBytes = CACHE_BYTES): Promise<TiffRaster> {
     const tf = await openTiff(path, size);
     try {
-      return new TiffRaster(tf, tiffInfo(tf, path));
+      return new TiffRaster(tf, tiffInfo(tf, path), cacheBytes);
     } catch (err) {
       await tf.fh.close();
       throw err;

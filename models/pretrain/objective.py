@@ -1,7 +1,7 @@
 """All pre-training losses for one batch of two views (SKYSENSE.md section 4):
 
   MGCL     pixel + object + image contrast on every level present: hr, s2, s1 (single-modal)
-           and fused (multi-modal)
+           and fused (multi-modal); each granularity averaged over the levels
   CMA      cross-modal alignment between the co-located modalities of the batch
   GCP      geo-context prototypes on the fused features (samples with a known location)
 
@@ -74,9 +74,12 @@ def batch_losses(student, teacher, view_a, view_b, meta, cfg, symmetric=False, g
     if symmetric:
         back, _ = one_direction(student, teacher, view_a, view_b, meta, cfg, generator, update_geo=False)
         terms = {k: (terms[k] + back[k]) / 2 for k in terms}
-    total = 0.0
+    # each granularity is averaged over the levels present, so a batch with three modalities
+    # weighs the same as a single-modality one and no group dominates the gradient
+    families = {}
     for name, value in terms.items():
-        total = total + cfg.weights[name.split('/')[0]] * value
+        families.setdefault(name.split('/')[0], []).append(value)
+    total = sum(cfg.weights[f] * sum(v) / len(v) for f, v in families.items())
     # std of the teacher's normalised pooled fused features: near 0 means representation collapse
     pooled = torch.nn.functional.normalize(fused_t.mean(dim=(2, 3)), dim=1)
     health = {'teacher_std': float(pooled.std(dim=0).mean()) if pooled.shape[0] > 1 else float('nan')}

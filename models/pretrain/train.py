@@ -35,7 +35,8 @@ import torch  # noqa: E402
 from models.pretrain import curves  # noqa: E402
 from models.pretrain.checkpoint import load_training_state, save_training_state, save_weights  # noqa: E402
 from models.pretrain.data.builder import DEFAULT_DATA, build, counts, format_counts  # noqa: E402
-from models.pretrain.data.views import GROUPS, GroupSampler, ViewConfig, make_batch  # noqa: E402
+from models.pretrain.data.stream import BatchStream, batches  # noqa: E402
+from models.pretrain.data.views import GROUPS, ViewConfig  # noqa: E402
 from models.pretrain.ema import EMATeacher, momentum_at  # noqa: E402
 from models.pretrain.model import PretrainModel  # noqa: E402
 from models.pretrain.objective import LossConfig, batch_losses  # noqa: E402
@@ -63,8 +64,13 @@ def parse_args(argv):
     ap.add_argument('--grad-clip', type=float, default=3.0)
     ap.add_argument('--symmetric', action='store_true', help='both view directions per batch (2x compute)')
     ap.add_argument('--max-frames', type=int, default=4)
+    ap.add_argument('--max-pixels', type=int, default=512, help='sampled locations per pixel-level InfoNCE')
+    ap.add_argument('--workers', type=int, default=0, help='DataLoader processes making batches (GPU: 4-8)')
     ap.add_argument('--group-weights', help='e.g. hr=0.25,s2=0.2,s1=0.1,s2s1=0.25,hr_s2=0.1,hr_s2_s1=0.1')
     ap.add_argument('--data', default=str(DEFAULT_DATA))
+    ap.add_argument('--exclude-sources', default='',
+                    help='comma-separated source names or prefixes to leave out, e.g. hr/dota,hr/loveda '
+                         '(licence-restricted imagery)')
     ap.add_argument('--out', help='run folder (default models/pretrain/.cache/runs/<config>-<time>)')
     ap.add_argument('--checkpoint-minutes', type=float, default=15.0)
     ap.add_argument('--resume', help='state.pt of an earlier run to continue (same --out recommended)')
@@ -97,6 +103,16 @@ def lr_at(progress, base, warmup):
         return base * max(progress / warmup, 0.01)
     p = (progress - warmup) / max(1.0 - warmup, 1e-9)
     return base * (0.01 + 0.99 * 0.5 * (1 + math.cos(math.pi * min(p, 1.0))))
+
+
+def mean_terms(rows):
+    """Mean of every logged loss column over `rows` (a term absent from a row is skipped)."""
+    out = {}
+    for k in ('total',) + curves.TERMS:
+        vals = [float(r[k]) for r in rows if r.get(k) not in ('', None)]
+        if vals:
+            out[k] = round(sum(vals) / len(vals), 4)
+    return out
 
 
 def seed_everything(seed):
@@ -145,12 +161,12 @@ def main(argv=None):
     weights = parse_weights(a.group_weights)
 
     tiles = build(a.data, log=lambda m: print(m, flush=True))
+    excluded = [e for e in a.exclude_sources.split(',') if e]
+    if excluded:
+        tiles = [t for t in tiles if not any(t.source == e or t.source.startswith(e.rstrip('/') + '/') for e in excluded)]
+        print(f'left out sources {excluded}', flush=True)
     table = counts(tiles)
     print(format_counts(table), flush=True)
-    samplers = {g: GroupSampler(tiles, g) for g in GROUPS}
-    active = [g for g in GROUPS if len(samplers[g]) and weights.get(g, 0) > 0]
-    p_group = np.array([weights[g] for g in active])
-    p_group /= p_group.sum()
     batch = {g: max(1, int(round(BASE_BATCH[g] * a.batch_scale))) for g in GROUPS}
 
     student = PretrainModel(a.config).to(device)
@@ -164,13 +180,14 @@ def main(argv=None):
     if a.resume:
         progress = load_training_state(a.resume, student, teacher.model, opt, device)
         print(f'resumed from {a.resume} at step {progress["step"]}', flush=True)
-    rng = np.random.default_rng(a.seed + progress['step'])
-    gen = torch.Generator().manual_seed(a.seed)
-    view_cfg = ViewConfig(max_frames=a.max_frames)
-    loss_cfg = LossConfig()
+    gen = torch.Generator().manual_seed(a.seed + progress['step'])
+    stream = BatchStream(tiles, weights, batch, ViewConfig(max_frames=a.max_frames), a.seed, progress['step'])
+    source = batches(stream, a.workers)
+    loss_cfg = LossConfig(max_pixels=a.max_pixels)
     log = curves.CurveLog(out / 'curves.csv', append=bool(a.resume))
-    print(f'device {device}, threads {a.threads}, groups {dict(zip(active, np.round(p_group, 3)))}, '
-          f'batches {batch}, training budget {train_budget_s / 60:.1f} min', flush=True)
+    print(f'device {device}, threads {a.threads}, workers {a.workers}, groups '
+          f'{dict(zip(stream.groups, np.round(stream.p, 3)))}, batches {batch}, '
+          f'training budget {train_budget_s / 60:.1f} min', flush=True)
 
     last_ckpt = time.time()
     seen_step_times = []
@@ -181,10 +198,9 @@ def main(argv=None):
         frac = train_s / train_budget_s
         if frac >= 1.0 or time.time() - t_start >= train_budget_s or (a.max_steps and progress['step'] >= a.max_steps):
             break
-        t0 = time.time()
-        group = active[int(rng.choice(len(active), p=p_group))]
-        idx = samplers[group].draw(rng, batch[group])
-        view_a, view_b, meta = make_batch(rng, [tiles[i] for i in idx], group, view_cfg)
+        t0, c0 = time.time(), time.process_time()
+        view_a, view_b, meta = next(source)
+        group = meta['group']
         view_a, view_b = to_device(view_a, device), to_device(view_b, device)
         meta = {**meta, 'lat': meta['lat'].to(device), 'lon': meta['lon'].to(device)}
         lr = lr_at(frac, a.lr, a.warmup_frac)
@@ -199,11 +215,11 @@ def main(argv=None):
         opt.step()
         m = momentum_at(frac, a.ema_base)
         teacher.update(student, m)
-        dt = time.time() - t0
-        n = len(idx)
+        dt, cpu = time.time() - t0, time.process_time() - c0
+        n = len(meta['ids'])
         progress['step'] += 1
         progress['samples'][group] += n
-        seen_step_times.append((group, n, dt))
+        seen_step_times.append((group, n, dt, cpu))
         log.write({'step': progress['step'], 'elapsed_s': round(time.time() - t_start, 2), 'group': group, 'batch': n,
                    'samples_per_s': round(n / dt, 3), 'lr': f'{lr:.3e}', 'ema_momentum': f'{m:.5f}',
                    'total': f'{float(total):.5f}', 'teacher_std': f'{health["teacher_std"]:.5f}',
@@ -217,6 +233,7 @@ def main(argv=None):
             last_ckpt = time.time()
     progress['train_seconds'] = time.time() - train_t0
     log.close()
+    del source  # stops DataLoader workers before the export starts
     if progress['step'] == 0:
         raise SystemExit('no training step fitted in the budget; raise --budget-minutes')
 
@@ -227,31 +244,30 @@ def main(argv=None):
     curves.plot(str(out / 'curves.csv'), str(out / 'curves.png'))
 
     rows = curves.read(out / 'curves.csv')
-    tail = rows[-max(1, len(rows) // 10):]
-    final = {}
-    for k in ('total',) + curves.TERMS:
-        vals = [float(r[k]) for r in tail if r.get(k) not in ('', None)]
-        if vals:
-            final[k] = round(sum(vals) / len(vals), 4)
-    first = {}
-    head = rows[:max(1, len(rows) // 10)]
-    for k in ('total',):
-        first[k] = round(sum(float(r[k]) for r in head) / len(head), 4)
+    k10 = max(1, len(rows) // 10)
+    first, final = mean_terms(rows[:k10]), mean_terms(rows[-k10:])
     per_group = {}
     for g in GROUPS:
-        ts = [(n, dt) for gg, n, dt in seen_step_times if gg == g]
+        ts = [(n, dt, c) for gg, n, dt, c in seen_step_times if gg == g]
         if ts:
-            per_group[g] = {'steps': len(ts), 'samples': sum(n for n, _ in ts),
-                            'samples_per_s': round(sum(n for n, _ in ts) / sum(dt for _, dt in ts), 3)}
-    step_time = sum(dt for _, _, dt in seen_step_times)
+            per_group[g] = {'steps': len(ts), 'samples': sum(t[0] for t in ts),
+                            'samples_per_s': round(sum(t[0] for t in ts) / sum(t[1] for t in ts), 3),
+                            'cpu_s_per_sample': round(sum(t[2] for t in ts) / sum(t[0] for t in ts), 3)}
+    step_time = sum(t[2] for t in seen_step_times)
+    step_cpu = sum(t[3] for t in seen_step_times)
+    n_seen = sum(t[1] for t in seen_step_times)
     summary = {
         'config': a.config, 'device': str(device), 'threads': a.threads, 'seed': a.seed,
         'budget_minutes': a.budget_minutes, 'steps': progress['step'],
         'train_minutes': round(progress['train_seconds'] / 60, 2),
         'samples_seen': progress['samples'],
-        'samples_per_s': round(sum(n for _, n, _ in seen_step_times) / max(step_time, 1e-9), 3),
+        'samples_per_s': round(n_seen / max(step_time, 1e-9), 3),
+        # CPU seconds the steps used: on a shared machine, samples_per_s depends on the other
+        # jobs; n_seen / (cpu / threads) is what an idle machine would give (upper bound)
+        'step_cpu_seconds': round(step_cpu, 1), 'step_wall_seconds': round(step_time, 1),
+        'idle_estimate_samples_per_s': round(n_seen / max(step_cpu / max(a.threads, 1), 1e-9), 3),
         'per_group': per_group, 'loss_first_10pct': first, 'loss_last_10pct': final,
-        'sample_counts': table, 'outputs': {'curves_csv': str(out / 'curves.csv'), 'curves_png': str(out / 'curves.png'),
+        'sample_counts': table, 'excluded_sources': excluded, 'outputs': {'curves_csv': str(out / 'curves.csv'), 'curves_png': str(out / 'curves.png'),
                                             'weights': str(out / 'skysense_pretrained.pth'), 'state': str(out / 'state.pt')},
     }
     if not a.no_export:
@@ -263,7 +279,8 @@ def main(argv=None):
     tmp = out / 'summary.json.tmp'
     tmp.write_text(json.dumps(summary, indent=2))
     os.replace(tmp, out / 'summary.json')
-    print(json.dumps({k: summary[k] for k in ('steps', 'train_minutes', 'samples_per_s', 'loss_first_10pct',
+    print(json.dumps({k: summary[k] for k in ('steps', 'train_minutes', 'samples_per_s', 'idle_estimate_samples_per_s',
+                                              'loss_first_10pct',
                                               'loss_last_10pct', 'wall_minutes')}, indent=1), flush=True)
     return 0 if a.no_export or summary['export']['ok'] else 1
 

@@ -47,11 +47,10 @@ class FusionTransformer(nn.Module):
             trunc_normal_(self.ctpe)
 
     def forward(self, hr=None, s2=None, s2_doy=None, s1=None):
-        frames, days = [], []
-        ref = next(t for t in (hr, s2, s1) if t is not None) if any(t is not None for t in (hr, s2, s1)) else None
-        if ref is None:
+        if hr is None and s2 is None and s1 is None:
             raise ValueError('fusion needs at least one of hr, s2, s1')
-        b = ref.shape[0]
+        frames, days = [], []
+        b = (hr if hr is not None else s2 if s2 is not None else s1).shape[0]
         if hr is not None:
             frames.append(hr.unsqueeze(1))
             days.append(torch.zeros(b, 1, dtype=torch.long, device=hr.device))

@@ -1,12 +1,18 @@
 """The reference modules hold exactly the official keys and shapes, and official-layout checkpoints
 (full and split, written with random tensors) load with strict=True."""
+import hashlib
+import json
 import os
 import tempfile
 import unittest
 
+import numpy as np
 import torch
+import torch.nn.functional as F
 
-from util import run_convert  # noqa: F401  (sets sys.path)
+from util import convert_in_process
+
+from models.export import ort_node
 
 from models.reference.configs import get_config
 from models.reference.official_checkpoint import gather, load_into
@@ -78,6 +84,36 @@ class OfficialLayout(unittest.TestCase):
             states = self._round_trip(files, cfg)
             # ctpe travels in the S2 file and lands in the fusion module.
             self.assertTrue(any(s.endswith('skysense_model_backbone_s2.pth') for s in states['fusion']['sources']))
+
+    def test_convert_split_files_to_a_folder(self):
+        cfg = get_config('tiny')
+        with tempfile.TemporaryDirectory() as d:
+            files = split_checkpoints(cfg, torch.Generator().manual_seed(4))
+            paths = []
+            for fname, sd in files.items():
+                paths.append(os.path.join(d, fname))
+                torch.save(sd, paths[-1])
+            out = os.path.join(d, 'model')
+            args = ['--config', 'tiny', '--out', out, '--hr-size', '288']
+            for p in paths:
+                args += ['--checkpoint', p]
+            p = convert_in_process(*args)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            with open(os.path.join(out, 'manifest.json')) as fh:
+                man = json.load(fh)
+            self.assertEqual(sorted(man['modules']), sorted(m for m in MODULE_NAMES if m != 'geo_context'))
+            self.assertEqual(man['provenance']['weights'], 'converted')
+            self.assertIn('non-commercial', man['licence']['weights'])
+            sha = {c['file']: c['sha256'] for c in man['provenance']['checkpoint']}
+            for path in paths:
+                with open(path, 'rb') as fh:
+                    self.assertEqual(sha[os.path.basename(path)], hashlib.sha256(fh.read()).hexdigest())
+            # The exported UPHead computes conv1x1 + pixel shuffle with the file's own tensors.
+            head = files['skysense_model_head_s2.pth']
+            x = torch.randn(1, 128, 3, 5)
+            got, _ = ort_node.run(os.path.join(out, 's2_up.onnx'), {'feat': x.numpy()})
+            want = F.pixel_shuffle(F.conv2d(x, head['decoder.0.weight'], head['decoder.0.bias']), 4)
+            self.assertTrue(np.allclose(got['up'], want.numpy(), atol=1e-5))
 
     def test_loaded_model_runs_end_to_end(self):
         cfg = get_config('tiny')

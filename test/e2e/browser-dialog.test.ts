@@ -11,7 +11,8 @@ import { launchBrowser, type TestBrowser } from './helpers/browser.ts';
 import { startHostProcess, type HostProcess } from './helpers/host-process.ts';
 import { ensureRendererBuilt } from './helpers/renderer-build.ts';
 import { artifactsDir, sharedData } from './helpers/repo.ts';
-import { hookLayers, layerItem, waitConnected, waitFirstView } from './helpers/ui.ts';
+import { backgroundLines } from './helpers/seams.ts';
+import { hookLayers, layerItem, mapBackground, screenBoxOf, waitConnected, waitFirstView } from './helpers/ui.ts';
 
 const SAMPLES = sharedData('samples');
 const BERCY = sharedData('oscd/bercy/imgs_1');
@@ -81,6 +82,11 @@ describe('browser: open dialog, file browser, drop', () => {
     const id = await item.getAttribute('data-layer-id');
     assert.ok(id);
     await waitFirstView(page, id, 120_000);
+    // 395 rows -> a 198-row overview: OL's reprojection used to leave 1-px seams there.
+    const extent = (await hookLayers(page)).find((l) => l.id === id)?.extent;
+    assert.ok(extent);
+    const box = await screenBoxOf(page, extent, 4);
+    assert.deepEqual(backgroundLines(await page.screenshot(), box, await mapBackground(page)), []);
     // More than 8 bands: only the shown three are read; picking another band swaps the source.
     await red.selectOption({ label: (await red.locator('option').nth(7).textContent()) ?? '' });
     await page.getByLabel('Gamma').fill('1.6');

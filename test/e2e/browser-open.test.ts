@@ -13,7 +13,12 @@ import { gdalinfo, gdallocationinfo, gdaltransform, pixelCentre } from './helper
 import { startHostProcess, type HostProcess } from './helpers/host-process.ts';
 import { ensureRendererBuilt } from './helpers/renderer-build.ts';
 import { artifactsDir, sharedData } from './helpers/repo.ts';
-import { facts, hookLayers, layerItem, openByPath, screenPointOf, waitConnected, waitFirstView, waitInspected } from './helpers/ui.ts';
+import { backgroundLines } from './helpers/seams.ts';
+import {
+  facts, hookLayers, layerItem, mapBackground, openByPath, screenBoxOf, screenPointOf, waitConnected, waitFirstView, waitInspected,
+} from './helpers/ui.ts';
+
+type Extent = [number, number, number, number];
 
 const L7 = sharedData('samples/L7_ETMs.tif');
 const LOVEDA = sharedData('hr/loveda/img_dir/0.png');
@@ -73,6 +78,10 @@ describe('browser: open rasters through the UI', () => {
     // Fitted: along the limiting axis the view is the raster plus a little padding.
     const tightness = Math.min((maxX - minX) / (bbox[2] - bbox[0]), (maxY - minY) / (bbox[3] - bbox[1]));
     assert.ok(tightness < 1.15, `view is ${tightness.toFixed(2)}x the raster along its tighter axis`);
+
+    // Drawn without gaps: no line inside the footprint shows the map background.
+    const shot = await page.screenshot();
+    assert.deepEqual(backgroundLines(shot, await screenBoxOf(page, bbox as Extent, 8), await mapBackground(page)), []);
 
     // A known pixel: its centre in the layer CRS -> EPSG:3857 (GDAL) -> screen -> pointer.
     const [col, row] = [123, 201];

@@ -141,3 +141,47 @@ export function gdalWarp(args: string[]): void {
 export function gdalAddo(args: string[]): void {
   run('gdaladdo', ['-q', ...args]);
 }
+
+export interface OracleStats {
+  min: number;
+  max: number;
+  mean: number;
+  p2: number;
+  p98: number;
+  count: number;
+}
+
+const STATS_PY = `
+import sys, json, numpy as np
+from osgeo import gdal
+ds = gdal.Open(sys.argv[1]); w = int(sys.argv[2]); h = int(sys.argv[3])
+out = []
+for b in range(1, ds.RasterCount + 1):
+    band = ds.GetRasterBand(b)
+    raw = band.ReadAsArray(buf_xsize=w, buf_ysize=h)
+    a = raw.astype('float64').ravel()
+    nd = band.GetNoDataValue()
+    ok = ~np.isnan(a)
+    if nd is not None:
+        ok &= a != np.asarray(nd, dtype=raw.dtype).astype('float64')
+    v = a[ok]
+    out.append(dict(min=float(v.min()), max=float(v.max()), mean=float(v.mean()),
+                    p2=float(np.percentile(v, 2)), p98=float(np.percentile(v, 98)), count=int(v.size)))
+print(json.dumps(out))
+`;
+
+/**
+ * Per-band statistics of a w x h nearest-neighbour read by GDAL's Python bindings, with
+ * numpy (percentiles interpolated linearly, numpy's default). Debian's python3 has them.
+ */
+export function gdalNumpyStats(path: string, w: number, h: number): OracleStats[] {
+  return JSON.parse(execFileSync('/usr/bin/python3', ['-c', STATS_PY, path, String(w), String(h)], { encoding: 'utf8' })) as OracleStats[];
+}
+
+/** gdallocationinfo -geoloc: the pixel (col, row) GDAL finds for a coordinate in the file's CRS. */
+export function gdalPixelOf(path: string, x: number, y: number): [number, number] {
+  const out = run('gdallocationinfo', ['-geoloc', path, String(x), String(y)]);
+  const m = /Location: \((-?\d+)P,(-?\d+)L\)/.exec(out);
+  if (!m) throw new Error(`gdallocationinfo gave no location: ${out}`);
+  return [Number(m[1]), Number(m[2])];
+}

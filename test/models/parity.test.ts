@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compareModules, formatLine, preparePyTorchSide, TOLERANCE, type ParityIndex } from '../parity/parity-check.ts';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { compareModules, formatLine, preparePyTorchSide, REPO, TOLERANCE, type ParityIndex } from '../parity/parity-check.ts';
 
 const EXPECTED_MODULES = ['hr_encoder', 's2_encoder', 's1_encoder', 's2_up', 's1_up', 'fusion', 'geo_context'];
 
@@ -28,6 +29,14 @@ test('every tiny module agrees with PyTorch within 1e-4 on real inputs', { timeo
     // An all-zero output would agree trivially; real features are not zero.
     assert.ok(l.maxAbs > 1e-3, `${l.module}: PyTorch output is ~0 (max |x| ${l.maxAbs})`);
   }
+});
+
+test('the exported manifest passes the JSON Schema as well as main/model', () => {
+  const schema = JSON.parse(readFileSync(join(REPO, 'models', 'manifest.schema.json'), 'utf8'));
+  const validate = new Ajv2020({ strict: true, allErrors: true }).compile(schema);
+  const manifest: { provenance: { weights: string } } = JSON.parse(readFileSync(join(work, index.model, 'manifest.json'), 'utf8'));
+  assert.ok(validate(manifest), JSON.stringify(validate.errors));
+  assert.equal(manifest.provenance.weights, 'random-init');
 });
 
 test('the inputs are the real tiles the cases name', () => {

@@ -8,7 +8,8 @@ from testdata import small_tiles
 from models.pretrain.data.bands import S2_BANDS
 from models.pretrain.data.builder import counts, format_counts
 from models.pretrain.data.tiling import starts
-from models.pretrain.data.views import GROUPS, GroupSampler, make_batch
+from models.pretrain.data.stream import BatchStream, batches
+from models.pretrain.data.views import GROUPS, GroupSampler, ViewConfig, make_batch
 
 
 class ViewsTest(unittest.TestCase):
@@ -50,6 +51,20 @@ class ViewsTest(unittest.TestCase):
         a, b, _ = make_batch(self.rng, [self.tiles[i] for i in wc[:3]], 's2')
         k = S2_BANDS.index('B8A')
         self.assertTrue(float(a['s2'][:, :, k].abs().max()) == 0.0)
+
+    def test_stream_is_reproducible(self):
+        sizes = {g: 2 for g in GROUPS}
+        weights = {g: 1.0 for g in GROUPS}
+
+        def first(seed):
+            it = batches(BatchStream(self.tiles, weights, sizes, ViewConfig(), seed))
+            return [next(it) for _ in range(3)]
+        a, b, c = first(7), first(7), first(8)
+        self.assertEqual([m['ids'] for _, _, m in a], [m['ids'] for _, _, m in b])
+        for (va, _, _), (vb, _, _) in zip(a, b):
+            for k in va:
+                self.assertTrue(np.array_equal(va[k].numpy(), vb[k].numpy()), k)
+        self.assertNotEqual([m['ids'] for _, _, m in a], [m['ids'] for _, _, m in c])
 
     def test_tiling_and_counts(self):
         self.assertEqual(starts(120, 32), [0, 32, 64, 88])

@@ -2,12 +2,12 @@
 // inside OpenLayers, reprojected on the GPU to the map's EPSG:3857. Raw values reach
 // the shader (normalize: false) so the stretch is the user's, not OL's.
 import WebGLTileLayer from 'ol/layer/WebGLTile.js';
-import GeoTIFF from 'ol/source/GeoTIFF.js';
 import type { AppClient } from '../client/app-client.ts';
 import type { LayerEntry } from '../state/app-state.ts';
 import { channelBands } from '../state/stretch.ts';
 import { bandStyle, styleVariables } from './band-style.ts';
 import { projectionCodeFor } from './layer-projection.ts';
+import { SeamlessGeoTIFF } from './seamless-geotiff.ts';
 import type { LayerView } from './layer-view.ts';
 
 /**
@@ -52,7 +52,9 @@ export class RasterLayerView implements LayerView {
     const key = this.loadedBands(entry).join(',');
     if (key !== this.bandsKey) {
       this.bandsKey = key;
+      const old = this.olLayer.getSource();
       this.olLayer.setSource(this.makeSource(entry));
+      old?.dispose();
     }
     this.olLayer.updateStyleVariables(styleVariables(entry, this.slotFor(entry)));
   }
@@ -78,21 +80,20 @@ export class RasterLayerView implements LayerView {
     return (band) => bands.indexOf(band) + 1;
   }
 
-  private makeSource(entry: LayerEntry): GeoTIFF {
+  private makeSource(entry: LayerEntry): SeamlessGeoTIFF {
     const { layer } = entry;
     const bands = this.loadedBands(entry);
-    const source = new GeoTIFF({
+    const source = new SeamlessGeoTIFF({
       sources: [{ url: this.client.dataUrl(layer.cogPath as string), ...(bands.length ? { bands } : {}) }],
       sourceOptions: { headers: this.client.dataHeaders() },
       normalize: false,
       projection: this.projection,
       // Nearest neighbour: an analyst inspects pixels, and band values stay unmixed.
-      interpolate: true,
+      interpolate: false,
       // No fade-in: the analyst wants the data as soon as it is there, and a fading
       // frame is not a finished one ('rendercomplete' waits for it).
       transition: 0,
     });
-    source.on('tileloadend', (e: any) => console.log('DBG tile', e.tile.constructor.name, JSON.stringify(e.tile.tileCoord), JSON.stringify(e.tile.sourceZ_), JSON.stringify(e.tile.getSize?.())));
     source.on('change', () => {
       if (source.getState() === 'error') {
         const why = source.getError()?.message ?? 'could not be read';

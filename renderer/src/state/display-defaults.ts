@@ -1,6 +1,7 @@
 // What a freshly opened layer looks like: true colour where the band names say which
-// bands are red/green/blue (Sentinel-2 B04/B03/B02, or Red/Green/Blue), else 3-2-1,
-// grey for fewer than three bands; a 2-98 % stretch, which survives outliers.
+// bands are red/green/blue (Sentinel-2 B04/B03/B02, or Red/Green/Blue), 1-2-3 for 8-bit
+// RGB(A) photos, else 3-2-1, grey for fewer than three bands; a 2-98 % stretch, which
+// survives outliers.
 import type { DataType, RasterInfo } from '../../../main/api.ts';
 import type { Display, Range } from './app-state.ts';
 
@@ -9,12 +10,15 @@ function findBand(names: string[], wanted: string[]): number {
   return i < 0 ? 0 : i + 1;
 }
 
-export function defaultBands(info: Pick<RasterInfo, 'bandNames' | 'bandCount'>): Pick<Display, 'mode' | 'bands'> {
+export function defaultBands(info: Pick<RasterInfo, 'bandNames' | 'bandCount' | 'dataType'>): Pick<Display, 'mode' | 'bands'> {
   const names = info.bandNames;
   for (const [r, g, b] of [['b04', 'b03', 'b02'], ['red', 'green', 'blue']]) {
     const bands: [number, number, number] = [findBand(names, [r]), findBand(names, [g]), findBand(names, [b])];
     if (bands.every((x) => x > 0)) return { mode: 'rgb', bands };
   }
+  // A 3- or 4-band 8-bit file is a photo (RGB or RGBA: aerial, drone, PNG-like); 3-2-1
+  // would show it as BGR. Multispectral stacks (Landsat's 3-2-1 convention) get 3-2-1.
+  if (info.dataType === 'Byte' && (info.bandCount === 3 || info.bandCount === 4)) return { mode: 'rgb', bands: [1, 2, 3] };
   if (info.bandCount >= 3) return { mode: 'rgb', bands: [3, 2, 1] };
   return { mode: 'grey', bands: [1, 1, 1] };
 }

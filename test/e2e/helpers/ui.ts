@@ -16,6 +16,7 @@ export interface HookLayer {
   id: string;
   name: string;
   space: string;
+  extent: [number, number, number, number] | null;
 }
 
 interface Hook {
@@ -83,4 +84,19 @@ export async function waitInspected(page: Page, col: number, row: number, timeou
     [col, row],
     { timeout },
   );
+}
+
+/** The page-pixel box of a map extent, shrunk by `inset` pixels on each side. */
+export async function screenBoxOf(page: Page, extent: [number, number, number, number], inset: number) {
+  const [ax, ay] = await screenPointOf(page, [extent[0], extent[3]]);
+  const [bx, by] = await screenPointOf(page, [extent[2], extent[1]]);
+  return { x: ax + inset, y: ay + inset, width: bx - ax - 2 * inset, height: by - ay - 2 * inset };
+}
+
+/** The map's CSS background colour as RGB. */
+export async function mapBackground(page: Page): Promise<[number, number, number]> {
+  const css = await page.getByTestId('map').evaluate((el) => getComputedStyle(el).backgroundColor);
+  const m = /rgba?\((\d+), (\d+), (\d+)/.exec(css);
+  if (!m) throw new Error(`unexpected background ${css}`);
+  return [Number(m[1]), Number(m[2]), Number(m[3])];
 }

@@ -1,0 +1,219 @@
+/**
+ * main/tasks: the shared tiler every model task runs through.
+ *
+ * runTiled lays tiles over a raster (tile-plan.ts), skips all-nodata ones
+ * (empty-tiles.ts, tile-read.ts), streams read -> infer -> blend -> write
+ * (pipeline.ts) and writes one tiled, compressed GeoTIFF with overviews on the input's
+ * grid, or on the grid scaled by the model's stride (output-writer.ts). The output is
+ * written under a temporary name and renamed when complete; on failure or cancel
+ * nothing is left behind. Memory depends on tile size, batch and raster width, never
+ * on the raster height (blend-accumulator.ts states the formula).
+ */
+import { access, constants, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { ApiError, type DataType } from '../api.ts';
+import type { Raster } from '../raster/index.ts';
+import { typeRange } from '../raster/data-type.ts';
+import { BlendAccumulator } from './blend-accumulator.ts';
+import { blendWindows } from './blend-weights.ts';
+import { findEmptyTiles, hasCheapOverview, type EmptyCheck } from './empty-tiles.ts';
+import { openRowSink, outputGeoTransform, type OutputSpec, type Resampling, type RowSink } from './output-writer.ts';
+import { WorkerSink, writerWorkerEntry } from './worker-sink.ts';
+import { cancelled, runPipeline, type InferFn, type StageTimings } from './pipeline.ts';
+import type { TiledProgress } from './progress.ts';
+import { parseShard, planTiles, planTilesInOrder, tileCount, type Shard, type TilePlan } from './tile-plan.ts';
+
+export type { InferFn, StageTimings } from './pipeline.ts';
+export type { TiledProgress } from './progress.ts';
+export type { Tile, TilePlan, Shard } from './tile-plan.ts';
+export { planTiles, parseShard } from './tile-plan.ts';
+
+export interface RunTiledOptions {
+  raster: Raster;
+  /** 1-based input bands fed to the model, in order (default all). */
+  bands?: number[];
+  /** Tile size in input pixels: a side, or [width, height]. */
+  tile: number | [number, number];
+  /** Overlap between neighbouring tiles in input pixels (default 0). */
+  overlap?: number | [number, number];
+  /**
+   * Input pixels at each interior tile edge whose output is dropped rather than blended
+   * (the model's edge effect; default 0). Needs overlap >= 2 x margin.
+   */
+  margin?: number;
+  /** Input pixels per output pixel (default 1): the output grid is the input's scaled by it. */
+  stride?: number;
+  /** Tiles per infer call (default 4). */
+  batch?: number;
+  infer: InferFn;
+  outChannels: number;
+  /** Default Float32. Integer types are rounded and clamped. */
+  outDataType?: DataType;
+  outPath: string;
+  /**
+   * Output nodata: where the input is nodata (whole stride cells) and over skipped tiles.
+   * Default: the input's nodata (an error when an integer output type cannot hold it).
+   */
+  nodata?: number | null;
+  /** "I/N" or { index, count }: run the I-th of N row blocks (see tile-plan.ts). */
+  shard?: string | Shard;
+  signal?: AbortSignal;
+  progress?: (p: TiledProgress) => void;
+  /** 'auto' (default): decimated pre-scan when the raster has overviews; every read tile is checked exactly. */
+  emptyCheck?: EmptyCheck;
+  /** Overview resampling of the output (default 'average'; 'nearest' for class maps). */
+  resampling?: Resampling;
+  bandNames?: string[];
+  metadata?: Record<string, string>;
+  /** Tiles read at once (default 2). */
+  readConcurrency?: number;
+  /**
+   * Write the output on a worker thread: 'auto' (default) when the output holds at least
+   * WORKER_MIN_VALUES values (starting the thread costs more than it saves on small
+   * outputs) and the worker's entry file exists.
+   */
+  writerThread?: boolean | 'auto';
+}
+
+export interface RunTiledResult {
+  outPath: string;
+  /** Tiles inferred. */
+  tiles: number;
+  /** Tiles skipped as all nodata. */
+  skipped: number;
+  /** Of those, skipped from the decimated scan without being read. */
+  skippedUnread: number;
+  /** Tiles of this run (inferred + skipped). */
+  total: number;
+  width: number;
+  height: number;
+  plan: TilePlan;
+  /** Bytes of the blend's rows in flight. */
+  blendBytes: number;
+  timings: StageTimings;
+}
+
+/** 2048 x 2048 x 4 values: below this the writer stays on the main thread. */
+export const WORKER_MIN_VALUES = 2 ** 24;
+
+const pair = (v: number | [number, number]): [number, number] => (Array.isArray(v) ? v : [v, v]);
+
+function bad(msg: string): ApiError {
+  return new ApiError('E_BAD_REQUEST', msg);
+}
+
+function outputNodata(o: RunTiledOptions, dataType: DataType): number | null {
+  const inNodata = o.raster.info.nodata;
+  const float = dataType === 'Float32' || dataType === 'Float64';
+  if (o.nodata !== undefined) {
+    if (o.nodata !== null && !float) {
+      const [lo, hi] = typeRange(dataType);
+      if (!Number.isInteger(o.nodata) || o.nodata < lo || o.nodata > hi) throw bad(`nodata ${o.nodata} does not fit the output type ${dataType}`);
+    }
+    return o.nodata;
+  }
+  if (inNodata === null) return null;
+  if (float) return inNodata;
+  const [lo, hi] = typeRange(dataType);
+  if (Number.isInteger(inNodata) && inNodata >= lo && inNodata <= hi) return inNodata;
+  throw bad(`the input's nodata ${inNodata} does not fit the output type ${dataType}; give an output nodata`);
+}
+
+async function checkOutPath(o: RunTiledOptions): Promise<string> {
+  const out = resolve(o.outPath);
+  if (!/\.tiff?$/i.test(out)) throw bad(`${o.outPath}: the output must be a .tif file`);
+  if (o.raster.info.files.some((f) => resolve(f) === out)) throw bad(`${o.outPath}: the output would overwrite the input`);
+  const dir = dirname(out);
+  try {
+    if (!(await stat(dir)).isDirectory()) throw new Error('not a folder');
+    await access(dir, constants.W_OK);
+  } catch (err) {
+    throw new ApiError('E_NOT_FOUND', `${dir}: output folder does not exist or is not writable (${(err as Error).message})`, dir);
+  }
+  return out;
+}
+
+export async function runTiled(o: RunTiledOptions): Promise<RunTiledResult> {
+  const t0 = performance.now();
+  const timings: StageTimings = { scan: 0, read: 0, infer: 0, blend: 0, write: 0, total: 0 };
+  const info = o.raster.info;
+  const bands = o.bands ?? info.bandNames.map((_, i) => i + 1);
+  for (const b of bands) if (!Number.isInteger(b) || b < 1 || b > info.bandCount) throw bad(`${info.path}: band ${b} does not exist (the raster has ${info.bandCount})`);
+  const [tileWidth, tileHeight] = pair(o.tile);
+  const [overlapX, overlapY] = pair(o.overlap ?? 0);
+  const stride = o.stride ?? 1;
+  const batch = o.batch ?? 4;
+  if (!Number.isInteger(batch) || batch < 1) throw bad(`batch must be a whole number >= 1 (got ${batch})`);
+  if (!Number.isInteger(o.outChannels) || o.outChannels < 1) throw bad(`outChannels must be a whole number >= 1 (got ${o.outChannels})`);
+  const margin = o.margin ?? 0;
+  if (!Number.isInteger(margin) || margin < 0) throw bad(`margin must be a whole number of pixels >= 0 (got ${margin})`);
+  if (margin > 0 && (2 * margin > overlapX || 2 * margin > overlapY)) throw bad(`a margin of ${margin} px needs an overlap of at least ${2 * margin} px`);
+  const shard = typeof o.shard === 'string' ? parseShard(o.shard) : o.shard;
+  const dataType = o.outDataType ?? 'Float32';
+  const nodata = outputNodata(o, dataType);
+  const outPath = await checkOutPath(o);
+  const plan = planTiles({ width: info.width, height: info.height, tileWidth, tileHeight, overlapX, overlapY, stride }, shard);
+  if (o.signal?.aborted) throw cancelled();
+
+  const inNodata = info.nodata;
+  let knownEmpty = new Set<number>();
+  const check = o.emptyCheck ?? 'auto';
+  if (inNodata !== null && (check === 'decimated' || (check === 'auto' && hasCheapOverview(o.raster)))) {
+    const ts = performance.now();
+    knownEmpty = await findEmptyTiles(o.raster, plan, bands, inNodata, o.signal);
+    timings.scan = performance.now() - ts;
+  }
+
+  const tileOutW = tileWidth / stride;
+  const tileOutH = tileHeight / stride;
+  const marginOut = Math.ceil(margin / stride);
+  const windows = blendWindows(plan.xs.map((x) => x / stride), plan.ys.map((y) => y / stride), tileOutW, tileOutH, marginOut);
+  const height = plan.outRowTo - plan.outRowFrom;
+  const acc = new BlendAccumulator(plan.outWidth, plan.outRowFrom, plan.outRowTo, o.outChannels, tileOutH, dataType, nodata);
+  let sink: RowSink | null = null;
+  try {
+    const spec: OutputSpec = {
+      path: outPath,
+      width: plan.outWidth,
+      height,
+      bandCount: o.outChannels,
+      dataType,
+      geoTransform: info.georeferenced ? outputGeoTransform(info.geoTransform, stride, plan.outRowFrom) : null,
+      crs: info.crs,
+      nodata,
+      bandNames: o.bandNames,
+      metadata: o.metadata,
+      resampling: o.resampling ?? 'average',
+    };
+    const wantWorker = o.writerThread === true || ((o.writerThread ?? 'auto') === 'auto' && plan.outWidth * height * o.outChannels >= WORKER_MIN_VALUES);
+    const entry = wantWorker ? writerWorkerEntry() : null;
+    sink = entry ? await WorkerSink.open(spec, entry) : await openRowSink(spec);
+    const { inferred, skipped } = await runPipeline({
+      raster: o.raster,
+      bands,
+      tiles: planTilesInOrder(plan),
+      totalTiles: tileCount(plan),
+      knownEmpty,
+      nodata: inNodata,
+      stride,
+      batch,
+      readConcurrency: o.readConcurrency ?? 2,
+      outChannels: o.outChannels,
+      infer: o.infer,
+      windows,
+      acc,
+      sink,
+      signal: o.signal,
+      progress: o.progress,
+      timings,
+    });
+    const tw = performance.now();
+    await sink.finish();
+    timings.write += performance.now() - tw;
+    timings.total = performance.now() - t0;
+    return { outPath, tiles: inferred, skipped, skippedUnread: knownEmpty.size, total: tileCount(plan), width: plan.outWidth, height, plan, blendBytes: acc.bytes, timings };
+  } catch (err) {
+    await sink?.abort().catch(() => undefined);
+    throw err;
+  }
+}
