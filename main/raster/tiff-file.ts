@@ -13,6 +13,7 @@ import { typeFromTiff } from './data-type.ts';
 import { Tag, compressionNames } from './tiff-tags.ts';
 import { actualizeArrays } from './tiff-arrays.ts';
 import { MAX_BLOCK_BYTES, registerZlibDecoder } from './zlib-decoder.ts';
+import { registerLzwDecoder } from './lzw-decoder.ts';
 
 const MAX_IFDS = 64;
 const MAX_SIDE = 1 << 24;
@@ -57,6 +58,7 @@ export interface TiffFile {
 
 export async function openTiff(path: string, size: number): Promise<TiffFile> {
   registerZlibDecoder();
+  registerLzwDecoder();
   const fh = await open(path, 'r');
   let tiff: GeoTIFF | null = null;
   try {

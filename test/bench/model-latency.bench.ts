@@ -101,7 +101,7 @@ function printRows(rows: Row[], peak: { torch: number; ort: number }): void {
     const torchS = r.torchMs / 1000;
     console.log(
       [r.label.padEnd(24), pad(r.torchMs.toFixed(1), 10), pad(r.ortMs.toFixed(1), 10), pad((r.ortMs / r.torchMs).toFixed(2), 10),
-        pad((r.batch / ortS).toFixed(2), 12), pad(((r.batch * r.px) / ortS / 1e6).toFixed(3), 10), pad(r.gflop.toFixed(2), 8),
+        pad((r.batch / ortS).toFixed(2), 12), pad(((r.batch * r.px) / ortS / 1e6).toPrecision(3), 10), pad(r.gflop.toFixed(2), 8),
         pad((r.gflop / torchS).toFixed(1), 11), pad((r.gflop / ortS).toFixed(1), 9),
         pad(`${((100 * r.gflop) / ortS / peak.ort).toFixed(0)}%`, 10), pad(r.maxRelDiff.toExponential(1), 9)].join(''),
     );

@@ -52,9 +52,10 @@ export function gdalOverviews(info: GdalInfo): [number, number][] {
   return (info.bands[0].overviews ?? []).map((o: GdalInfo) => o.size as [number, number]);
 }
 
-/** Values of every band (or one) at pixel (col, row): gdallocationinfo -valonly. */
-export function gdalPixel(path: string, col: number, row: number, band?: number): number[] {
-  const args = ['-valonly', ...(band ? ['-b', String(band)] : []), path, String(col), String(row)];
+/** Values of every band (or the given ones) at pixel (col, row): gdallocationinfo -valonly. */
+export function gdalPixel(path: string, col: number, row: number, bands?: number | number[]): number[] {
+  const list = bands === undefined ? [] : Array.isArray(bands) ? bands : [bands];
+  const args = ['-valonly', ...list.flatMap((b) => ['-b', String(b)]), path, String(col), String(row)];
   return run('gdallocationinfo', args)
     .split('\n')
     .filter((l) => l.trim() !== '')

@@ -1,0 +1,169 @@
+/**
+ * Tiler throughput and memory. Scenes of 2048², 8192², 16384² and a tall 2048 x 16384
+ * (4 x UInt16, COG with overviews) are made at bench time from real OSCD bands
+ * (gdalbuildvrt + gdal_translate -outsize) in a temp folder and removed afterwards.
+ * Each run is a fresh child process (peak RSS = its maxRSS), tile 512, overlap 64:
+ *   - pipelined: runTiled as shipped (read ∥ infer ∥ blend + write, writer thread 'auto');
+ *   - pipelined, writer on the main thread (writerThread: false), where the worker pays or not;
+ *   - naive: one tile at a time, read -> infer -> blend -> write, each awaited in turn
+ *     (same planner, blend and writer, so the difference is the pipelining alone).
+ * "Models": identity (UInt16 out) and a 5 x 5 box filter (Float32 out), both plain JS on
+ * the main thread. Ratios are printed from the same run (this machine is shared and noisy).
+ *
+ * Run: node --import tsx test/bench/tiler-throughput.bench.ts
+ *   TILER_BENCH_SIZES=2048,8192 (default 2048,8192,16384,2048x16384)
+ *   TILER_BENCH_MODELS=identity (default identity,box)   SKYSENSE_BENCH_DIR=dir keeps the scenes
+ */
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { rename } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { DataType } from '../../main/api.ts';
+import { openRaster, type Raster } from '../../main/raster/index.ts';
+import { runTiled, type InferFn } from '../../main/tasks/index.ts';
+import { planTiles, planTilesInOrder } from '../../main/tasks/tile-plan.ts';
+import { blendWindows } from '../../main/tasks/blend-weights.ts';
+import { BlendAccumulator } from '../../main/tasks/blend-accumulator.ts';
+import { openRowSink } from '../../main/tasks/output-writer.ts';
+import { readTile } from '../../main/tasks/tile-read.ts';
+import { dataPath } from '../helpers/gdal.ts';
+import { boxFilter, identity } from '../integration/tiler-filters.ts';
+
+const run = promisify(execFile);
+const TILE = 512;
+const OVERLAP = 64;
+const CITY = 'oscd/aguasclaras/imgs_1';
+const BANDS = ['B02', 'B03', 'B04', 'B08'];
+
+type Mode = 'pipelined' | 'pipelined-main' | 'naive';
+type Model = 'identity' | 'box';
+
+interface Measure {
+  ms: number;
+  maxRssMiB: number;
+  tiles: number;
+  mpx: number;
+  blendMiB: number;
+  timings?: Record<string, number>;
+}
+
+async function makeScene(dir: string, w: number, h: number): Promise<string> {
+  const out = join(dir, `scene-${w}x${h}.tif`);
+  if (existsSync(out)) return out;
+  const vrt = join(dir, 'stack.vrt');
+  if (!existsSync(vrt)) await run('gdalbuildvrt', ['-q', '-separate', vrt, ...BANDS.map((b) => join(dataPath(CITY), `${b}.tif`))]);
+  const tmp = `${out}.part.tif`;
+  await run('gdal_translate', ['-q', '-outsize', String(w), String(h), '-r', 'nearest', '-of', 'COG', '-co', 'COMPRESS=DEFLATE', '-co', 'BLOCKSIZE=512', '-co', 'NUM_THREADS=2', vrt, tmp]);
+  await rename(tmp, out);
+  return out;
+}
+
+function model(name: Model): { infer: InferFn; type: DataType } {
+  return name === 'identity' ? { infer: identity, type: 'UInt16' } : { infer: boxFilter(2), type: 'Float32' };
+}
+
+/** One tile at a time, nothing overlapped: the baseline the pipeline is measured against. */
+async function naive(raster: Raster, outPath: string, infer: InferFn, type: DataType): Promise<{ tiles: number; blendBytes: number }> {
+  const info = raster.info;
+  const C = info.bandCount;
+  const plan = planTiles({ width: info.width, height: info.height, tileWidth: TILE, tileHeight: TILE, overlapX: OVERLAP, overlapY: OVERLAP, stride: 1 });
+  const win = blendWindows(plan.xs, plan.ys, TILE, TILE, 0);
+  const acc = new BlendAccumulator(plan.outWidth, 0, plan.outHeight, C, TILE, type, info.nodata);
+  const sink = await openRowSink({ path: outPath, width: plan.outWidth, height: plan.outHeight, bandCount: C, dataType: type, geoTransform: info.geoTransform, crs: info.crs, nodata: info.nodata, resampling: 'average' });
+  const bands = info.bandNames.map((_, i) => i + 1);
+  let tiles = 0;
+  for (const tile of planTilesInOrder(plan)) {
+    if (tile.col === 0) {
+      const rows = acc.release(tile.outY);
+      if (rows) await sink.writeRows(rows.bands, rows.rows);
+    }
+    const t = await readTile(raster, tile, bands, info.nodata, 1);
+    if (!t.data) continue;
+    const [out] = await infer([t.data], { tiles: [tile] });
+    acc.add(out, tile.outX, tile.outY, tile.outWidth, tile.outHeight, win.cols[tile.col], win.rows[tile.row], t.valid);
+    tiles++;
+  }
+  const rows = acc.release(Infinity);
+  if (rows) await sink.writeRows(rows.bands, rows.rows);
+  await sink.finish();
+  return { tiles, blendBytes: acc.bytes };
+}
+
+async function child(mode: Mode, modelName: Model, scene: string, out: string): Promise<Measure> {
+  const raster = await openRaster([scene]);
+  const { infer, type } = model(modelName);
+  const t0 = performance.now();
+  let tiles: number;
+  let blendBytes: number;
+  let timings: Record<string, number> | undefined;
+  if (mode === 'naive') {
+    ({ tiles, blendBytes } = await naive(raster, out, infer, type));
+  } else {
+    const res = await runTiled({ raster, tile: TILE, overlap: OVERLAP, batch: 4, infer, outChannels: raster.info.bandCount, outDataType: type, outPath: out, writerThread: mode === 'pipelined' ? 'auto' : false });
+    tiles = res.tiles;
+    blendBytes = res.blendBytes;
+    timings = Object.fromEntries(Object.entries(res.timings).map(([k, v]) => [k, Math.round(v)]));
+  }
+  const ms = performance.now() - t0;
+  const mpx = (raster.info.width * raster.info.height) / 1e6;
+  await raster.close();
+  rmSync(out, { force: true });
+  return { ms, maxRssMiB: process.resourceUsage().maxRSS / 1024, tiles, mpx, blendMiB: blendBytes / 2 ** 20, timings };
+}
+
+function measure(mode: Mode, modelName: Model, scene: string, dir: string): Measure {
+  const self = fileURLToPath(import.meta.url);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', self, '--child', mode, modelName, scene, join(dir, `out-${mode}.tif`)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`child ${mode} ${modelName} ${scene} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Measure;
+}
+
+async function main(): Promise<void> {
+  const keep = process.env.SKYSENSE_BENCH_DIR;
+  const dir = keep ?? mkdtempSync(join(tmpdir(), 'skysense-tiler-bench-'));
+  mkdirSync(dir, { recursive: true });
+  const sizes = (process.env.TILER_BENCH_SIZES ?? '2048,8192,16384,2048x16384').split(',').map((s) => {
+    const [w, h] = s.split('x').map(Number);
+    return [w, h ?? w] as [number, number];
+  });
+  const models = (process.env.TILER_BENCH_MODELS ?? 'identity,box').split(',') as Model[];
+  const modes: Mode[] = ['naive', 'pipelined-main', 'pipelined'];
+  const lines: string[] = ['scene          model     mode             time s   Mpx/s  peak RSS MiB  blend MiB  stage ms (read/infer/blend/write)'];
+  const ratios: string[] = [];
+  try {
+    for (const [w, h] of sizes) {
+      const t0 = performance.now();
+      const scene = await makeScene(dir, w, h);
+      console.error(`scene ${w}x${h} made in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      for (const m of models) {
+        const res: Partial<Record<Mode, Measure>> = {};
+        for (const mode of modes) {
+          const r = measure(mode, m, scene, dir);
+          res[mode] = r;
+          const t = r.timings ? `${r.timings.read}/${r.timings.infer}/${r.timings.blend}/${r.timings.write}` : '';
+          const line = `${`${w}x${h}`.padEnd(14)} ${m.padEnd(9)} ${mode.padEnd(15)} ${(r.ms / 1000).toFixed(1).padStart(7)} ${(r.mpx / (r.ms / 1000)).toFixed(2).padStart(7)} ${r.maxRssMiB.toFixed(0).padStart(13)} ${r.blendMiB.toFixed(0).padStart(10)}  ${t}`;
+          lines.push(line);
+          console.error(line);
+        }
+        ratios.push(`${`${w}x${h}`.padEnd(14)} ${m.padEnd(9)} pipelined / naive speed ${(res.naive!.ms / res.pipelined!.ms).toFixed(2)}x, writer thread / main-thread writer speed ${(res['pipelined-main']!.ms / res.pipelined!.ms).toFixed(2)}x`);
+      }
+      if (!keep) rmSync(scene, { force: true });
+    }
+    console.log([...lines, '', ...ratios].join('\n'));
+  } finally {
+    if (!keep) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[2] === '--child') {
+  const [, , , mode, modelName, scene, out] = process.argv;
+  child(mode as Mode, modelName as Model, scene, out).then((m) => console.log(JSON.stringify(m)), (err) => {
+    console.error(err);
+    process.exit(1);
+  });
+} else {
+  await main();
+}
