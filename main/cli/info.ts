@@ -2,7 +2,7 @@
  * `skysense info PATH... [--json]`: the same RasterInfo the app's `raster.info` command
  * returns. Several paths are one raster (single-band files of one scene), as in the
  * app's open dialog; run it once per file to inspect files separately. A bad file prints
- * one line, `skysense: <file>: <problem>`, and exits 1.
+ * one line, `skysense: <file>: <problem>`, and exits 1. A NaN nodata prints as "NaN".
  */
 import { ApiError, type RasterInfo } from '../api.ts';
 import { rasterInfo } from '../raster/index.ts';
@@ -39,8 +39,13 @@ export async function runInfo(args: string[]): Promise<number> {
     process.stderr.write(`skysense: ${line.replace(/\s*\n\s*/g, ' ')}\n`);
     return 1;
   }
-  process.stdout.write(json ? `${JSON.stringify(info, null, 2)}\n` : `${describe(info)}\n`);
+  process.stdout.write(json ? `${JSON.stringify(info, nonFinite, 2)}\n` : `${describe(info)}\n`);
   return 0;
+}
+
+/** JSON has no NaN: write it (and infinities) as strings, as gdalinfo -json does ("NaN"). */
+function nonFinite(_key: string, v: unknown): unknown {
+  return typeof v === 'number' && !Number.isFinite(v) ? String(v) : v;
 }
 
 function describe(i: RasterInfo): string {

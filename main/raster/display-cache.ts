@@ -37,24 +37,7 @@ export async function prepareDisplay(raster: Raster, cacheDir: string, ctx: Prog
     // not built yet
   }
   throwIfAborted(ctx.signal, info.path);
-  await mkdir(cacheDir, { recursive: true });
-  const writer = await GeoTiffWriter.create(target, {
-    width: info.width,
-    height: info.height,
-    bandCount: info.bandCount,
-    dataType: info.dataType,
-    tileSize: 256,
-    compression: 'deflate',
-    // A cache: favour build speed over size.
-    deflateLevel: 1,
-    predictor: isFloat(info.dataType) ? 1 : 2,
-    overviews: 'auto',
-    geoTransform: info.georeferenced ? info.geoTransform : null,
-    crs: info.crs,
-    nodata: info.nodata,
-    bandNames: info.bandNames,
-    metadata: { SKYSENSE_SOURCE: info.files.join(';') },
-  });
+  const writer = await createWriter(cacheDir, target, raster);
   const pyramid = new PyramidWriter(writer, 'average');
   try {
     ctx.progress?.('display-cache', 0, info.height);
@@ -72,6 +55,33 @@ export async function prepareDisplay(raster: Raster, cacheDir: string, ctx: Prog
     throw err;
   }
   return { path: target, cached: true };
+}
+
+async function createWriter(cacheDir: string, target: string, raster: Raster): Promise<GeoTiffWriter> {
+  const info = raster.info;
+  try {
+    await mkdir(cacheDir, { recursive: true });
+    return await GeoTiffWriter.create(target, {
+      width: info.width,
+      height: info.height,
+      bandCount: info.bandCount,
+      dataType: info.dataType,
+      tileSize: 256,
+      compression: 'deflate',
+      // A cache: favour build speed over size.
+      deflateLevel: 1,
+      predictor: isFloat(info.dataType) ? 1 : 2,
+      overviews: 'auto',
+      geoTransform: info.georeferenced ? info.geoTransform : null,
+      crs: info.crs,
+      nodata: info.nodata,
+      bandNames: info.bandNames,
+      metadata: { SKYSENSE_SOURCE: info.files.join(';') },
+    });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw rasterError('E_INTERNAL', cacheDir, `the display cache cannot be written here (${code})`);
+  }
 }
 
 /** Tiled with overviews reaching a small size (or small), and little-endian (geotiff.js mis-reads big-endian offset arrays). */

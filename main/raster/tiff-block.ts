@@ -33,7 +33,24 @@ export async function loadBlock(tf: TiffFile, level: TiffLevel, index: number, b
     throw rasterError('E_CORRUPT', tf.path, `block ${index} decodes to ${buffer.byteLength} bytes, ${need} expected`);
   }
   if (!tf.littleEndian && bps > 1) swapBytes(new Uint8Array(buffer), bps);
+  if (tf.ycbcrJpeg) ycbcrToRgb(new Uint8Array(buffer));
   return { buffer, byteLength: buffer.byteLength };
+}
+
+/** JFIF YCbCr -> RGB in place (geotiff.js's JPEG decoder returns the raw components). */
+function ycbcrToRgb(p: Uint8Array): void {
+  for (let i = 0; i + 2 < p.length; i += 3) {
+    const y = p[i];
+    const cb = p[i + 1] - 128;
+    const cr = p[i + 2] - 128;
+    p[i] = clamp(y + 1.402 * cr);
+    p[i + 1] = clamp(y - 0.344136 * cb - 0.714136 * cr);
+    p[i + 2] = clamp(y + 1.772 * cb);
+  }
+}
+
+function clamp(v: number): number {
+  return v < 0 ? 0 : v > 255 ? 255 : Math.round(v);
 }
 
 function swapBytes(b: Uint8Array, size: number): void {

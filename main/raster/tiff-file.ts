@@ -50,6 +50,8 @@ export interface TiffFile {
   dataType: DataType;
   compression: number;
   photometric: number;
+  /** JPEG-compressed YCbCr: blocks are converted to RGB after decoding, as GDAL does. */
+  ycbcrJpeg: boolean;
   /** GDAL's COG ghost-area values (LAYOUT=COG ...) when present. */
   ghost: Record<string, unknown> | null;
   /** Full-resolution IFD (tags for georeferencing and metadata). */
@@ -106,6 +108,7 @@ export async function openTiff(path: string, size: number): Promise<TiffFile> {
       dataType: desc.dataType,
       compression: desc.compression,
       photometric: num(main, Tag.Photometric, 1),
+      ycbcrJpeg: desc.compression === 7 && num(main, Tag.Photometric, 1) === 6 && desc.samplesPerPixel === 3 && desc.planar === 1,
       ghost,
       main,
     };

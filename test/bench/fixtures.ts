@@ -28,7 +28,8 @@ export async function makeBigScene(dir: string, layout: 'cog' | 'stripped', size
   const co = layout === 'cog'
     ? ['-of', 'COG', '-co', 'COMPRESS=DEFLATE', '-co', 'BLOCKSIZE=512', '-co', 'NUM_THREADS=2']
     : ['-of', 'GTiff', '-co', 'TILED=NO', '-co', 'COMPRESS=DEFLATE', '-co', 'NUM_THREADS=2'];
-  await run('gdal_translate', ['-q', '-outsize', String(size), String(size), '-r', 'nearest', ...co, vrt, tmp], { maxBuffer: 16 * 1024 * 1024 });
+  const { stderr } = await run('gdal_translate', ['-q', '-outsize', String(size), String(size), '-r', 'nearest', ...co, vrt, tmp], { maxBuffer: 16 * 1024 * 1024 });
+  if (!existsSync(tmp)) throw new Error(`gdal_translate made no ${tmp}: ${stderr}`);
   await rename(tmp, out);
   return out;
 }

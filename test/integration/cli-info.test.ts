@@ -37,6 +37,8 @@ describe('skysense info', () => {
       info.geoTransform.forEach((v, k) => assert.ok(Math.abs(v - g.geoTransform[k]) <= 1e-9 * Math.max(1, Math.abs(v))));
       assert.deepEqual(info.overviews.map((o) => [o.width, o.height]), gdalOverviews(g));
       assert.deepEqual(info.bandNames, g.bands.map((b: { band: number; description?: string }) => b.description || `Band ${b.band}`));
+      // gdalinfo's convention for values JSON cannot hold: NaN nodata as the string "NaN"
+      assert.deepEqual(info.nodata, g.bands[0].noDataValue ?? null);
     });
   }
 

@@ -4,10 +4,13 @@
  * same overview level GDAL is told to use), across data types, stripped and tiled
  * layouts, pixel- and band-interleaved files, PNG and JPEG.
  */
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { openRaster, type NumericArray } from '../../main/raster/index.ts';
-import { dataPath, gdalPixel, gdalWindow } from '../helpers/gdal.ts';
+import { dataPath, gdalPixel, gdalTranslate, gdalWindow } from '../helpers/gdal.ts';
 
 function same(a: number, b: number): boolean {
   return a === b || (Number.isNaN(a) && Number.isNaN(b));
@@ -142,6 +145,44 @@ describe('windows equal gdal_translate', () => {
       await assert.rejects(r.readWindow({ x: 0, y: 0, width: 0, height: 5 }), { code: 'E_BAD_REQUEST' });
       await assert.rejects(r.readWindow({ x: 0, y: 0, width: 5, height: 5 }, { bands: [2] }), { code: 'E_BAD_REQUEST' });
       await assert.rejects(r.readWindow({ x: 0, y: 0, width: 5, height: 5 }, { outWidth: 0 }), { code: 'E_BAD_REQUEST' });
+    } finally {
+      await r.close();
+    }
+  });
+});
+
+describe('every data type', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'skysense-types-'));
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+  for (const [type, co] of [
+    ['UInt32', []],
+    ['Int32', []],
+    ['Float64', ['-co', 'PREDICTOR=3']],
+    ['UInt16', ['-co', 'PREDICTOR=2']],
+  ] as [string, string[]][]) {
+    test(type, async () => {
+      const f = join(tmp, `${type}.tif`);
+      gdalTranslate(['-ot', type, '-scale', '-500', '1500', '0', '100000', '-co', 'COMPRESS=DEFLATE', ...co, dataPath('samples/elev.tif'), f]);
+      const r = await openRaster([f]);
+      try {
+        assert.equal(r.info.dataType, type);
+        const ours = await r.readWindow({ x: 0, y: 0, width: r.info.width, height: r.info.height });
+        assertBandsEqual(ours, gdalWindow(f), type);
+      } finally {
+        await r.close();
+      }
+    });
+  }
+
+  test('Int8 (GDAL 3.6 writes it as Byte with PIXELTYPE=SIGNEDBYTE)', async () => {
+    const f = join(tmp, 'int8.tif');
+    gdalTranslate(['-ot', 'Byte', '-co', 'PIXELTYPE=SIGNEDBYTE', '-scale', '0', '1000', '-100', '100', dataPath('samples/elev.tif'), f]);
+    const r = await openRaster([f]);
+    try {
+      assert.equal(r.info.dataType, 'Int8');
+      const ours = await r.readWindow({ x: 0, y: 0, width: r.info.width, height: r.info.height });
+      const signed = gdalWindow(f).map((band) => band.map((v) => (v > 127 ? v - 256 : v)));
+      assertBandsEqual(ours, signed, 'Int8');
     } finally {
       await r.close();
     }

@@ -2,11 +2,10 @@
 they should, prototypes follow their EMA rule. Features are built from real S2/S1 pixels."""
 import unittest
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 
-from testdata import DATA, sen1floods11_sample
+from testdata import sen1floods11_sample
 from models.pretrain.data.bands import S1_MEAN, S1_STD, S2_MEAN, S2_STD
 from models.pretrain.losses.cross_modal import cross_modal_alignment
 from models.pretrain.losses.geo_prototypes import geo_prototype_loss

@@ -1,11 +1,10 @@
 """Sinkhorn-Knopp: marginals, positivity, and that it spreads mass where argmax would not."""
 import unittest
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 
-from testdata import DATA, sen1floods11_sample
+from testdata import sen1floods11_sample
 from models.pretrain.losses.sinkhorn import sinkhorn
 
 
