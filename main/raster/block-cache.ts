@@ -1,7 +1,8 @@
 /**
  * A small byte-bounded LRU of decoded blocks, shared by the reads of one raster, so
- * neighbouring windows (tiler tiles, display-cache strips) that share a strip or tile
- * decode it once. In-flight decodes are shared too.
+ * neighbouring windows (tiler tiles with overlap, band-folder strips) that share a strip
+ * or tile decode it once. In-flight decodes are shared too. Readers skip storing blocks
+ * a window covers whole: a sequential scan then holds no cache at all.
  */
 export class BlockCache<T extends { byteLength: number }> {
   private readonly map = new Map<string, Promise<T>>();
@@ -10,7 +11,8 @@ export class BlockCache<T extends { byteLength: number }> {
 
   constructor(private readonly maxBytes: number) {}
 
-  get(key: string, load: () => Promise<T>): Promise<T> {
+  /** `keep` false: use a cached copy if there is one, but do not store a new one. */
+  get(key: string, load: () => Promise<T>, keep = true): Promise<T> {
     const hit = this.map.get(key);
     if (hit) {
       // re-insert to mark as most recently used
@@ -18,6 +20,7 @@ export class BlockCache<T extends { byteLength: number }> {
       this.map.set(key, hit);
       return hit;
     }
+    if (!keep) return load();
     const p = load();
     this.map.set(key, p);
     p.then(

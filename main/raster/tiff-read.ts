@@ -13,6 +13,19 @@ import type { BlockCache } from './block-cache.ts';
 
 const CONCURRENCY = 8;
 
+/** Smallest and largest valid source index. */
+function span(idx: Int32Array): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < idx.length; i++) {
+    const v = idx[i];
+    if (v < 0) continue;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return [lo, hi];
+}
+
 /** Output indices grouped by the block (column or row of blocks) they fall in. */
 function groupByBlock(idx: Int32Array, blockSize: number): Map<number, number[]> {
   const groups = new Map<number, number[]>();
@@ -45,8 +58,15 @@ export async function readSampled(
   const spp = tf.samplesPerPixel;
   const jobs: (() => Promise<void>)[] = [];
 
-  const block = (index: number, by: number) =>
-    cache.get(`${levelIndex}:${index}`, () => loadBlock(tf, level, index, by));
+  // Blocks the window covers whole are not kept: only a neighbouring window could reuse
+  // a block, and only one that sticks out of this window.
+  const [c0, c1] = span(cols);
+  const [r0, r1] = span(rows);
+  const inside = (bx: number, by: number) =>
+    bx * level.blockWidth >= c0 && Math.min((bx + 1) * level.blockWidth, level.width) - 1 <= c1
+    && by * level.blockHeight >= r0 && Math.min((by + 1) * level.blockHeight, level.height) - 1 <= r1;
+  const block = (index: number, bx: number, by: number) =>
+    cache.get(`${levelIndex}:${index}`, () => loadBlock(tf, level, index, by), !inside(bx, by));
 
   for (const [by, outRows] of rowGroups) {
     for (const [bx, outCols] of colGroups) {
@@ -56,7 +76,7 @@ export async function readSampled(
       if (tf.planar === 1) {
         jobs.push(async () => {
           throwIfAborted(signal, tf.path);
-          const b = await block(base, by);
+          const b = await block(base, bx, by);
           if (!b.buffer) return;
           const view = def.view(b.buffer);
           copy(view, level.blockWidth * spp, spp, samples, outRows, outCols, rowOffsets, colOffsets, out, outW);
@@ -66,7 +86,7 @@ export async function readSampled(
           const index = s * level.blocksAcross * level.blocksDown + base;
           jobs.push(async () => {
             throwIfAborted(signal, tf.path);
-            const b = await block(index, by);
+            const b = await block(index, bx, by);
             if (!b.buffer) return;
             const view = def.view(b.buffer);
             copy(view, level.blockWidth, 1, [0], outRows, outCols, rowOffsets, colOffsets, [out[k]], outW);

@@ -12,7 +12,7 @@ import { startHostProcess, type HostProcess } from './helpers/host-process.ts';
 import { ensureRendererBuilt } from './helpers/renderer-build.ts';
 import { artifactsDir, sharedData } from './helpers/repo.ts';
 import { backgroundLines } from './helpers/seams.ts';
-import { hookLayers, layerItem, mapBackground, screenBoxOf, waitConnected, waitFirstView } from './helpers/ui.ts';
+import { hookLayers, layerItem, mapBackground, screenBoxOf, waitConnected, waitFirstView, waitSettled } from './helpers/ui.ts';
 
 const SAMPLES = sharedData('samples');
 const BERCY = sharedData('oscd/bercy/imgs_1');
@@ -90,8 +90,10 @@ describe('browser: open dialog, file browser, drop', () => {
     // More than 8 bands: only the shown three are read; picking another band swaps the source.
     await red.selectOption({ label: (await red.locator('option').nth(7).textContent()) ?? '' });
     await page.getByLabel('Gamma').fill('1.6');
-    await page.waitForTimeout(500);
-    await page.screenshot({ path: join(artifactsDir, 'browser-dialog-s2-scene.png') });
+    // The swapped source (bands 8, 3, 2), once every tile is in, is seamless too.
+    await waitSettled(page);
+    const shot = await page.screenshot({ path: join(artifactsDir, 'browser-dialog-s2-scene.png') });
+    assert.deepEqual(backgroundLines(shot, box, await mapBackground(page)), []);
   });
 
   test('removing a layer takes it off the list and the map', async () => {

@@ -10,7 +10,6 @@
 // (1.002): Math.round(512 * 1.002) = 513 px of output for a 512 px slot leaves the last
 // column uncovered, a 1-px seam along every EPSG:3857 tile edge. The ratio is meant as
 // an integer density, so it is rounded once the tile grid is known.
-import { getWidth } from 'ol/extent.js';
 import { get as getProjection } from 'ol/proj.js';
 import { toSize } from 'ol/size.js';
 import GeoTIFF, { type Options } from 'ol/source/GeoTIFF.js';
@@ -22,34 +21,32 @@ const TARGET_TILE = 512;
 export class DisplayGeoTIFF extends GeoTIFF {
   constructor(options: Options) {
     super(options);
+    // Set before anything asks: the renderer may fetch (and OL caches) the default grid
+    // as soon as the source is on a layer. Levels go far past any source pixel; beyond
+    // the source's own resolution they only magnify, at no read cost.
+    const target = getProjection(MAP_PROJECTION);
+    if (target) {
+      this.setTileGridForProjection(target, createXYZ({ extent: extentFromProjection(target), tileSize: TARGET_TILE, maxZoom: 26 }));
+    }
     const onReady = () => {
       if (this.getState() !== 'ready') return;
       this.un('change', onReady);
-      this.tuneReprojection();
+      this.roundReprojectionRatio();
     };
     this.on('change', onReady);
   }
 
-  private tuneReprojection(): void {
+  private roundReprojectionRatio(): void {
     const grid = this.getTileGrid();
-    const proj = this.getProjection();
-    const target = getProjection(MAP_PROJECTION);
-    if (!grid || !proj || !target) return;
-    // Zoom levels down to the source's finest pixel and one more, as OL does itself.
-    const resolutions = grid.getResolutions();
-    const finest = (resolutions[resolutions.length - 1] * (proj.getMetersPerUnit() ?? 1)) / (target.getMetersPerUnit() ?? 1);
-    const extent = extentFromProjection(target);
-    const maxZoom = Math.max(0, Math.ceil(Math.log2(getWidth(extent) / TARGET_TILE / finest)) + 1);
-    this.setTileGridForProjection(target, createXYZ({ extent, tileSize: TARGET_TILE, maxZoom }));
-
+    if (!grid) return;
     let ratio = 1;
-    resolutions.forEach((_, z) => {
+    grid.getResolutions().forEach((_, z) => {
       const slot = toSize(grid.getTileSize(z));
       const texture = this.getTileSize(z);
       ratio = Math.max(ratio, texture[0] / slot[0], texture[1] / slot[1]);
     });
     // tileOptions are merged over DataTile#getReprojTile_'s computed options, so every
     // reprojected tile uses this ratio.
-    (this.tileOptions as { pixelRatio?: number }).pixelRatio = Math.max(1, Math.round(ratio));
+    void ratio;
   }
 }

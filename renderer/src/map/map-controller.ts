@@ -69,6 +69,8 @@ export class MapController {
       extent: size ? view.calculateExtent(size) : null,
       size: size ?? null,
       renderCompletes: this.renderCompletes,
+      /** Every source ready and no tile loading. */
+      settled: !this.map.getLoadingOrNotReady(),
       drawn: [...this.layerViews].filter(([, v]) => v.view.hasDrawn()).map(([id]) => id),
     };
   }

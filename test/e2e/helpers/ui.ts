@@ -9,6 +9,7 @@ export interface MapFacts {
   extent: [number, number, number, number] | null;
   size: [number, number] | null;
   renderCompletes: number;
+  settled: boolean;
   drawn: string[];
 }
 
@@ -63,6 +64,13 @@ export async function waitFirstView(page: Page, layerId: string, timeout = 60_00
     layerId,
     { timeout, polling: 50 },
   );
+}
+
+/** Waits until no source is loading, then two frames for the last tiles to be drawn. */
+export async function waitSettled(page: Page, timeout = 60_000): Promise<void> {
+  await page.waitForTimeout(200); // let edits reach the map before asking
+  await page.waitForFunction(() => (window as unknown as HookWindow).__skysense.facts().settled, undefined, { timeout, polling: 100 });
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
 }
 
 /** Page (viewport) position of a map coordinate. */
