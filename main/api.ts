@@ -62,8 +62,11 @@ export const RasterInfo = z.object({
   dataType: DataType,
   /** Band descriptions where the file has them, else "Band 1".. (GDAL's convention). */
   bandNames: z.array(z.string()),
-  /** One nodata value for all bands (GeoTIFF's GDAL_NODATA is per dataset), or null. */
-  nodata: z.number().nullable(),
+  /**
+   * One nodata value for all bands (GeoTIFF's GDAL_NODATA is per dataset), or null.
+   * May be NaN (Float rasters); JSON transports carry it as the string "NaN" (see wire).
+   */
+  nodata: z.union([z.number(), z.nan()]).nullable(),
   georeferenced: z.boolean(),
   crs: Crs.nullable(),
   geoTransform: GeoTransform,
@@ -276,6 +279,13 @@ export interface CallContext {
   signal: AbortSignal;
   progress(stage: string, done: number, total: number, message?: string): void;
 }
+
+/**
+ * JSON has no NaN or infinities, yet a Float raster's nodata is often NaN. JSON
+ * transports write non-finite numbers as the strings "NaN", "Infinity", "-Infinity"
+ * (as gdalinfo -json does) and read them back as numbers for these keys only.
+ */
+export const NON_FINITE_WIRE_KEYS = ['nodata'] as const;
 
 /** The engine: one handler per command. */
 export type Handlers = {

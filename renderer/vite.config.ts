@@ -4,6 +4,7 @@ import { defineConfig } from 'vite';
 import { fileURLToPath } from 'node:url';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
+const devHost = process.env.SKYSENSE_HOST;
 
 export default defineConfig({
   root: here,
@@ -18,5 +19,11 @@ export default defineConfig({
     sourcemap: true,
   },
   worker: { format: 'es' },
-  server: { port: 5173, strictPort: false },
+  // Development against a running host: SKYSENSE_HOST=http://127.0.0.1:7878 npx vite
+  // --config renderer/vite.config.ts, then open http://localhost:5173/?token=<host token>.
+  server: {
+    port: 5173,
+    strictPort: false,
+    proxy: devHost ? { '/api': { target: devHost, ws: true }, '/data': { target: devHost } } : undefined,
+  },
 });

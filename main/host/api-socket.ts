@@ -6,9 +6,14 @@ import type { WebSocket } from 'ws';
 import type { Handlers, ServerMessage } from '../api.ts';
 import { Dispatcher } from '../dispatch.ts';
 
+/** See NON_FINITE_WIRE_KEYS in main/api.ts. */
+function encodeWire(msg: unknown): string {
+  return JSON.stringify(msg, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
+}
+
 export function attachApiSocket(ws: WebSocket, handlers: Handlers): void {
   const send = (msg: ServerMessage) => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
+    if (ws.readyState === ws.OPEN) ws.send(encodeWire(msg));
   };
   const dispatcher = new Dispatcher(handlers, send);
   ws.on('message', (data, isBinary) => {

@@ -92,6 +92,39 @@ describe('cancel', () => {
     assert.equal(osThreads(), baseline);
   });
 
+  test('a model that fails mid-run: its error surfaces, no file, no thread left', async () => {
+    const raster = await openRaster([scene]);
+    try {
+      let calls = 0;
+      const failing: InferFn = async (inputs, ctx) => {
+        if (++calls === 3) throw new Error('model blew up on batch 3');
+        return identity(inputs, ctx);
+      };
+      await assert.rejects(
+        runTiled({ raster, tile: 128, overlap: 32, batch: 4, infer: failing, outChannels: 6, outDataType: 'Byte', outPath: join(tmp, 'out.tif'), writerThread: true }),
+        /model blew up on batch 3/,
+      );
+      assert.equal(calls, 3);
+      assert.deepEqual(leftovers(), []);
+      assert.equal(osThreads(), baseline);
+    } finally {
+      await raster.close();
+    }
+  });
+
+  test('a model returning the wrong shape is named in the error', async () => {
+    const raster = await openRaster([scene]);
+    try {
+      await assert.rejects(
+        runTiled({ raster, tile: 128, infer: async (x) => x.map((t) => t.subarray(0, 10)), outChannels: 6, outPath: join(tmp, 'out.tif') }),
+        (e: Error & { code?: string }) => e.code === 'E_INTERNAL' && /returned 10 values for tile 0,0; 6 x 128 x 128 expected/.test(e.message),
+      );
+      assert.deepEqual(leftovers(), []);
+    } finally {
+      await raster.close();
+    }
+  });
+
   test('already aborted: refused before any work', async () => {
     const raster = await openRaster([scene]);
     try {

@@ -92,6 +92,25 @@ describe('tiler identity reproduces the source', () => {
     assert.equal(gdalinfo(out).bands[0].noDataValue, gdalinfo(dem).bands[0].noDataValue);
   });
 
+  test('a tile larger than the raster is mirror-padded (what the model sees past the edge)', async () => {
+    const dem = dataPath('samples/olinda_dem_utm25s.tif'); // 111 x 111
+    const raster = await openRaster([dem]);
+    let seen: Float32Array | null = null;
+    try {
+      await runTiled({
+        raster, tile: [128, 160], infer: async (x) => ((seen = x[0]), [x[0].slice()]), outChannels: 1, outPath: join(tmp, 'pad.tif'),
+      });
+    } finally {
+      await raster.close();
+    }
+    const [src] = gdalWindow(dem);
+    const n = 111;
+    const mirror = (i: number) => (i < n ? i : 2 * (n - 1) - i);
+    let bad = 0;
+    for (let y = 0; y < 160; y++) for (let x = 0; x < 128; x++) if (!Object.is(seen![y * 128 + x], Math.fround(src[mirror(y) * n + mirror(x)]))) bad++;
+    assert.equal(bad, 0);
+  });
+
   test('no temporary file is left in the output folder', () => {
     assert.deepEqual(readdirSync(tmp).filter((n) => n.startsWith('.')), []);
   });

@@ -4,6 +4,7 @@
 import type { ClientMessage, ServerMessage } from '../../../main/api.ts';
 import { ConnectionCell, type AppClient } from './app-client.ts';
 import { PendingCalls } from './pending-calls.ts';
+import { decodeWire } from './wire.ts';
 
 export function createWsClient(loc: Location = window.location): AppClient {
   const token = new URLSearchParams(loc.search).get('token') ?? '';
@@ -27,7 +28,7 @@ export function createWsClient(loc: Location = window.location): AppClient {
     if (typeof ev.data !== 'string') return;
     let msg: ServerMessage;
     try {
-      msg = JSON.parse(ev.data) as ServerMessage;
+      msg = decodeWire(ev.data) as ServerMessage;
     } catch {
       return; // the host only sends JSON; anything else is not ours to act on
     }

@@ -47,6 +47,6 @@ export class DisplayGeoTIFF extends GeoTIFF {
     });
     // tileOptions are merged over DataTile#getReprojTile_'s computed options, so every
     // reprojected tile uses this ratio.
-    void ratio;
+    (this.tileOptions as { pixelRatio?: number }).pixelRatio = Math.max(1, Math.round(ratio));
   }
 }
