@@ -5,20 +5,43 @@ import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type * as ort from 'onnxruntime-node';
 import { ApiError } from '../api.ts';
+import type { AdapterHint } from './gpu-adapter.ts';
 import { formatPath, parseManifest, type Manifest, type ModuleSpec } from './manifest.ts';
-import { openSession, type SessionPlan } from './session.ts';
+import type { ProviderName } from './providers.ts';
+import { acquireSession, type SessionLease } from './session-cache.ts';
+import { startSession, type Fallback, type Precision, type SessionOptions, type SessionPlan } from './session.ts';
 import { checkSessionAgainstSpec } from './session-check.ts';
+import type { WarmupShape } from './warmup.ts';
 
 export const MANIFEST_FILE = 'manifest.json';
 
-export type Precision = 'fp32' | 'fp16';
+export type { Precision } from './session.ts';
+
+/** One inference and where it ran; every result the engine reports carries these. */
+export interface ModuleRun {
+  outputs: ort.InferenceSession.ReturnType;
+  provider: ProviderName;
+  precision: Precision;
+  /** The ONNX file that ran. */
+  file: string;
+  /** Providers passed over when the session started, with reasons. */
+  fallbacks: Fallback[];
+  adapter?: AdapterHint;
+  ms: number;
+}
 
 export interface ModuleSession {
   readonly name: string;
   readonly spec: ModuleSpec;
+  /** The ONNX file the session runs (the fp16 file when that was chosen). */
   readonly file: string;
-  readonly provider: string;
+  readonly provider: ProviderName;
+  readonly precision: Precision;
+  readonly fallbacks: readonly Fallback[];
+  readonly adapter?: AdapterHint;
   readonly session: ort.InferenceSession;
+  /** Runs the module and reports where. */
+  run(feeds: Record<string, ort.Tensor>): Promise<ModuleRun>;
 }
 
 export interface ModelFolder {
@@ -28,7 +51,11 @@ export interface ModelFolder {
   moduleNames(): string[];
   /** Absolute path of a module's ONNX file. */
   modulePath(name: string, precision?: Precision): string;
-  /** The module's session, created on first use and then shared. */
+  /**
+   * The module's session, started on first use (warm-up included) and then shared.
+   * 'fp16' uses the module's fp16File where the manifest has one and the provider is a GPU
+   * (see SessionOptions.precision); the session says which file and precision it runs.
+   */
   session(name: string, precision?: Precision): Promise<ModuleSession>;
   /** Releases every session created so far. */
   close(): Promise<void>;
@@ -74,7 +101,7 @@ export async function loadModelFolder(dirIn: string, plan: SessionPlan = {}): Pr
     }
   }
 
-  const sessions = new Map<string, Promise<ModuleSession>>();
+  const sessions = new Map<string, Promise<{ module: ModuleSession; release: () => Promise<void> }>>();
 
   function specOf(name: string): ModuleSpec {
     const spec = Object.hasOwn(manifest.modules, name) ? manifest.modules[name] : undefined;
@@ -93,17 +120,48 @@ export async function loadModelFolder(dirIn: string, plan: SessionPlan = {}): Pr
     return join(dir, spec.file);
   }
 
-  async function open(name: string, precision: Precision): Promise<ModuleSession> {
+  async function open(name: string, precision: Precision): Promise<{ module: ModuleSession; release: () => Promise<void> }> {
     const spec = specOf(name);
-    const file = modulePath(name, precision);
-    const opened = await openSession(file, plan);
-    try {
-      checkSessionAgainstSpec(opened.session, spec, { label: `${file} vs ${manifestPath}: modules.${name}`, onnxFile: file });
-    } catch (err) {
-      await opened.session.release();
-      throw err;
+    const file = join(dir, spec.file);
+    const opts: SessionOptions = {
+      intraOpThreads: plan.intraOpThreads,
+      interOpThreads: plan.interOpThreads,
+      graphOptimization: plan.graphOptimization,
+      precision,
+      fp16File: spec.fp16File ? join(dir, spec.fp16File) : null,
+      warmup: plan.warmup ?? true,
+      warmupShape: warmupShape(spec, plan.warmupAxes),
+      check: (session, onnxFile) => checkSessionAgainstSpec(session, spec, { label: `${onnxFile} vs ${manifestPath}: modules.${name}`, onnxFile }),
+    };
+    let started;
+    let release: () => Promise<void>;
+    if (plan.cache === false) {
+      started = await startSession(file, plan.providers, opts);
+      const s = started.session;
+      release = () => s.release();
+    } else {
+      const lease: SessionLease = await acquireSession(file, plan.providers, opts);
+      started = lease.started;
+      release = lease.release;
     }
-    return { name, spec, file, provider: opened.provider, session: opened.session };
+    const { session, provider, fallbacks, adapter } = started;
+    const module: ModuleSession = {
+      name,
+      spec,
+      file: started.file,
+      provider,
+      precision: started.precision,
+      fallbacks,
+      ...(adapter ? { adapter } : {}),
+      session,
+      async run(feeds) {
+        const t0 = performance.now();
+        const outputs = await session.run(feeds);
+        const ms = performance.now() - t0;
+        return { outputs, provider, precision: started.precision, file: started.file, fallbacks, ...(adapter ? { adapter } : {}), ms };
+      },
+    };
+    return { module, release };
   }
 
   return {
@@ -121,15 +179,29 @@ export async function loadModelFolder(dirIn: string, plan: SessionPlan = {}): Pr
         p.catch(() => sessions.delete(key));
         sessions.set(key, p);
       }
-      return p;
+      return p.then((o) => o.module);
     },
     async close() {
       const all = [...sessions.values()];
       sessions.clear();
       for (const p of all) {
-        const s = await p.catch(() => null);
-        if (s) await s.session.release();
+        const o = await p.catch(() => null);
+        if (o) await o.release();
       }
     },
   };
+}
+
+/**
+ * Warm-up sizes from the manifest: an encoder's image axes at its tile size (the size the
+ * tiler feeds, so webgpu compiles the pipelines the first tile needs), every other dynamic
+ * axis 1 (batch, frames, and the feature grids of heads, which take any size).
+ */
+export function warmupShape(spec: ModuleSpec, override: Readonly<Record<string, number>> = {}): WarmupShape {
+  const axes: Record<string, number> = {};
+  if (spec.role === 'encoder' && spec.tile) {
+    const image = spec.inputs[0].shape;
+    for (const d of image.slice(2)) if (typeof d === 'string') axes[d] = spec.tile.size;
+  }
+  return { axes: { ...axes, ...override }, defaultSize: 1 };
 }

@@ -257,9 +257,12 @@ export async function startSession(file: string, prefs?: readonly ProviderChoice
   throw noneStarted(file, fallbacks);
 }
 
-/** Plan-style wrapper (no warm-up unless asked): the first provider of `plan.providers` that starts. */
+/**
+ * Plan-style wrapper kept for callers that want a bare session: the first provider of
+ * `plan.providers` that starts (default ['cpu'], as before), no warm-up unless asked.
+ */
 export async function openSession(file: string, plan: SessionPlan = {}): Promise<OpenedSession> {
-  const s = await startSession(file, plan.providers, {
+  const s = await startSession(file, plan.providers ?? ['cpu'], {
     intraOpThreads: plan.intraOpThreads,
     interOpThreads: plan.interOpThreads,
     graphOptimization: plan.graphOptimization,

@@ -9,10 +9,13 @@ API
         must be in the file (a missing one would silently stay random).
     FrozenSkySense.random(config='tiny', seed=0) -> FrozenSkySense   torch.manual_seed(seed), then
         SkySense(cfg): the seed train.py sets before it builds the student.
-    .s2_dense(image, tile) / .s1_dense(image, tile) -> iterator of (y, x, feat (256, h, w) float32)
+    .s2_dense(image, tile, origins=None) / .s1_dense(...) -> iterator of (y, x, feat (256, h, w) float32)
         image: (10, H, W) reflectance x 10000 (SkySense band order) / (2, H, W) VV, VH in dB.
-        Non-overlapping tile x tile windows (the scene reflect-padded to a multiple of tile), each
-        through the ViT (last tap) and its UPHead: one feature vector per input pixel.
+        Non-overlapping tile x tile windows (the scene reflect-padded to a multiple of tile; only
+        the listed window origins when given), each through the ViT (last tap) and its UPHead:
+        one feature vector per input pixel. Windows never mix pixels across a tile edge, so a
+        split along tile edges leaks nothing between train and test.
+    tile_origins(h, w, tile) -> [(y, x)] the window origins of a scene
     .hr_dense(rgb) -> (sum of stage widths, H/4, W/4): the four Swin stages, normalised as in
         pre-training, upsampled bilinearly to stride 4 and stacked.
     .series(s2, s2_doy, s1) -> (N, fusion width): the fusion cls token of per-pixel series
@@ -38,6 +41,10 @@ SERIES_BATCH = 128
 
 class EvalError(ValueError):
     pass
+
+
+def tile_origins(h, w, tile):
+    return [(y, x) for y in range(0, h, tile) for x in range(0, w, tile)]
 
 
 def _norm(x, mean, std):
@@ -90,14 +97,14 @@ class FrozenSkySense:
         return cls(model, 'pretrained', source)
 
     # -- dense S2 / S1 features -------------------------------------------------------------------
-    def _vit_dense(self, encoder, up, image, mean, std, tile):
+    def _vit_dense(self, encoder, up, image, mean, std, tile, origins):
         c, h, w = image.shape
         x = torch.from_numpy(_norm(image.astype(np.float32), mean, std))
         ph, pw = (-h) % tile, (-w) % tile
         if ph or pw:
             # reflect keeps the statistics of the border tiles natural; constant 0 would be a fake edge
             x = F.pad(x[None], (0, pw, 0, ph), mode='reflect')[0]
-        origins = [(y, xx) for y in range(0, h, tile) for xx in range(0, w, tile)]
+        origins = tile_origins(h, w, tile) if origins is None else list(origins)
         for i in range(0, len(origins), TILE_BATCH):
             batch = origins[i:i + TILE_BATCH]
             xb = torch.stack([x[:, y:y + tile, xx:xx + tile] for y, xx in batch])
@@ -106,17 +113,17 @@ class FrozenSkySense:
             for (y, xx), f in zip(batch, feat):
                 yield y, xx, f[:, :min(tile, h - y), :min(tile, w - xx)]
 
-    def s2_dense(self, image, tile=32):
+    def s2_dense(self, image, tile=32, origins=None):
         if image.shape[0] != len(S2_MEAN):
             raise EvalError(f'S2 input has {image.shape[0]} bands, expected {len(S2_MEAN)}')
         m = self.model
-        return self._vit_dense(m.s2_encoder, m.s2_up, image, S2_MEAN, S2_STD, tile)
+        return self._vit_dense(m.s2_encoder, m.s2_up, image, S2_MEAN, S2_STD, tile, origins)
 
-    def s1_dense(self, image, tile=32):
+    def s1_dense(self, image, tile=32, origins=None):
         if image.shape[0] != len(S1_MEAN):
             raise EvalError(f'S1 input has {image.shape[0]} bands, expected {len(S1_MEAN)} (VV, VH)')
         m = self.model
-        return self._vit_dense(m.s1_encoder, m.s1_up, image, S1_MEAN, S1_STD, tile)
+        return self._vit_dense(m.s1_encoder, m.s1_up, image, S1_MEAN, S1_STD, tile, origins)
 
     # -- HR ------------------------------------------------------------------------------------------
     def hr_dense(self, rgb):

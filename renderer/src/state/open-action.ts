@@ -1,5 +1,6 @@
-// Opening rasters: layer.open with progress and cancel, then band statistics for the
-// default stretch, then the layer goes on top and the view fits it.
+// Opening rasters: layer.open with progress and cancel; the layer then goes on top and
+// the view fits it while band statistics for the default stretch are fetched (the map
+// loads tiles meanwhile and shows the layer once it can be stretched).
 import type { Layer } from '../../../main/api.ts';
 import type { AppClient } from '../client/app-client.ts';
 import { errorShapeOf, isCancelled } from '../client/call-error.ts';
@@ -22,9 +23,9 @@ function setStage(stage: string, done = 0, total = 0): void {
   appStore.update((s) => (s.openTask ? { ...s, openTask: { ...s.openTask, stage, done, total } } : s));
 }
 
-/** Open one raster (a file, a folder of band files, or band files of one scene) as one layer. */
 export type OpenOutcome = 'opened' | 'failed' | 'cancelled';
 
+/** Open one raster (a file, a folder of band files, or band files of one scene) as one layer. */
 export async function openPaths(client: AppClient, paths: string[]): Promise<OpenOutcome> {
   const clean = paths.map((p) => p.trim()).filter(Boolean);
   if (clean.length === 0) return 'failed';
