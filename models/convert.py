@@ -3,11 +3,18 @@
     /usr/bin/python3 models/convert.py --checkpoint FILE [--checkpoint FILE ...] --config official --out DIR
         [--modules s2_encoder,s2_up,...] [--fp16] [--hr-size 512] [--s2-size 64] [--s1-size 64]
     /usr/bin/python3 models/convert.py --random-init --config tiny --out DIR     (no weights: tests, demos)
+    /usr/bin/python3 models/convert.py --checkpoint RUN/skysense_pretrained.pth --config tiny --out DIR \
+        [--weights-kind pretrained] [--licence-weights TEXT] [--notes TEXT]      (our own pre-training)
 
 --checkpoint accepts the full multi-modal file (['model'] with backbone_gep./backbone_s2./... prefixes)
 and the split files (skysense_model_backbone_hr.pth, _backbone_s2.pth (+ ctpe), _backbone_s1.pth,
 _head_s2.pth, _head_s1.pth, _fusion.pth); write MODULE=FILE when a file's module cannot be told
 from its keys. Without --modules every module the checkpoints provide is converted.
+Our own pre-trained weights (models/pretrain writes the official full layout plus
+geo_context.prototypes and a 'meta' entry) are recognised by their geo_context prototypes, which no
+official release has (--weights-kind auto), or named with --weights-kind pretrained: the manifest
+then says provenance.weights "pretrained", carries our licence text (or --licence-weights) instead
+of the official non-commercial one, notes the run's meta, and the geo_context module is exported.
 Everything is checked before any export starts: a wrong or partial checkpoint is refused with the
 missing / unexpected / wrong-shape keys (first few and counts). Each exported file is loaded and run
 in onnxruntime-node (the application's runtime) against PyTorch unless --no-verify.
@@ -35,7 +42,8 @@ from models.reference.configs import CONFIG_NAMES, get_config  # noqa: E402
 from models.reference.official_checkpoint import CheckpointError, check_state, gather  # noqa: E402
 from models.reference.skysense import MODULE_NAMES, build_module  # noqa: E402
 
-RELEASED = [m for m in MODULE_NAMES if m != 'geo_context']
+GEO_PREFIX = 'geo_context.'
+WEIGHTS_KINDS = ('auto', 'converted', 'pretrained')
 
 
 class UsageError(ValueError):
@@ -99,6 +107,12 @@ def parse_args(argv):
     ap.add_argument('--trust-checkpoint', action='store_true',
                     help='allow checkpoints that hold Python objects besides tensors (full unpickling)')
     ap.add_argument('--no-verify', action='store_true', help='skip the onnxruntime-node check of each file')
+    ap.add_argument('--weights-kind', choices=WEIGHTS_KINDS, default='auto',
+                    help="what --checkpoint holds: 'converted' = an official SkySense release, 'pretrained' = our "
+                         "own pre-training (models/pretrain); auto: pretrained when a checkpoint has geo_context "
+                         "prototypes (no official release has them), else converted")
+    ap.add_argument('--licence-weights', metavar='TEXT', help='weights licence for the manifest (default: per kind)')
+    ap.add_argument('--notes', metavar='TEXT', help='free text for provenance.notes (run, data, caveats)')
     ap.add_argument('--external-threshold', type=int, default=EXTERNAL_THRESHOLD, help=argparse.SUPPRESS)
     return ap.parse_args(argv)
 
@@ -120,36 +134,74 @@ def plan(args):
         raise UsageError(f'--out {args.out}: exists and is not a folder')
     if os.path.isdir(args.out) and os.listdir(args.out) and not args.force:
         raise UsageError(f'--out {args.out}: folder is not empty (pass --force to write into it)')
+    for flag, text in (('--licence-weights', args.licence_weights), ('--notes', args.notes)):
+        if text is not None and not text.strip():
+            raise UsageError(f'{flag}: empty text')
     if args.random_init:
-        return cfg, asked or list(MODULE_NAMES), {}, None
+        if args.weights_kind != 'auto':
+            raise UsageError('--weights-kind describes a --checkpoint; --random-init has no weights to describe')
+        return cfg, asked or list(MODULE_NAMES), {}, None, 'random-init', None
     states, report = gather(args.checkpoint, cfg, trust=args.trust_checkpoint)
+    geo_files = sorted({path for path, key in report['ignored'] if key.startswith(GEO_PREFIX)})
+    report['ignored'] = [(p, k) for p, k in report['ignored'] if not k.startswith(GEO_PREFIX)]
+    meta = None
+    for path in geo_files:
+        geo, meta = our_extras(path, args.trust_checkpoint)
+        entry = states.setdefault('geo_context', {'state': {}, 'sources': []})
+        entry['state'].update(geo)
+        entry['sources'].append(path)
+    kind = args.weights_kind
+    if kind == 'auto':
+        kind = 'pretrained' if 'geo_context' in states else 'converted'
+    elif kind == 'converted' and 'geo_context' in states:
+        raise CheckpointError(f'{", ".join(geo_files)}: has geo_context prototypes, which no official SkySense '
+                              f'release has; this is our own pre-training: use --weights-kind pretrained')
     for path, key in report['ignored'][:10]:
         print(f'note: {path}: key {key} belongs to no exported module (pre-training part); ignored', file=sys.stderr)
     if len(report['ignored']) > 10:
         print(f'note: {len(report["ignored"]) - 10} more ignored keys', file=sys.stderr)
     for name in [m for m in states if args.modules and m not in args.modules.split(',')]:
         del states[name]  # a full checkpoint holds ~2 B values: keep only what will be exported
-    provided = [m for m in RELEASED if m in states and not (m == 'fusion' and set(states[m]['state']) == {'ctpe'})]
+    provided = [m for m in MODULE_NAMES if m in states and not (m == 'fusion' and set(states[m]['state']) == {'ctpe'})]
     modules = asked or provided
     if not modules:
         raise CheckpointError(f'{", ".join(args.checkpoint)}: provides no SkySense module')
     for m in modules:
-        if m == 'geo_context':
-            raise CheckpointError('geo_context: no released SkySense checkpoint contains it; use --random-init')
+        if m == 'geo_context' and m not in states:
+            raise CheckpointError('geo_context: no released SkySense checkpoint contains it (only ours from '
+                                  'models/pretrain do); use --random-init')
         if m not in states:
             raise CheckpointError(f'{m}: none of the checkpoints ({", ".join(args.checkpoint)}) provides it')
         check_state(m, states[m]['state'], cfg, states[m]['sources'])
     files = sorted({p.split('=', 1)[1] if '=' in p and p.split('=', 1)[0] in MODULE_NAMES else p
                     for p in args.checkpoint})
     checkpoints = [{'file': os.path.basename(p), 'sha256': sha256(p)} for p in files]
-    return cfg, modules, states, checkpoints
+    return cfg, modules, states, checkpoints, kind, meta
+
+
+def our_extras(path, trust):
+    """geo_context state and the 'meta' entry of a models/pretrain checkpoint. official_checkpoint
+    reports the geo keys as ignored without keeping them, so the (small) file is read again."""
+    obj = torch.load(path, map_location='cpu', weights_only=not trust)
+    model = obj.get('model', obj) if isinstance(obj, dict) else {}
+    geo = {k[len(GEO_PREFIX):]: v for k, v in model.items() if isinstance(k, str) and k.startswith(GEO_PREFIX)}
+    meta = obj.get('meta') if isinstance(obj, dict) and isinstance(obj.get('meta'), dict) else None
+    return geo, meta
+
+
+def pretraining_note(meta):
+    if not meta:
+        return None
+    parts = [f'{k} {meta[k]}' for k in ('config', 'steps', 'seed') if k in meta]
+    text = 'Pre-training run: ' + ', '.join(parts) if parts else 'Pre-training run'
+    return text + (f'; recipe: {meta["recipe"]}.' if meta.get('recipe') else '.')
 
 
 def main(argv=None):
     args = parse_args(argv)
     torch.set_num_threads(2)
     try:
-        cfg, modules, states, checkpoints = plan(args)
+        cfg, modules, states, checkpoints, weights, meta = plan(args)
     except (UsageError, CheckpointError) as e:
         print(f'error: {e}', file=sys.stderr)
         return 2
@@ -195,9 +247,10 @@ def main(argv=None):
         print(json.dumps(line), flush=True)
         specs[name], exports[name] = spec, ex
         del module
-    weights = 'random-init' if args.random_init else 'converted'
+    notes = ' '.join(t for t in (args.notes and args.notes.strip(), pretraining_note(meta)) if t) or None
     manifest = build_manifest(args.config, cfg, specs, exports, weights, checkpoints,
-                              args.seed if args.random_init else None, args.name, args.title)
+                              args.seed if args.random_init else None, args.name, args.title,
+                              licence_weights=args.licence_weights, notes=notes)
     write_manifest(manifest, args.out)
     print(json.dumps({'manifest': os.path.join(args.out, 'manifest.json'), 'modules': list(specs)}))
     return 0

@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { ApiError } from '../api.ts';
 import { startSession, type SessionOptions, type StartedSession } from './session.ts';
-import type { ProviderChoice } from './providers.ts';
+import { choiceName, GPU_PROVIDERS, type ProviderChoice, type ProviderName } from './providers.ts';
 
 export interface SessionLease {
   readonly started: StartedSession;
@@ -35,7 +35,9 @@ async function fileIdentity(file: string): Promise<string> {
 
 /** (file, provider list, options) as one string; warm-up and check do not change the session, so they are left out. */
 export async function sessionKey(file: string, prefs: readonly ProviderChoice[] | undefined, opts: SessionOptions = {}): Promise<string> {
-  const fp16 = opts.precision === 'fp16' && opts.fp16File ? await fileIdentity(opts.fp16File) : null;
+  // fp16 only changes the session where a GPU provider may win; cpu runs the fp32 file either way.
+  const gpuMayRun = !prefs || prefs.length === 0 || prefs.some((p) => GPU_PROVIDERS.has(choiceName(p) as ProviderName));
+  const fp16 = opts.precision === 'fp16' && opts.fp16File && gpuMayRun ? await fileIdentity(opts.fp16File) : null;
   return JSON.stringify({
     file: await fileIdentity(file),
     fp16,
@@ -43,7 +45,7 @@ export async function sessionKey(file: string, prefs: readonly ProviderChoice[] 
     intra: opts.intraOpThreads ?? availableParallelism(),
     inter: opts.interOpThreads ?? 1,
     opt: opts.graphOptimization ?? 'all',
-    log: opts.logSeverity ?? 3,
+    log: opts.logSeverity ?? 4,
   });
 }
 

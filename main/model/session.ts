@@ -56,7 +56,10 @@ export interface SessionOptions {
    * A throw is about the file, not the provider, so it ends the start instead of falling back.
    */
   check?: (session: ort.InferenceSession, file: string) => void;
-  /** ORT session log level, 0 verbose .. 4 fatal. Default 3 (errors only). */
+  /**
+   * ORT session log level, 0 verbose .. 4 fatal. Default 4: a failed start or warm-up is an
+   * expected event here, reported in `fallbacks`, and a failed run throws with the same text.
+   */
   logSeverity?: 0 | 1 | 2 | 3 | 4;
 }
 
@@ -105,13 +108,18 @@ export interface SessionPlan {
  */
 export function conciseReason(err: unknown): string {
   const raw = (err instanceof Error ? err.message : String(err)).trim();
-  const lines = raw.split('\n').map((l) => l.trim()).filter(Boolean);
-  let msg = lines[0] ?? raw;
+  let msg = raw.split('\n').map((l) => l.trim()).find(Boolean) ?? raw;
+  let node = '';
+  const run = /running (\S+) node\. Name:'([^']*)' Status Message: (.*)$/.exec(msg);
+  if (run) {
+    node = `${run[1]} node${run[2] ? ` "${run[2]}"` : ''}: `;
+    msg = run[3];
+  }
   const check = /\bwas false\.\s*(.+)$/.exec(msg);
   if (check) msg = check[1];
-  const node = /running (\S+) node\. Name:'([^']*)' Status Message: (?:\S+\.(?:cc|h|cpp):\d+ \S+ )?(.*)$/.exec(msg);
-  if (node) msg = `${node[1]} node${node[2] ? ` "${node[2]}"` : ''}: ${node[3]}`;
-  msg = msg.replace(/^\/\S+\.(?:cc|h|cpp):\d+\s+/, '').replace(/^\[ONNXRuntimeError\] : \d+ : \w+ : /, '');
+  // "shader_helper.cc:416 GenerateSourceCode Program Add requires f16 ..." -> "Program Add requires f16 ..."
+  msg = msg.replace(/^\S+\.(?:cc|h|cpp):\d+\s+\S+\s+/, '').replace(/^\[ONNXRuntimeError\] : \d+ : \w+ : /, '');
+  msg = node + msg;
   return msg.length > 400 ? `${msg.slice(0, 400)}...` : msg;
 }
 
@@ -133,7 +141,7 @@ function ortOptions(choice: ProviderChoice, opts: SessionOptions): ort.Inference
     intraOpNumThreads: opts.intraOpThreads ?? availableParallelism(),
     interOpNumThreads: inter,
     executionMode: inter > 1 ? 'parallel' : 'sequential',
-    logSeverityLevel: opts.logSeverity ?? 3,
+    logSeverityLevel: opts.logSeverity ?? 4,
   };
 }
 

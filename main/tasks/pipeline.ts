@@ -5,9 +5,10 @@
  *
  * so the next tiles are read while the current ones infer and the previous ones are
  * blended and written. Reading (file I/O and inflate), the writer's DEFLATE and an
- * ONNX session all run off the JavaScript thread, so the stages genuinely overlap;
- * each queue holds one batch, so memory is about three batches of tiles plus the
- * blend's rows in flight, whatever the raster size.
+ * ONNX session all run off the JavaScript thread, so the stages genuinely overlap.
+ * Each queue holds one batch: at most one batch being read, one queued, one inferring
+ * (inputs and outputs), one queued for the blend and one being blended, plus the blend's
+ * rows in flight, whatever the raster size.
  *
  * Cancel: the signal is checked between batches and passed to reads and to infer, so a
  * run stops within one batch; the caller then deletes the partial output.

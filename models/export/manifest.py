@@ -2,9 +2,13 @@
 
 API
     MODALITIES: the input conventions per modality (SKYSENSE.md §3)
-    build_manifest(cfg_name, cfg, specs, exports, weights, checkpoints, seed, name=None, title=None) -> dict
+    build_manifest(cfg_name, cfg, specs, exports, weights, checkpoints, seed, name=None, title=None,
+                   licence_weights=None, notes=None) -> dict
         specs: {module: ModuleSpec}; exports: {module: export_module() result (+ 'fp16File')};
-        weights: 'random-init' | 'converted'; checkpoints: [{'file','sha256'}] or None.
+        weights: 'random-init' | 'converted' (official SkySense release) | 'pretrained' (our own
+        pre-training, models/pretrain); checkpoints: [{'file','sha256'}] or None;
+        licence_weights: replaces the default text of WEIGHTS_LICENCE[weights];
+        notes: free text put before the module configuration in provenance.notes.
     write_manifest(manifest, out_dir)  validates against the schema, then writes under a temp name
         and renames; raises ValueError listing the schema errors.
 """
@@ -38,10 +42,21 @@ WEIGHTS_LICENCE = {
                    'outputs carry no meaning.',
     'converted': 'SkySense pre-trained weights: non-commercial research use only (official SkySense README, '
                  'section License); commercial use or cooperation requires contacting Yansheng Li, Wuhan University.',
+    # Our own weights owe nothing to the official release, but the run's training data decide what
+    # they may be used for; the default says so instead of guessing (convert.py --licence-weights).
+    'pretrained': 'Weights pre-trained by the SkySense Desktop project (models/pretrain: MGCL + CMA + GCP on '
+                  'public imagery); no official SkySense weights are used. Licence not decided: several training '
+                  'sources are research / non-commercial only (models/pretrain/README.md, Caveats) unless the run '
+                  'left them out; check before redistributing.',
 }
+WEIGHTS_LABEL = {'random-init': 'random init', 'converted': 'converted official weights',
+                 'pretrained': 'pre-trained by SkySense Desktop'}
 
 
-def build_manifest(cfg_name, cfg, specs, exports, weights, checkpoints, seed, name=None, title=None):
+def build_manifest(cfg_name, cfg, specs, exports, weights, checkpoints, seed, name=None, title=None,
+                   licence_weights=None, notes=None):
+    if weights not in WEIGHTS_LICENCE:
+        raise ValueError(f'weights {weights!r}: expected one of {", ".join(WEIGHTS_LICENCE)}')
     modules = {}
     for mod, spec in specs.items():
         ex = exports[mod]
@@ -51,11 +66,13 @@ def build_manifest(cfg_name, cfg, specs, exports, weights, checkpoints, seed, na
         if ex['externalData']:
             entry['externalDataFiles'] = ex['externalDataFiles'] + ex.get('fp16ExternalDataFiles', [])
         modules[mod] = entry
-    label = {'random-init': 'random init', 'converted': 'converted official weights'}[weights]
+    label = WEIGHTS_LABEL[weights]
+    suffix = {'random-init': '-random', 'converted': '', 'pretrained': '-pretrained'}[weights]
+    config_note = 'Module configuration: ' + json.dumps({k: cfg[k] for k in sorted(cfg)}, separators=(',', ':'))
     manifest = {
         'schemaVersion': 1,
         'kind': 'encoder',
-        'name': name or f'skysense-{cfg_name}' + ('-random' if weights == 'random-init' else ''),
+        'name': name or f'skysense-{cfg_name}{suffix}',
         'title': title or f'SkySense-{cfg_name.capitalize()} ({label})',
         'config': cfg_name,
         'provenance': {
@@ -68,9 +85,9 @@ def build_manifest(cfg_name, cfg, specs, exports, weights, checkpoints, seed, na
             'torch': torch.__version__,
             'opset': OPSET,
             'seed': seed,
-            'notes': 'Module configuration: ' + json.dumps({k: cfg[k] for k in sorted(cfg)}, separators=(',', ':')),
+            'notes': f'{notes.strip()} {config_note}' if notes and notes.strip() else config_note,
         },
-        'licence': {'code': CODE_LICENCE, 'weights': WEIGHTS_LICENCE[weights]},
+        'licence': {'code': CODE_LICENCE, 'weights': licence_weights or WEIGHTS_LICENCE[weights]},
         'modalities': json.loads(json.dumps(MODALITIES)),
         'modules': modules,
         'dateEmbedding': None,
@@ -92,7 +109,9 @@ def build_manifest(cfg_name, cfg, specs, exports, weights, checkpoints, seed, na
             'prototypesPerRegion': g['prototypes'],
             'notes': (f'Our design (no SkySense release contains GCP): prototypes of dimension {g["dims"]}, cosine '
                       f'attention (temperature {g["temperature"]}) of each fused location over its region\'s '
-                      f'prototypes; output cat([fused, geo]) has {2 * g["dims"]} channels.'),
+                      f'prototypes; output cat([fused, geo]) has {2 * g["dims"]} channels. '
+                      + ('Prototypes learnt by our GCP pre-training (models/pretrain).' if weights == 'pretrained'
+                         else 'Prototypes are random (no checkpoint provides them).')),
         }
     return manifest
 

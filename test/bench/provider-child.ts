@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describeProviders, startSession, type Fallback, type Precision, type ProviderChoice } from '../../main/model/index.ts';
-import { readManifest, readTensor, writeTensor, type TensorRecord } from './provider-fixtures.ts';
+import { PLACEMENT_MARK, readManifest, readTensor, writeTensor, type TensorRecord } from './provider-fixtures.ts';
 
 export interface ModuleStepCase {
   module: string;
@@ -19,8 +19,10 @@ export interface ModuleStepCase {
 
 export type Step =
   | { kind: 'describe' }
-  | { kind: 'modules'; modelDir: string; providers: ProviderChoice[]; precision?: Precision; cases: ModuleStepCase[]; dataDir: string; repeat?: number }
-  | { kind: 'file'; file: string; providers: ProviderChoice[] };
+  | { kind: 'modules'; modelDir: string; providers: ProviderChoice[]; precision?: Precision; cases: ModuleStepCase[]; dataDir: string; repeat?: number; threads?: number }
+  | { kind: 'file'; file: string; providers: ProviderChoice[] }
+  /** Creates each module's session with ORT's verbose log (node placements go to stderr, after a marker line). */
+  | { kind: 'placement'; modelDir: string; provider: ProviderChoice; modules: string[] };
 
 export interface Job {
   steps: Step[];
@@ -51,6 +53,7 @@ async function modules(step: Extract<Step, { kind: 'modules' }>): Promise<Module
         precision: step.precision,
         fp16File: spec.fp16File ? join(step.modelDir, spec.fp16File) : null,
         warmupShape: { axes: c.axes, defaultSize: 1 },
+        intraOpThreads: step.threads,
       });
       const feeds: Record<string, ort.Tensor> = {};
       for (const r of c.inputs) feeds[r.name] = readTensor(step.dataDir, r);
@@ -72,11 +75,29 @@ async function modules(step: Extract<Step, { kind: 'modules' }>): Promise<Module
   return out;
 }
 
+async function placement(step: Extract<Step, { kind: 'placement' }>): Promise<{ module: string; error?: string }[]> {
+  const manifest = readManifest(step.modelDir);
+  const out: { module: string; error?: string }[] = [];
+  for (const module of step.modules) {
+    process.stderr.write(`\n${PLACEMENT_MARK} ${module}\n`);
+    try {
+      const s = await startSession(join(step.modelDir, manifest.modules[module].file), [step.provider], { warmup: false, logSeverity: 0 });
+      await s.session.release();
+      out.push({ module });
+    } catch (err) {
+      out.push({ module, error: (err as Error).message });
+    }
+  }
+  process.stderr.write(`\n${PLACEMENT_MARK} end\n`);
+  return out;
+}
+
 const job = JSON.parse(readFileSync(process.argv[2], 'utf8')) as Job;
 const results: unknown[] = [];
 for (const step of job.steps) {
   if (step.kind === 'describe') results.push(await describeProviders());
   else if (step.kind === 'modules') results.push(await modules(step));
+  else if (step.kind === 'placement') results.push(await placement(step));
   else {
     try {
       const s = await startSession(step.file, step.providers);

@@ -47,11 +47,12 @@ export function noAdapterEnv(dir: string, base: NodeJS.ProcessEnv = process.env)
 }
 
 /** models/convert.py --random-init --config tiny for `modules`, without its own ORT check (the tests do theirs). */
-export function makeTinyModel(dir: string, modules: string[], opts: { fp16?: boolean; s2Size?: number; s1Size?: number } = {}): string {
+export function makeTinyModel(dir: string, modules: string[], opts: { fp16?: boolean; s2Size?: number; s1Size?: number; hrSize?: number } = {}): string {
   const args = ['models/convert.py', '--random-init', '--config', 'tiny', '--out', dir, '--modules', modules.join(','), '--no-verify'];
   if (opts.fp16) args.push('--fp16');
   if (opts.s2Size) args.push('--s2-size', String(opts.s2Size));
   if (opts.s1Size) args.push('--s1-size', String(opts.s1Size));
+  if (opts.hrSize) args.push('--hr-size', String(opts.hrSize));
   const r = spawnSync(PYTHON, args, { cwd: REPO, encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '2', OMP_WAIT_POLICY: 'PASSIVE' } });
   if (r.status !== 0) throw new Error(`convert.py failed (exit ${r.status}):\n${r.stderr || r.stdout}`);
   return dir;
@@ -263,6 +264,48 @@ export function axesOf(manifest: Manifest, module: string, feeds: Record<string,
 // ------------------------------------------------------------------ the child process
 
 export const CHILD = join(REPO, 'test', 'bench', 'provider-child.ts');
+/** The line provider-child.ts writes to stderr before each module's verbose session log. */
+export const PLACEMENT_MARK = '@@skysense-placement';
+
+export interface Placement {
+  /** Nodes per execution provider ('WebGpu', 'CPU', ...). */
+  nodes: Record<string, number>;
+  /** Op types per execution provider, where ORT listed them. */
+  ops: Record<string, Record<string, number>>;
+}
+
+/**
+ * Node placement per module from ORT's verbose "Node(s) placed on [X]. Number of nodes: N"
+ * lines and the op lines under them (the child writes PLACEMENT_MARK <module> before each).
+ */
+export function parsePlacement(stderr: string): Record<string, Placement> {
+  const out: Record<string, Placement> = {};
+  let module = '';
+  let ep = '';
+  for (const line of stderr.split('\n')) {
+    if (line.startsWith(PLACEMENT_MARK)) {
+      module = line.slice(PLACEMENT_MARK.length).trim();
+      ep = '';
+      continue;
+    }
+    if (!module || module === 'end') continue;
+    const place = (out[module] ??= { nodes: {}, ops: {} });
+    const head = /(?:All nodes|Node\(s\)) placed on \[(\w+?)ExecutionProvider\]\. Number of nodes: (\d+)/.exec(line);
+    if (head) {
+      ep = head[1];
+      place.nodes[ep] = (place.nodes[ep] ?? 0) + Number(head[2]);
+      continue;
+    }
+    const node = /VerifyEachNodeIsAssignedToAnEp\]\s{3,}(\w+) \(/.exec(line);
+    if (node && ep) {
+      const ops = (place.ops[ep] ??= {});
+      ops[node[1]] = (ops[node[1]] ?? 0) + 1;
+    } else if (!/VerifyEachNodeIsAssignedToAnEp/.test(line)) {
+      ep = '';
+    }
+  }
+  return out;
+}
 
 export interface ChildResult {
   status: number | null;

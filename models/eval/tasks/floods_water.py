@@ -58,9 +58,9 @@ def prepare(root, seed=0, quick=False):
     }
 
 
-def evaluate(data, enc, seed=0):
+def evaluate(data, enc):
     x = dense.gather(enc.s1_dense(data['train_image'], TILE), data['train_rows'], data['train_cols'])
-    probe = LinearProbe(2, seed=seed).fit(x, data['train_y'])
+    probe = LinearProbe(2).fit(x, data['train_y'])
     threshold, train_f1 = best_threshold(probe.proba(x)[:, 1], data['train_y'])
     img = data['test_image']
     prob = dense.score_map(enc.s1_dense(img, TILE), lambda f: probe.proba(f)[:, 1:], img.shape[1], img.shape[2], 1)[0]
@@ -68,5 +68,5 @@ def evaluate(data, enc, seed=0):
     counts = binary_counts(pred, data['test_label'], ignore=-1)
     return {'value': f1_from_counts(counts), 'prediction': pred,
             'extra': {'threshold': threshold, 'train_f1': round(train_f1, 4), 'counts': counts,
-                      'train_pixels': int(len(data['train_y'])), 'feature_dims': int(x.shape[1]),
+                      'train_pixels': int(len(data['train_y'])), 'feature_dims': int(x.shape[1]), 'probe_iterations': probe.iterations,
                       'test_window': data['test_window']}}
