@@ -61,6 +61,8 @@ export interface SessionOptions {
    * expected event here, reported in `fallbacks`, and a failed run throws with the same text.
    */
   logSeverity?: 0 | 1 | 2 | 3 | 4;
+  /** Tags this session's ORT log lines ("[V:onnxruntime:<logId>, ...]"), e.g. with the module name. */
+  logId?: string;
 }
 
 export interface StartedSession {
@@ -142,6 +144,7 @@ function ortOptions(choice: ProviderChoice, opts: SessionOptions): ort.Inference
     interOpNumThreads: inter,
     executionMode: inter > 1 ? 'parallel' : 'sequential',
     logSeverityLevel: opts.logSeverity ?? 4,
+    ...(opts.logId ? { logId: opts.logId } : {}),
   };
 }
 

@@ -4,8 +4,9 @@ API
     LinearProbe(n_classes, l2=L2, max_iter=MAX_ITER)
     .fit(x (N, D) float, y (N,) int)       standardises with the training mean/std, then minimises
         class-balanced cross-entropy (weights n / (K_present * n_c)) + l2 * |W|^2 with full-batch
-        L-BFGS from zero weights. The problem is strictly convex, so the result depends on the
-        features only: no seed, no batch order, no learning rate to favour one encoder.
+        L-BFGS from zero weights, at most max_iter iterations. The problem is strictly convex and
+        the solver deterministic, so the result depends on the features only: no seed, no batch
+        order, no learning rate to favour one encoder.
     .logits(x) -> (N, K) float32;  .proba(x) -> (N, K)
     .logits_map(f (D, h, w)) -> (K, h, w): the probe as a 1x1 convolution over a feature map
     .iterations, .converged               what L-BFGS did (reported in the result JSON)
@@ -22,8 +23,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-L2 = 1e-4
-MAX_ITER = 300
+L2 = 1e-3
+MAX_ITER = 100
 THRESHOLDS = np.round(np.arange(0.05, 0.951, 0.01), 2)
 
 
@@ -42,16 +43,16 @@ class LinearProbe:
             raise ValueError(f'probe: labels outside 0..{self.n_classes - 1}')
         self.mean = x.mean(0)
         self.std = x.std(0) + 1e-6
-        xs = torch.from_numpy((x - self.mean) / self.std).double()
+        xs = torch.from_numpy((x - self.mean) / self.std)
         yt = torch.from_numpy(y)
         counts = np.bincount(y, minlength=self.n_classes).astype(np.float64)
         present = counts > 0
         cw = np.zeros(self.n_classes)
         cw[present] = len(y) / (present.sum() * counts[present])
-        weight = torch.tensor(cw, dtype=torch.float64)
-        w = torch.zeros(self.n_classes, x.shape[1], dtype=torch.float64, requires_grad=True)
-        b = torch.zeros(self.n_classes, dtype=torch.float64, requires_grad=True)
-        opt = torch.optim.LBFGS([w, b], lr=1, max_iter=self.max_iter, tolerance_grad=1e-7, tolerance_change=1e-10,
+        weight = torch.tensor(cw, dtype=torch.float32)
+        w = torch.zeros(self.n_classes, x.shape[1], dtype=torch.float32, requires_grad=True)
+        b = torch.zeros(self.n_classes, dtype=torch.float32, requires_grad=True)
+        opt = torch.optim.LBFGS([w, b], lr=1, max_iter=self.max_iter, tolerance_grad=1e-5, tolerance_change=1e-7,
                                 history_size=20, line_search_fn='strong_wolfe')
         evals = [0]
 

@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describeProviders, startSession, type Fallback, type Precision, type ProviderChoice } from '../../main/model/index.ts';
-import { PLACEMENT_MARK, readManifest, readTensor, writeTensor, type TensorRecord } from './provider-fixtures.ts';
+import { PLACEMENT_TAG, readManifest, readTensor, writeTensor, type TensorRecord } from './provider-fixtures.ts';
 
 export interface ModuleStepCase {
   module: string;
@@ -21,7 +21,7 @@ export type Step =
   | { kind: 'describe' }
   | { kind: 'modules'; modelDir: string; providers: ProviderChoice[]; precision?: Precision; cases: ModuleStepCase[]; dataDir: string; repeat?: number; threads?: number }
   | { kind: 'file'; file: string; providers: ProviderChoice[] }
-  /** Creates each module's session with ORT's verbose log (node placements go to stderr, after a marker line). */
+  /** Creates each module's session with ORT's verbose log on stderr (node placements), tagged with the module. */
   | { kind: 'placement'; modelDir: string; provider: ProviderChoice; modules: string[] };
 
 export interface Job {
@@ -79,16 +79,19 @@ async function placement(step: Extract<Step, { kind: 'placement' }>): Promise<{ 
   const manifest = readManifest(step.modelDir);
   const out: { module: string; error?: string }[] = [];
   for (const module of step.modules) {
-    process.stderr.write(`\n${PLACEMENT_MARK} ${module}\n`);
     try {
-      const s = await startSession(join(step.modelDir, manifest.modules[module].file), [step.provider], { warmup: false, logSeverity: 0 });
+      // ORT's log is buffered natively, so its lines are told apart by the session's log id, not by position.
+      const s = await startSession(join(step.modelDir, manifest.modules[module].file), [step.provider], {
+        warmup: false,
+        logSeverity: 0,
+        logId: `${PLACEMENT_TAG}${module}`,
+      });
       await s.session.release();
       out.push({ module });
     } catch (err) {
       out.push({ module, error: (err as Error).message });
     }
   }
-  process.stderr.write(`\n${PLACEMENT_MARK} end\n`);
   return out;
 }
 

@@ -264,8 +264,8 @@ export function axesOf(manifest: Manifest, module: string, feeds: Record<string,
 // ------------------------------------------------------------------ the child process
 
 export const CHILD = join(REPO, 'test', 'bench', 'provider-child.ts');
-/** The line provider-child.ts writes to stderr before each module's verbose session log. */
-export const PLACEMENT_MARK = '@@skysense-placement';
+/** provider-child.ts sets the ORT log id of each placement session to this + the module name. */
+export const PLACEMENT_TAG = 'skysense-placement:';
 
 export interface Placement {
   /** Nodes per execution provider ('WebGpu', 'CPU', ...). */
@@ -276,32 +276,27 @@ export interface Placement {
 
 /**
  * Node placement per module from ORT's verbose "Node(s) placed on [X]. Number of nodes: N"
- * lines and the op lines under them (the child writes PLACEMENT_MARK <module> before each).
+ * lines and the op lines under them, attributed by the session log id in each line.
  */
 export function parsePlacement(stderr: string): Record<string, Placement> {
   const out: Record<string, Placement> = {};
-  let module = '';
-  let ep = '';
+  const tagged = new RegExp(`\\[V:onnxruntime:${PLACEMENT_TAG}([\\w.-]+), session_state\\.cc:\\d+ VerifyEachNodeIsAssignedToAnEp\\](.*)$`);
+  const ep: Record<string, string> = {};
   for (const line of stderr.split('\n')) {
-    if (line.startsWith(PLACEMENT_MARK)) {
-      module = line.slice(PLACEMENT_MARK.length).trim();
-      ep = '';
-      continue;
-    }
-    if (!module || module === 'end') continue;
+    const m = tagged.exec(line);
+    if (!m) continue;
+    const [, module, rest] = m;
     const place = (out[module] ??= { nodes: {}, ops: {} });
-    const head = /(?:All nodes|Node\(s\)) placed on \[(\w+?)ExecutionProvider\]\. Number of nodes: (\d+)/.exec(line);
+    const head = /^\s+(?:All nodes|Node\(s\)) placed on \[(\w+?)ExecutionProvider\]\. Number of nodes: (\d+)/.exec(rest);
     if (head) {
-      ep = head[1];
-      place.nodes[ep] = (place.nodes[ep] ?? 0) + Number(head[2]);
+      ep[module] = head[1];
+      place.nodes[head[1]] = (place.nodes[head[1]] ?? 0) + Number(head[2]);
       continue;
     }
-    const node = /VerifyEachNodeIsAssignedToAnEp\]\s{3,}(\w+) \(/.exec(line);
-    if (node && ep) {
-      const ops = (place.ops[ep] ??= {});
+    const node = /^\s{3,}(\w+) \(/.exec(rest);
+    if (node && ep[module]) {
+      const ops = (place.ops[ep[module]] ??= {});
       ops[node[1]] = (ops[node[1]] ?? 0) + 1;
-    } else if (!/VerifyEachNodeIsAssignedToAnEp/.test(line)) {
-      ep = '';
     }
   }
   return out;

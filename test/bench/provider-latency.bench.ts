@@ -110,6 +110,12 @@ try {
   const byProvider = new Map<ProviderName, ModuleOutcome[]>();
   PROVIDERS.forEach((p, i) => byProvider.set(p, results[1 + i] as ModuleOutcome[]));
   const placement = parsePlacement(r.stderr);
+  const others = PROVIDERS.filter((p) => p !== 'cpu');
+  others.forEach((p, i) => {
+    for (const o of results[1 + PROVIDERS.length + i] as { module: string; error?: string }[]) {
+      if (o.error) console.log(`  placement of ${o.module} on ${p} not read: ${o.error.split('\n')[0]}`);
+    }
+  });
 
   console.log(
     `provider bench: tiles ${SIZE}x${SIZE} (S2 OSCD aguasclaras, S1 Sen1Floods11${WITH_HR ? `, HR LoveDA ${HR_SIZE}` : ''}); ` +

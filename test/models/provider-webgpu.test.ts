@@ -35,6 +35,7 @@ const TOLERANCE = 1e-4;
 const TILE = 16;
 // fusion attends over frames at every grid cell: the centre 4x4 cells of the 16x16 map keep it to seconds.
 const FUSION_GRID = 4;
+const FP16_MODULES = ['s2_up', 'geo_context'];
 const MODULES = ['s2_encoder', 's1_encoder', 's2_up', 's1_up', 'fusion', 'geo_context'];
 
 let work = '';
@@ -49,12 +50,12 @@ interface FileOutcome {
   error?: string;
 }
 
-let child: { status: number | null; stderr: string; ms: number; results: [ProviderReport[], ModuleOutcome[], FileOutcome] } | null = null;
+let child: { status: number | null; stderr: string; ms: number; results: [ProviderReport[], ModuleOutcome[], FileOutcome, ModuleOutcome[]] } | null = null;
 
 before(async () => {
   assert.ok(existsSync(SWIFTSHADER_ICD), `${SWIFTSHADER_ICD} missing: install Debian's chromium (the tests' SwiftShader)`);
   work = mkdtempSync(join(tmpdir(), 'skysense-webgpu-'));
-  modelDir = makeTinyModel(join(work, 'model'), MODULES);
+  modelDir = makeTinyModel(join(work, 'model'), MODULES, { fp16: true });
   const manifest = readManifest(modelDir);
   const tiles = await readRealTiles(manifest, TILE);
   let folder: ModelFolder | null = null;
@@ -92,13 +93,16 @@ before(async () => {
       { kind: 'file', file: fp16Graph, providers: ['webgpu', 'cpu'] },
     ],
   };
+  // The fp16 weight files of two cheap modules, asked for on webgpu (a GPU provider, so they are used).
+  const modulesStep = job.steps[1] as Extract<Job['steps'][number], { kind: 'modules' }>;
+  job.steps.push({ ...modulesStep, precision: 'fp16', cases: modulesStep.cases.filter((c) => FP16_MODULES.includes(c.module)) });
   writeFileSync(join(work, 'webgpu-job.json'), JSON.stringify(job));
   const r = await runChild(join(work, 'webgpu-job.json'), swiftshaderEnv());
   child = {
     status: r.status,
     stderr: r.stderr,
     ms: r.ms,
-    results: r.status === 0 ? JSON.parse(readFileSync(job.resultFile, 'utf8')) : ([[], [], {}] as never),
+    results: r.status === 0 ? JSON.parse(readFileSync(job.resultFile, 'utf8')) : ([[], [], {}, []] as never),
   };
   console.log(`  SwiftShader child: ${(r.ms / 1000).toFixed(1)} s`);
 });
@@ -169,6 +173,28 @@ test('a float16 graph starts on webgpu, fails its warm-up (no shader-f16) and fa
   assert.match(f.reason, /requires f16 but the device does not support it/);
   assert.match(f.reason, /Add node/);
   assert.match(f.reason, /x float16\[1\]/, 'the reason names the warm-up input');
+});
+
+test('fp16 files asked for on webgpu are used there, and stay within float16 rounding of cpu fp32', () => {
+  const outcomes = childResults()[3];
+  assert.deepEqual(outcomes.map((o) => o.module), FP16_MODULES);
+  for (const o of outcomes) {
+    assert.equal(o.error, undefined, `${o.module}: ${o.error}`);
+    assert.equal(o.provider, 'webgpu');
+    assert.equal(o.precision, 'fp16');
+    assert.equal(o.file, join(modelDir, `${o.module}.fp16.onnx`));
+    const c = cases.find((x) => x.module === o.module)!;
+    let worst = 0;
+    let maxAbs = 0;
+    for (const rec of o.outputs!) {
+      const d = maxAbsDiff(readTensor(work, rec).data as Float32Array, c.cpu[rec.name].data as Float32Array);
+      worst = Math.max(worst, d.diff);
+      maxAbs = Math.max(maxAbs, d.maxAbs);
+    }
+    console.log(`  ${o.module.padEnd(12)} fp16 weights on webgpu: max|diff| vs cpu fp32 ${worst.toExponential(2)} (max|cpu| ${maxAbs.toFixed(2)})`);
+    // float16 keeps about 3 significant digits of each weight: different from fp32, but close.
+    assert.ok(worst > 0 && worst < 5e-3 * maxAbs, `${o.module}: ${worst} vs max ${maxAbs}`);
+  }
 });
 
 test('with no usable Vulkan driver, webgpu falls back to cpu with the adapter reason', async () => {

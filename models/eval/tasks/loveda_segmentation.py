@@ -31,7 +31,7 @@ TILES = ('0', '1', '2')
 QUADRANT = 512
 TRAIN_QUADRANTS = ((0, 0), (1, 1))  # (row, column) of the quadrant in its tile
 TEST_QUADRANTS = ((0, 1), (1, 0))
-TRAIN_PIXELS = 8000
+TRAIN_PIXELS = 4000
 QUICK_TILES = ('1',)
 
 
