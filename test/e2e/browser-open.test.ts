@@ -5,7 +5,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchBrowser, type TestBrowser } from './helpers/browser.ts';
@@ -132,21 +132,26 @@ describe('browser: open rasters through the UI', () => {
 
   test('bad files show a specific error naming the file', async () => {
     const { page } = browser;
-    const empty = join(scratch, 'empty.tif');
-    const text = join(scratch, 'notes-renamed.tif');
-    writeFileSync(empty, '');
-    writeFileSync(text, 'these are field notes, not a raster\n'.repeat(20));
+    const bad: [name: string, code: string[]][] = [];
+    const make = (name: string, bytes: Buffer | string, codes: string[]) => {
+      writeFileSync(join(scratch, name), bytes);
+      bad.push([name, codes]);
+    };
+    make('empty.tif', '', ['E_EMPTY']);
+    make('notes-renamed.tif', 'these are field notes, not a raster\n'.repeat(20), ['E_NOT_RASTER']);
+    const l7 = readFileSync(L7);
+    make('truncated.tif', l7.subarray(0, Math.floor(l7.length * 0.6)), ['E_TRUNCATED']);
+    make('unknown-crs.tif', withProjectedCode(l7, 31985, 59999), ['E_CRS_UNKNOWN']);
+    make('declared-100000.tif', hugeEmptyTiff(), ['E_TRUNCATED', 'E_TOO_LARGE']);
 
-    await openByPath(page, empty);
-    const emptyError = page.getByTestId('error-message').filter({ hasText: 'empty.tif' });
-    await emptyError.waitFor({ timeout: 15_000 });
-    assert.equal(await emptyError.getAttribute('data-code'), 'E_EMPTY');
-
-    await openByPath(page, text);
-    const textError = page.getByTestId('error-message').filter({ hasText: 'notes-renamed.tif' });
-    await textError.waitFor({ timeout: 15_000 });
-    assert.equal(await textError.getAttribute('data-code'), 'E_NOT_RASTER');
-    assert.ok((await textError.innerText()).length > 'notes-renamed.tif'.length + 10, 'the message says what is wrong');
+    for (const [name, codes] of bad) {
+      await openByPath(page, join(scratch, name));
+      const error = page.getByTestId('error-message').filter({ hasText: name });
+      await error.waitFor({ timeout: 15_000 });
+      const code = await error.getAttribute('data-code');
+      assert.ok(codes.includes(code ?? ''), `${name}: code ${code}, expected ${codes.join(' or ')}`);
+      assert.ok((await error.innerText()).length > name.length + 10, `${name}: the message says what is wrong`);
+    }
     await page.screenshot({ path: join(artifactsDir, 'browser-open-errors.png') });
     // The app is still usable: both earlier layers are still listed.
     assert.equal(await page.getByTestId('layer-item').count(), 2);
@@ -156,3 +161,35 @@ describe('browser: open rasters through the UI', () => {
     assert.deepEqual(browser.errors, []);
   });
 });
+
+/** A copy of a GeoTIFF whose ProjectedCSTypeGeoKey (3072) says `to` instead of `from`. */
+function withProjectedCode(tiff: Buffer, from: number, to: number): Buffer {
+  const buf = Buffer.from(tiff);
+  const key = Buffer.from([0x00, 0x0c, 0x00, 0x00, 0x01, 0x00, from & 0xff, from >> 8]);
+  const at = buf.indexOf(key);
+  assert.ok(at > 0, 'found the ProjectedCSTypeGeoKey to patch');
+  buf.writeUInt16LE(to, at + 6);
+  return buf;
+}
+
+/** A little-endian TIFF header declaring 100000 x 100000 Byte pixels in one strip it does not hold. */
+function hugeEmptyTiff(): Buffer {
+  const entries: [number, number, number][] = [
+    [256, 4, 100000], [257, 4, 100000], [258, 3, 8], [259, 3, 1], [262, 3, 1],
+    [273, 4, 100], [277, 3, 1], [278, 4, 100000], [279, 4, 4000000000],
+  ];
+  const buf = Buffer.alloc(8 + 2 + entries.length * 12 + 4);
+  buf.write('II', 0, 'latin1');
+  buf.writeUInt16LE(42, 2);
+  buf.writeUInt32LE(8, 4);
+  buf.writeUInt16LE(entries.length, 8);
+  entries.forEach(([tag, type, value], i) => {
+    const p = 10 + i * 12;
+    buf.writeUInt16LE(tag, p);
+    buf.writeUInt16LE(type, p + 2);
+    buf.writeUInt32LE(1, p + 4);
+    if (type === 3) buf.writeUInt16LE(value, p + 8);
+    else buf.writeUInt32LE(value, p + 8);
+  });
+  return buf;
+}
