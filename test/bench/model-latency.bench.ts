@@ -34,7 +34,7 @@ interface Row {
 }
 
 async function timeFolder(work: string, index: ParityIndex, label: string, repeat: number): Promise<Row[]> {
-  const folder = await loadModelFolder(resolve(work, index.model), { intraOpThreads: THREADS, interOpThreads: 1 });
+  const folder = await loadModelFolder(resolve(work, index.model), { providers: ['cpu'], intraOpThreads: THREADS, interOpThreads: 1 });
   const rows: Row[] = [];
   try {
     for (const c of index.cases) {

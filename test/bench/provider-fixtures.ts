@@ -6,7 +6,7 @@
  * needs to get (or to be refused) a WebGPU adapter.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
@@ -309,24 +309,24 @@ export interface ChildResult {
   ms: number;
 }
 
-/** `node --import tsx test/bench/provider-child.ts job.json` with `env`; async so the parent's own work can overlap. */
+/**
+ * `node --import tsx test/bench/provider-child.ts job.json` with `env`; async so the parent's own
+ * work can overlap. The child's stderr goes to a file beside the job: ORT writes its log to fd 2
+ * natively, and on a pipe (non-blocking under Node) lines are dropped when the reader falls behind.
+ */
 export function runChild(jobFile: string, env: NodeJS.ProcessEnv, timeoutMs = 300_000): Promise<ChildResult> {
   const t0 = performance.now();
+  const errFile = `${jobFile}.stderr.txt`;
+  const errFd = openSync(errFile, 'w');
   return new Promise((resolvePromise) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, jobFile], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, jobFile], { cwd: REPO, env, stdio: ['ignore', 'pipe', errFd] });
     let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout?.on('data', (d) => (stdout += d));
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('close', (status) => {
       clearTimeout(timer);
-      resolvePromise({ status, stdout, stderr, ms: performance.now() - t0 });
+      closeSync(errFd);
+      resolvePromise({ status, stdout, stderr: readFileSync(errFile, 'utf8'), ms: performance.now() - t0 });
     });
   });
-}
-
-export function ensureDir(dir: string): string {
-  mkdirSync(dir, { recursive: true });
-  return dir;
 }

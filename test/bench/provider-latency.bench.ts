@@ -67,9 +67,10 @@ try {
   const t0 = performance.now();
   const modelDir = makeTinyModel(join(work, 'model'), MODULES, { hrSize: WITH_HR ? HR_SIZE : undefined });
   const manifest = readManifest(modelDir);
-  const tiles = await readRealTiles(manifest, SIZE);
+  const satellite = MODULES.filter((m) => m !== 'hr_encoder');
+  const tiles = satellite.length > 0 ? await readRealTiles(manifest, SIZE) : null;
   // Inputs for each module from the cpu chain in this process (the timed cpu runs are in the child, like the others).
-  const cases: ModuleCase[] = await moduleCases(MODULES, tiles, async (m, feeds) => {
+  const cases: ModuleCase[] = !tiles ? [] : await moduleCases(satellite, tiles, async (m, feeds) => {
     const s = await startSession(join(modelDir, manifest.modules[m].file), ['cpu'], { warmup: false, intraOpThreads: THREADS });
     try {
       const t = performance.now();

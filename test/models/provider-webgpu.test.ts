@@ -1,5 +1,6 @@
 // The webgpu provider for real: a child process on Chromium's SwiftShader (Vulkan on the CPU,
-// as in CI) runs every tiny module (hr_encoder aside: minutes on SwiftShader, see the bench)
+// as in CI) runs every tiny module (hr_encoder aside: about a minute even at its smallest
+// 288 px tile there; test/bench/provider-latency.bench.ts --hr covers it)
 // on the same real tiles as cpu in this process, within 1e-4; a float16 graph starts on
 // webgpu but fails its warm-up (SwiftShader has no shader-f16) and falls back to cpu with that
 // reason; and a child whose Vulkan has no usable driver falls back to cpu with the adapter

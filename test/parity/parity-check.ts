@@ -95,7 +95,7 @@ export function maxAbsDiff(a: Float32Array, b: Float32Array): { diff: number; ma
  * `relative`: the tolerance scales with the largest |PyTorch| value (deep fp32 stacks).
  */
 export async function compareModules(workDir: string, index: ParityIndex, tolerance = TOLERANCE, relative = false): Promise<ParityLine[]> {
-  const folder = await loadModelFolder(resolve(workDir, index.model), { intraOpThreads: 2, interOpThreads: 1 });
+  const folder = await loadModelFolder(resolve(workDir, index.model), { providers: ['cpu'], intraOpThreads: 2, interOpThreads: 1 });
   const lines: ParityLine[] = [];
   try {
     for (const name of folder.moduleNames()) {
