@@ -71,8 +71,9 @@ class FrozenSkySense:
         except FileNotFoundError:
             raise EvalError(f'{path}: no such file') from None
         except Exception as e:  # noqa: BLE001  unpicklers raise many types on foreign bytes
-            raise EvalError(f'{path}: not a PyTorch checkpoint of tensors ({type(e).__name__}: '
-                            f'{(str(e).splitlines() or [""])[0][:160]})') from None
+            raise EvalError(f'{path}: not a checkpoint of tensors ({type(e).__name__}: '
+                            f'{(str(e).splitlines() or [""])[0][:120]}); pass the run\'s skysense_pretrained.pth '
+                            f'(the teacher weights), not state.pt') from None
         if not isinstance(obj, dict) or not isinstance(obj.get('model'), dict):
             raise EvalError(f'{path}: expected {{"model": state dict, "meta": ...}} as written by models/pretrain')
         state, meta = obj['model'], obj.get('meta') or {}

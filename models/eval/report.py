@@ -21,6 +21,10 @@ def table(rows):
     head = ('task', 'metric', 'pretrained', 'random', 'delta', 'raw input')
     body = [(r['task'], r['metric'], _fmt(r['pretrained']), _fmt(r['random']), _fmt(r['delta'], True),
              _fmt(r['raw_input'])) for r in rows]
+    if any('random_range' in r for r in rows):
+        head += ('random, all seeds',)
+        body = [b + ('{:.4f}..{:.4f}'.format(*r['random_range']) if 'random_range' in r else '-',)
+                for b, r in zip(body, rows)]
     widths = [max(len(str(x[i])) for x in [head] + body) for i in range(len(head))]
     lines = ['  '.join(str(c).ljust(w) for c, w in zip(line, widths)).rstrip() for line in [head] + body]
     lines.insert(1, '  '.join('-' * w for w in widths))
@@ -47,10 +51,16 @@ def write_chart(rows, path, title):
     for j, col in enumerate(shown):
         xs = [i + (j - (len(shown) - 1) / 2) * width for i in range(len(rows))]
         vals = [r[col] if r[col] is not None else 0.0 for r in rows]
-        bars = ax.bar(xs, vals, width, label=col.replace('_', ' '), color=colours[col])
-        for b, r in zip(bars, rows):
+        err = None
+        if col == 'random' and any('random_range' in r for r in rows):
+            # whisker = range over the random seeds: the noise a pre-training delta must clear
+            err = [[r[col] - r.get('random_range', [r[col]])[0] for r in rows],
+                   [r.get('random_range', [0, r[col]])[1] - r[col] for r in rows]]
+        bars = ax.bar(xs, vals, width, label=col.replace('_', ' '), color=colours[col], yerr=err, capsize=3)
+        for i, (b, r) in enumerate(zip(bars, rows)):
             if r[col] is not None:
-                ax.annotate(f'{r[col]:.3f}', (b.get_x() + b.get_width() / 2, b.get_height()), ha='center',
+                top = b.get_height() + (err[1][i] if err else 0.0)
+                ax.annotate(f'{r[col]:.3f}', (b.get_x() + b.get_width() / 2, top), ha='center',
                             va='bottom', fontsize=7, xytext=(0, 2), textcoords='offset points')
     ax.set_xticks(range(len(rows)))
     ax.set_xticklabels([f'{r["title"]}\n{r["metric"]}' for r in rows], fontsize=8)

@@ -3,7 +3,7 @@
     /usr/bin/python3 -m models.eval.run --checkpoint RUN/skysense_pretrained.pth [--out DIR]
     /usr/bin/python3 -m models.eval.run --random          (random init and raw input only)
         [--tasks oscd_change,landcover,segmentation,water] [--quick] [--seed 0] [--threads 1]
-        [--data ../shared/data] [--predictions DIR] [--no-raw]
+        [--data ../shared/data] [--predictions DIR] [--no-raw] [--extra-random-seeds 1,2]
 
 Every task trains the same linear probe (models/eval/probe.py: a convex fit, so no optimiser
 luck) on the same training pixels (drawn from the labels with --seed) over the frozen features of
@@ -12,6 +12,8 @@ Prints the table (task, metric, pretrained, random,
 delta = pretrained - random, raw input) and writes eval.json and eval.png to --out (default:
 <checkpoint folder>/eval, or models/eval/.cache/random-<time> with --random).
 --quick runs every task on a small subset (minutes -> seconds; figures not comparable).
+--extra-random-seeds adds random inits with other seeds (same training pixels): the range of the
+random column over all seeds is the noise a pre-training delta has to clear.
 --predictions DIR saves each task's test prediction map when it has one (<task>-<encoder>.npy).
 Exit status: 0 done, 2 bad arguments / checkpoint / data.
 """
@@ -49,6 +51,8 @@ def parse_args(argv):
     ap.add_argument('--quick', action='store_true', help='small subsets (for tests; figures not comparable)')
     ap.add_argument('--predictions', help='folder for the test prediction maps (.npy)')
     ap.add_argument('--no-raw', action='store_true', help='skip the raw-input baseline')
+    ap.add_argument('--extra-random-seeds', default='', metavar='S,S',
+                    help='more random inits, for the init-noise range of the random column')
     return ap.parse_args(argv)
 
 
@@ -61,7 +65,11 @@ def check(args):
         raise EvalError(f'--data {args.data}: not a folder (expected the shared real-data folder)')
     if args.threads < 1:
         raise EvalError(f'--threads {args.threads}: must be at least 1')
-    return tasks
+    try:
+        extra = sorted({int(v) for v in args.extra_random_seeds.split(',') if v.strip()} - {args.seed})
+    except ValueError:
+        raise EvalError(f'--extra-random-seeds {args.extra_random_seeds!r}: expected integers like 1,2') from None
+    return tasks, extra
 
 
 def out_dir(args):
@@ -76,7 +84,7 @@ def main(argv=None):
     t_start = time.time()
     args = parse_args(argv)
     try:
-        tasks = check(args)
+        tasks, extra_seeds = check(args)
         torch.set_num_threads(args.threads)
         encoders = []
         if args.checkpoint:
@@ -86,6 +94,7 @@ def main(argv=None):
             encoders.append(('pretrained', pre))
         config = encoders[0][1].source['config'] if encoders else (args.config or 'tiny')
         encoders.append(('random', FrozenSkySense.random(config, args.seed)))
+        encoders += [(f'random_seed{s}', FrozenSkySense.random(config, s)) for s in extra_seeds]
         if not args.no_raw:
             encoders.append(('raw_input', RawInput()))
         out = out_dir(args)
@@ -114,9 +123,13 @@ def main(argv=None):
             row['seconds'][label] = round(time.time() - t0, 1)
             if args.predictions and res.get('prediction') is not None:
                 np.save(os.path.join(args.predictions, f'{name}-{label}.npy'), res['prediction'])
-            print(f'{name:<14} {label:<11} {task.METRIC} {row[label]:.4f}  ({row["seconds"][label]} s)', flush=True)
+            print(f'{name:<14} {label:<13} {task.METRIC} {row[label]:.4f}  ({row["seconds"][label]} s)', flush=True)
         if row['pretrained'] is not None:
             row['delta'] = round(row['pretrained'] - row['random'], 4)
+        if extra_seeds:
+            values = [row['random']] + [row.pop(f'random_seed{s}') for s in extra_seeds]
+            row['random_seeds'] = dict(zip([args.seed] + extra_seeds, values))
+            row['random_range'] = [min(values), max(values)]
         rows.append(row)
         del prepared[name]
 

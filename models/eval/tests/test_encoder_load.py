@@ -69,7 +69,7 @@ class EncoderLoadTest(unittest.TestCase):
         path = os.path.join(self.tmp.name, 'text.pth')
         with open(path, 'w') as fh:
             fh.write('not a checkpoint')
-        with self.assertRaisesRegex(EvalError, r'text\.pth: not a PyTorch checkpoint'):
+        with self.assertRaisesRegex(EvalError, r'text\.pth: not a checkpoint of tensors'):
             FrozenSkySense.from_checkpoint(path)
         with self.assertRaisesRegex(EvalError, 'no such file'):
             FrozenSkySense.from_checkpoint(os.path.join(self.tmp.name, 'absent.pth'))
