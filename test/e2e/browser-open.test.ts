@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { hugeEmptyTiff, withProjectedCode } from '../helpers/tiny-tiff.ts';
 import { launchBrowser, type TestBrowser } from './helpers/browser.ts';
 import { gdalinfo, gdallocationinfo, gdaltransform, pixelCentre } from './helpers/gdal.ts';
 import { startHostProcess, type HostProcess } from './helpers/host-process.ts';
@@ -141,7 +142,9 @@ describe('browser: open rasters through the UI', () => {
     make('notes-renamed.tif', 'these are field notes, not a raster\n'.repeat(20), ['E_NOT_RASTER']);
     const l7 = readFileSync(L7);
     make('truncated.tif', l7.subarray(0, Math.floor(l7.length * 0.6)), ['E_TRUNCATED']);
-    make('unknown-crs.tif', withProjectedCode(l7, 31985, 59999), ['E_CRS_UNKNOWN']);
+    const unknownCrs = withProjectedCode(l7, 31985, 59999);
+    assert.ok(unknownCrs, 'found the ProjectedCSTypeGeoKey to patch');
+    make('unknown-crs.tif', unknownCrs, ['E_CRS_UNKNOWN']);
     make('declared-100000.tif', hugeEmptyTiff(), ['E_TRUNCATED', 'E_TOO_LARGE']);
 
     for (const [name, codes] of bad) {
@@ -162,34 +165,3 @@ describe('browser: open rasters through the UI', () => {
   });
 });
 
-/** A copy of a GeoTIFF whose ProjectedCSTypeGeoKey (3072) says `to` instead of `from`. */
-function withProjectedCode(tiff: Buffer, from: number, to: number): Buffer {
-  const buf = Buffer.from(tiff);
-  const key = Buffer.from([0x00, 0x0c, 0x00, 0x00, 0x01, 0x00, from & 0xff, from >> 8]);
-  const at = buf.indexOf(key);
-  assert.ok(at > 0, 'found the ProjectedCSTypeGeoKey to patch');
-  buf.writeUInt16LE(to, at + 6);
-  return buf;
-}
-
-/** A little-endian TIFF header declaring 100000 x 100000 Byte pixels in one strip it does not hold. */
-function hugeEmptyTiff(): Buffer {
-  const entries: [number, number, number][] = [
-    [256, 4, 100000], [257, 4, 100000], [258, 3, 8], [259, 3, 1], [262, 3, 1],
-    [273, 4, 100], [277, 3, 1], [278, 4, 100000], [279, 4, 4000000000],
-  ];
-  const buf = Buffer.alloc(8 + 2 + entries.length * 12 + 4);
-  buf.write('II', 0, 'latin1');
-  buf.writeUInt16LE(42, 2);
-  buf.writeUInt32LE(8, 4);
-  buf.writeUInt16LE(entries.length, 8);
-  entries.forEach(([tag, type, value], i) => {
-    const p = 10 + i * 12;
-    buf.writeUInt16LE(tag, p);
-    buf.writeUInt16LE(type, p + 2);
-    buf.writeUInt32LE(1, p + 4);
-    if (type === 3) buf.writeUInt16LE(value, p + 8);
-    else buf.writeUInt32LE(value, p + 8);
-  });
-  return buf;
-}

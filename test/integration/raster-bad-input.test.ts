@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { openRaster, rasterInfo } from '../../main/raster/index.ts';
 import type { ErrorCode } from '../../main/api.ts';
 import { dataPath, gdalTranslate, gdalWindow } from '../helpers/gdal.ts';
+import { hugeEmptyTiff, tinyTiff, withProjectedCode } from '../helpers/tiny-tiff.ts';
 
 let tmp = '';
 before(() => {
@@ -37,26 +38,6 @@ async function expectError(paths: string[], codes: ErrorCode[], file: string): P
   assert.equal(caught.file, file);
   assert.ok(Date.now() - started < 5000, 'fails fast');
   return caught.message!;
-}
-
-/** A minimal little-endian TIFF: one IFD of SHORT/LONG entries, arrays placed by the caller. */
-function tinyTiff(entries: [tag: number, type: 3 | 4, values: number[]][], extraBytes = 0): Buffer {
-  const sorted = [...entries].sort((a, b) => a[0] - b[0]);
-  const ifdSize = 2 + sorted.length * 12 + 4;
-  const buf = Buffer.alloc(8 + ifdSize + extraBytes);
-  buf.write('II', 0, 'latin1');
-  buf.writeUInt16LE(42, 2);
-  buf.writeUInt32LE(8, 4);
-  buf.writeUInt16LE(sorted.length, 8);
-  sorted.forEach(([tag, type, values], i) => {
-    const p = 10 + i * 12;
-    buf.writeUInt16LE(tag, p);
-    buf.writeUInt16LE(type, p + 2);
-    buf.writeUInt32LE(values.length, p + 4);
-    if (type === 3) values.slice(0, 2).forEach((v, k) => buf.writeUInt16LE(v, p + 8 + k * 2));
-    else buf.writeUInt32LE(values[0], p + 8);
-  });
-  return buf;
 }
 
 describe('bad input: specific errors naming the file', () => {
@@ -95,13 +76,9 @@ describe('bad input: specific errors naming the file', () => {
   test('unknown EPSG code in the GeoKeys', async () => {
     const f = join(tmp, 'unknown-crs.tif');
     gdalTranslate(['-a_srs', 'EPSG:32616', dataPath('samples/elev.tif'), f]);
-    const buf = readFileSync(f);
-    // ProjectedCSTypeGeoKey (3072), stored in the directory (0), count 1, value 32616.
-    const entry = Buffer.from([0x00, 0x0c, 0x00, 0x00, 0x01, 0x00, 32616 & 0xff, 32616 >> 8]);
-    const at = buf.indexOf(entry);
-    assert.ok(at > 0, 'found the GeoKey to patch');
-    buf.writeUInt16LE(59999, at + 6);
-    writeFileSync(f, buf);
+    const patched = withProjectedCode(readFileSync(f), 32616, 59999);
+    assert.ok(patched, 'found the GeoKey to patch');
+    writeFileSync(f, patched);
     const msg = await expectError([f], ['E_CRS_UNKNOWN'], f);
     assert.match(msg, /EPSG:59999 is not known/);
   });
@@ -116,10 +93,7 @@ describe('bad input: specific errors naming the file', () => {
     await expectError([f], ['E_TRUNCATED', 'E_TOO_LARGE'], f);
     const g = join(tmp, 'huge-one-strip.tif');
     // One strip of the whole image: 10 GB to decode.
-    writeFileSync(g, tinyTiff([
-      [256, 4, [100000]], [257, 4, [100000]], [258, 3, [8]], [259, 3, [1]], [262, 3, [1]],
-      [273, 4, [100]], [277, 3, [1]], [278, 4, [100000]], [279, 4, [4000000000]],
-    ]));
+    writeFileSync(g, hugeEmptyTiff());
     await expectError([g], ['E_TRUNCATED', 'E_TOO_LARGE'], g);
   });
 
