@@ -16,6 +16,16 @@ export const subcommands: Record<string, Subcommand> = {
     usage: 'skysense info FILE|FOLDER... [--json]',
     run: async (args) => (await import('./info.ts')).runInfo(args),
   },
+  models: {
+    summary: 'list installed model folders (and their problems) and the execution providers',
+    usage: 'skysense models [--json] [--dir DIR]...',
+    run: async (args) => (await import('./models.ts')).runModels(args),
+  },
+  run: {
+    summary: 'run a model task over a raster (embed: per-location SkySense features)',
+    usage: 'skysense run --task embed --model DIR --input FILE... --out FILE.tif [--modality s2|s1|hr] [--bands LIST] [--provider LIST] [--tile N --overlap N] [--shard I/N]',
+    run: async (args) => (await import('./run.ts')).runRun(args),
+  },
   serve: {
     summary: 'serve the app to a browser on this machine',
     usage: 'skysense serve [--port N] [--host 127.0.0.1] [--allow-remote]',
