@@ -22,6 +22,11 @@ const CSP = contentSecurityPolicy({ connect: [`${DATA_SCHEME}:`], img: [`${DATA_
 
 function start(): void {
   const dev = !app.isPackaged || process.env.SKYSENSE_DEV === '1';
+  // electron-builder copies models/ to resources/models (extraResources); the engine's
+  // registry finds shipped models there instead of next to the (asar-packed) sources.
+  if (app.isPackaged && !process.env.SKYSENSE_APP_MODELS_DIR) {
+    process.env.SKYSENSE_APP_MODELS_DIR = join(process.resourcesPath, 'models');
+  }
   let service: Service | null = null;
   let mainWindow: BrowserWindow | null = null;
 

@@ -68,8 +68,12 @@ export interface ModelListing {
   searched: SearchReport[];
 }
 
-/** The repository's (or installed application's) models/ folder. */
-export function appModelsDir(): string {
+/**
+ * The models shipped with the application: the repository's models/ folder, or
+ * SKYSENSE_APP_MODELS_DIR (a packaged app points it at its resources/models).
+ */
+export function appModelsDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.SKYSENSE_APP_MODELS_DIR) return resolve(env.SKYSENSE_APP_MODELS_DIR);
   return fileURLToPath(new URL('../../models/', import.meta.url));
 }
 
