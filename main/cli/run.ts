@@ -126,9 +126,14 @@ export async function runRun(args: string[]): Promise<number> {
     process.stderr.write(`skysense run: ${err.message}\n${USAGE}\n`);
     return 2;
   }
+  // Ctrl-C / SIGTERM stop the run within one batch; the tiler removes its partial output.
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   try {
     const { runEmbed } = await import('../tasks/embed.ts');
-    const report = await runEmbed({ ...parsed, model: parsed.model, progress: progressPrinter() });
+    const report = await runEmbed({ ...parsed, model: parsed.model, progress: progressPrinter(), signal: controller.signal });
     const o = report.outputs[0];
     process.stdout.write(
       `embed: ${o.width}x${o.height}x${o.bands} features on ${report.provider} in ${(report.timings.total / 1000).toFixed(1)} s (${report.throughputMpxPerS.toFixed(3)} Mpx/s)\n` +
@@ -136,8 +141,15 @@ export async function runRun(args: string[]): Promise<number> {
     );
     return 0;
   } catch (err) {
+    if (controller.signal.aborted) {
+      process.stderr.write('skysense: run cancelled; no output written\n');
+      return 130;
+    }
     const line = err instanceof ApiError ? err.message : `internal error (${err instanceof Error ? err.message : String(err)})`;
     process.stderr.write(`skysense: ${line.replace(/\s*\n\s*/g, ' ')}\n`);
     return 1;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
   }
 }

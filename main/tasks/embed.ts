@@ -102,7 +102,7 @@ export async function runEmbed(o: EmbedOptions): Promise<EmbedReport> {
       throw new ApiError('E_CORRUPT', `${model.manifestPath}: modules.${moduleName}.inputs[0] takes ${String(spec.inputs[0].shape[1])} bands, modalities.${modalityId}.bands lists ${modality.bands.length}`, model.manifestPath);
     }
     const tile = o.tile ?? spec.tile!.size;
-    const overlap = o.overlap ?? (o.tile !== undefined ? 0 : spec.tile!.size - spec.tile!.stride);
+    const overlap = o.overlap ?? Math.min(spec.tile!.size - spec.tile!.stride, Math.floor(tile / 2 / stride) * stride);
     checkTile(spec, moduleName, tile, overlap, stride);
     const margin = Math.floor(overlap / 2 / stride) * stride;
 
@@ -157,7 +157,8 @@ export async function runEmbed(o: EmbedOptions): Promise<EmbedReport> {
       stride,
       tiles: { inferred: result.tiles, skipped: result.skipped, total: result.total },
       timings: { ...result.timings, prepare },
-      throughputMpxPerS: (info.width * info.height) / 1e6 / (result.timings.total / 1000),
+      // Input pixels of this run's rows (a shard covers only its own).
+      throughputMpxPerS: (info.width * Math.min(info.height, result.height * stride)) / 1e6 / (result.timings.total / 1000),
       outputs: [{ path: result.outPath, width: result.width, height: result.height, bands: channels, dataType: 'Float32', nodata: 'NaN', geoTransformNote: `input geotransform with the pixel size x ${stride} (one feature per ${stride} x ${stride} input pixels)` }],
     };
     await writeReport(`${result.outPath}.report.json`, report);

@@ -89,7 +89,10 @@ describe('skysense run --task embed (S2, OSCD bercy)', () => {
     const [x0, y0] = [plan.xs[2], plan.ys[2]];
     const image = new Float32Array(s2.bands.length * size * size);
     s2.bands.forEach((b, c) => {
-      const px = gdalWindow(join(SCENE, `${b}.tif`), { srcwin: [x0, y0, size, size] })[0];
+      // 20 m bands: the band-folder reader puts them on the 10 m grid by nearest neighbour, as GDAL's -outsize does here.
+      const file = join(SCENE, `${b}.tif`);
+      const k = src.size[0] / gdalinfo(file).size[0];
+      const px = gdalWindow(file, { srcwin: [x0 / k, y0 / k, size / k, size / k], outsize: [size, size] })[0];
       px.forEach((v, i) => (image[c * size * size + i] = (v - s2.mean[c]) / s2.std[c]));
     });
     const session = await ort.InferenceSession.create(join(model, 's2_encoder.onnx'), { executionProviders: ['cpu'] });
