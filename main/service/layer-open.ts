@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { ApiError, type CallContext, type Layer } from '../api.ts';
 import { openRaster, prepareDisplay, type Raster } from '../raster/index.ts';
 import { isMapped, mapExtent, pixelExtent } from './layer-extent.ts';
@@ -14,6 +14,11 @@ import type { LayerRegistry, ServedFile } from './layer-registry.ts';
 const IMAGE_TYPES: Record<string, string> = { PNG: 'image/png', JPEG: 'image/jpeg' };
 
 function layerName(paths: string[], info: Layer['info']): string {
+  if (info.format === 'BandFolder') {
+    // Band folders are often named alike (imgs_1, GRANULE/…/R10m): the parent tells scenes apart.
+    const folder = paths.length === 1 ? info.path : dirname(paths[0]);
+    return `${basename(dirname(folder))}/${basename(folder)}`;
+  }
   const name = basename(info.path);
   return paths.length > 1 ? `${name} (+${paths.length - 1} files)` : name;
 }
