@@ -7,6 +7,7 @@
 import { ApiError } from '../api.ts';
 import type { ModalityId } from '../model/index.ts';
 import type { TiledProgress } from '../tasks/index.ts';
+import type { EmbedOptions } from '../tasks/embed.ts';
 
 const USAGE = `Usage: skysense run --task embed --model DIR --input FILE... --out FILE.tif [options]
 
@@ -25,18 +26,9 @@ Runs a SkySense task over a raster and writes a GeoTIFF plus FILE.tif.report.jso
 
 const TASKS = ['embed', 'segment', 'change', 'classify', 'fuse'];
 
-interface Parsed {
+type Parsed = Pick<EmbedOptions, 'model' | 'inputs' | 'out' | 'modality' | 'bands' | 'providers' | 'tile' | 'overlap' | 'shard'> & {
   task: string;
-  model: string;
-  inputs: string[];
-  out: string;
-  modality?: ModalityId;
-  bands?: number[];
-  providers?: string;
-  tile?: number;
-  overlap?: number;
-  shard?: string;
-}
+};
 
 class UsageError extends Error {}
 

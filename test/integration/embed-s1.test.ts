@@ -9,22 +9,17 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT, dataPath, gdalWindow } from '../helpers/gdal.ts';
+import { makeTinyModel, skysense } from '../helpers/skysense-cli.ts';
+import { dataPath, gdalWindow } from '../helpers/gdal.ts';
 
 const SCENE = dataPath('s1s2/sen1floods11/sample/S1/Spain_7370579_S1Hand.tif');
-
-function skysense(...args: string[]) {
-  const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin/skysense.mjs'), ...args], { encoding: 'utf8', cwd: REPO_ROOT });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 let tmp = '';
 let model = '';
 before(() => {
   tmp = mkdtempSync(join(tmpdir(), 'skysense-embed-s1-'));
   model = join(tmp, 'model');
-  const r = spawnSync('/usr/bin/python3', ['models/convert.py', '--random-init', '--config', 'tiny', '--modules', 's1_encoder', '--no-verify', '--out', model], { cwd: REPO_ROOT, encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
+  makeTinyModel(model, ['s1_encoder']);
 });
 after(() => rmSync(tmp, { recursive: true, force: true }));
 

@@ -7,28 +7,22 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { planTiles } from '../../main/tasks/index.ts';
-import { REPO_ROOT, dataPath, gdalinfo, gdalPixel, gdalWindow } from '../helpers/gdal.ts';
+import { makeTinyModel, skysense } from '../helpers/skysense-cli.ts';
+import { dataPath, gdalinfo, gdalPixel, gdalWindow } from '../helpers/gdal.ts';
 
 const SCENE = dataPath('oscd/bercy/imgs_1');
-
-function skysense(...args: string[]) {
-  const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin/skysense.mjs'), ...args], { encoding: 'utf8', cwd: REPO_ROOT });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 let tmp = '';
 let model = '';
 before(() => {
   tmp = mkdtempSync(join(tmpdir(), 'skysense-embed-'));
   model = join(tmp, 'model');
-  const r = spawnSync('/usr/bin/python3', ['models/convert.py', '--random-init', '--config', 'tiny', '--modules', 's2_encoder', '--no-verify', '--out', model], { cwd: REPO_ROOT, encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
+  makeTinyModel(model, ['s2_encoder']);
 });
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
