@@ -18,12 +18,18 @@ import { REPO_ROOT } from '../helpers/gdal.ts';
 let tmp = '';
 let models = '';
 let userDir = '';
+let appDir = '';
 
+/** The real CLI with an empty user folder and, unless told otherwise, an empty application folder. */
 function skysense(...args: string[]) {
+  return skysenseWith({ SKYSENSE_APP_MODELS_DIR: appDir }, ...args);
+}
+
+function skysenseWith(env: Record<string, string>, ...args: string[]) {
   const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin/skysense.mjs'), ...args], {
     encoding: 'utf8',
     cwd: REPO_ROOT,
-    env: { ...process.env, SKYSENSE_MODELS_DIR: userDir },
+    env: { ...process.env, SKYSENSE_MODELS_DIR: userDir, ...env },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -32,8 +38,10 @@ before(() => {
   tmp = mkdtempSync(join(tmpdir(), 'skysense-models-'));
   models = join(tmp, 'models');
   userDir = join(tmp, 'user-empty');
+  appDir = join(tmp, 'app-empty');
   mkdirSync(models);
   mkdirSync(userDir);
+  mkdirSync(appDir);
   const good = join(models, 'good');
   const made = spawnSync('/usr/bin/python3', ['models/convert.py', '--random-init', '--config', 'tiny', '--out', good], {
     cwd: REPO_ROOT,
@@ -126,6 +134,20 @@ describe('skysense models', () => {
     const j = skysense('models', '--json');
     assert.equal(j.code, 0);
     assert.deepEqual((JSON.parse(j.stdout) as { models: unknown[] }).models, []);
+  });
+
+  test('the shipped SkySense-Tiny is found in the application folder, valid and under 60 MB', () => {
+    const r = skysenseWith({}, 'models', '--json');
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { models: ModelEntry[] };
+    const shipped = out.models.find((e) => e.dir === join(REPO_ROOT, 'models', 'skysense-tiny'));
+    assert.ok(shipped, `models/skysense-tiny not listed: ${out.models.map((e) => e.dir).join(', ')}`);
+    assert.deepEqual(shipped.problems, []);
+    assert.equal(shipped.source, 'app');
+    assert.equal(shipped.kind, 'encoder');
+    assert.equal(shipped.weights?.kind, 'pretrained');
+    assert.deepEqual(shipped.modules.map((m) => m.name).sort(), ['fusion', 'geo_context', 'hr_encoder', 's1_encoder', 's1_up', 's2_encoder', 's2_up']);
+    assert.ok(shipped.bytes > 1e6 && shipped.bytes < 60e6, `${shipped.bytes} bytes`);
   });
 
   test('usage errors exit 2; a missing --dir exits 1 naming it', () => {
