@@ -5,14 +5,13 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchBrowser, type TestBrowser } from './helpers/browser.ts';
-import { startHostProcess, type HostProcess } from './helpers/host-process.ts';
-import { ensureRendererBuilt } from './helpers/renderer-build.ts';
+import type { TestBrowser } from './helpers/browser.ts';
+import type { HostProcess } from './helpers/host-process.ts';
+import { openAppSession } from './helpers/app-session.ts';
 import { artifactsDir, sharedData } from './helpers/repo.ts';
 import { backgroundLines } from './helpers/seams.ts';
-import { hookLayers, layerItem, mapBackground, screenBoxOf, waitConnected, waitFirstView, waitSettled } from './helpers/ui.ts';
+import { hookLayers, layerItem, mapBackground, screenBoxOf, waitFirstView, waitSettled } from './helpers/ui.ts';
 
 const SAMPLES = sharedData('samples');
 const BERCY = sharedData('oscd/bercy/imgs_1');
@@ -22,12 +21,7 @@ describe('browser: open dialog, file browser, drop', () => {
   let browser: TestBrowser;
 
   before(async () => {
-    ensureRendererBuilt();
-    mkdirSync(artifactsDir, { recursive: true });
-    host = await startHostProcess();
-    browser = await launchBrowser();
-    await browser.page.goto(host.url);
-    await waitConnected(browser.page);
+    ({ host, browser } = await openAppSession());
   });
 
   after(async () => {

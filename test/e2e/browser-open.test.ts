@@ -5,18 +5,18 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hugeEmptyTiff, withProjectedCode } from '../helpers/tiny-tiff.ts';
-import { launchBrowser, type TestBrowser } from './helpers/browser.ts';
+import type { TestBrowser } from './helpers/browser.ts';
 import { gdalinfo, gdallocationinfo, gdaltransform, pixelCentre } from './helpers/gdal.ts';
-import { startHostProcess, type HostProcess } from './helpers/host-process.ts';
-import { ensureRendererBuilt } from './helpers/renderer-build.ts';
+import type { HostProcess } from './helpers/host-process.ts';
+import { openAppSession } from './helpers/app-session.ts';
 import { artifactsDir, sharedData } from './helpers/repo.ts';
 import { backgroundLines } from './helpers/seams.ts';
 import {
-  facts, hookLayers, layerItem, mapBackground, openByPath, screenBoxOf, screenPointOf, waitConnected, waitFirstView, waitInspected,
+  facts, hookLayers, layerItem, mapBackground, openByPath, screenBoxOf, screenPointOf, waitFirstView, waitInspected,
 } from './helpers/ui.ts';
 
 type Extent = [number, number, number, number];
@@ -30,13 +30,8 @@ describe('browser: open rasters through the UI', () => {
   let scratch: string;
 
   before(async () => {
-    ensureRendererBuilt();
-    mkdirSync(artifactsDir, { recursive: true });
     scratch = mkdtempSync(join(tmpdir(), 'skysense-e2e-bad-'));
-    host = await startHostProcess();
-    browser = await launchBrowser();
-    await browser.page.goto(host.url);
-    await waitConnected(browser.page);
+    ({ host, browser } = await openAppSession());
   });
 
   after(async () => {
