@@ -19,7 +19,7 @@
 import { access, constants, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ApiError, type DataType } from '../api.ts';
-import type { Raster } from '../raster/index.ts';
+import type { NumericArray, Raster } from '../raster/index.ts';
 import { typeRange } from '../raster/data-type.ts';
 import { BlendAccumulator } from './blend-accumulator.ts';
 import { blendWindows } from './blend-weights.ts';
@@ -80,6 +80,19 @@ export interface RunTiledOptions {
    * outputs) and the worker's entry file exists.
    */
   writerThread?: boolean | 'auto';
+  /**
+   * Turns blended model outputs into what is written (class maps from probabilities,
+   * cluster ids...). The blend stays Float32 with NaN where there is no data; transform gets
+   * outChannels full-width row bands and returns post.bandCount bands of post.dataType.
+   * outDataType/nodata then describe the written file.
+   */
+  post?: PostTransform;
+}
+
+export interface PostTransform {
+  bandCount: number;
+  dataType: DataType;
+  transform(bands: Float32Array[], rows: number, width: number): NumericArray[];
 }
 
 export interface RunTiledResult {
@@ -162,7 +175,7 @@ export async function runTiled(o: RunTiledOptions): Promise<RunTiledResult> {
   if (!Number.isInteger(margin) || margin < 0) throw bad(`margin must be a whole number of pixels >= 0 (got ${margin})`);
   if (margin > 0 && (2 * margin > overlapX || 2 * margin > overlapY)) throw bad(`a margin of ${margin} px needs an overlap of at least ${2 * margin} px`);
   const shard = typeof o.shard === 'string' ? parseShard(o.shard) : o.shard;
-  const dataType = o.outDataType ?? 'Float32';
+  const dataType = o.post?.dataType ?? o.outDataType ?? 'Float32';
   const nodata = outputNodata(o, dataType);
   const outPath = await checkOutPath(o);
   const plan = planTiles({ width: info.width, height: info.height, tileWidth, tileHeight, overlapX, overlapY, stride }, shard);
@@ -182,7 +195,9 @@ export async function runTiled(o: RunTiledOptions): Promise<RunTiledResult> {
   const marginOut = Math.ceil(margin / stride);
   const windows = blendWindows(plan.xs.map((x) => x / stride), plan.ys.map((y) => y / stride), tileOutW, tileOutH, marginOut);
   const height = plan.outRowTo - plan.outRowFrom;
-  const acc = new BlendAccumulator(plan.outWidth, plan.outRowFrom, plan.outRowTo, o.outChannels, tileOutH, dataType, nodata);
+  const acc = o.post
+    ? new BlendAccumulator(plan.outWidth, plan.outRowFrom, plan.outRowTo, o.outChannels, tileOutH, 'Float32', Number.NaN)
+    : new BlendAccumulator(plan.outWidth, plan.outRowFrom, plan.outRowTo, o.outChannels, tileOutH, dataType, nodata);
   let sink: RowSink | null = null;
   let entry: ReturnType<typeof writerWorkerEntry> = null;
   try {
@@ -190,7 +205,7 @@ export async function runTiled(o: RunTiledOptions): Promise<RunTiledResult> {
       path: outPath,
       width: plan.outWidth,
       height,
-      bandCount: o.outChannels,
+      bandCount: o.post?.bandCount ?? o.outChannels,
       dataType,
       geoTransform: info.georeferenced ? outputGeoTransform(info.geoTransform, stride, plan.outRowFrom) : null,
       crs: info.crs,
@@ -199,9 +214,10 @@ export async function runTiled(o: RunTiledOptions): Promise<RunTiledResult> {
       metadata: o.metadata,
       resampling: o.resampling ?? 'average',
     };
-    const wantWorker = o.writerThread === true || ((o.writerThread ?? 'auto') === 'auto' && plan.outWidth * height * o.outChannels >= WORKER_MIN_VALUES);
+    const wantWorker = o.writerThread === true || ((o.writerThread ?? 'auto') === 'auto' && plan.outWidth * height * spec.bandCount >= WORKER_MIN_VALUES);
     entry = wantWorker ? writerWorkerEntry() : null;
     sink = entry ? await WorkerSink.open(spec, entry) : await openRowSink(spec);
+    if (o.post) sink = postSink(sink, o.post, plan.outWidth);
     const { inferred, skipped } = await runPipeline({
       raster: o.raster,
       bands,
@@ -230,4 +246,16 @@ export async function runTiled(o: RunTiledOptions): Promise<RunTiledResult> {
     await sink?.abort().catch(() => undefined);
     throw err;
   }
+}
+
+function postSink(inner: RowSink, post: PostTransform, width: number): RowSink {
+  return {
+    writeRows: (bands, rows) => {
+      const out = post.transform(bands as Float32Array[], rows, width);
+      if (out.length !== post.bandCount) throw new ApiError('E_INTERNAL', `post transform returned ${out.length} bands, ${post.bandCount} expected`);
+      return inner.writeRows(out, rows);
+    },
+    finish: () => inner.finish(),
+    abort: () => inner.abort(),
+  };
 }
