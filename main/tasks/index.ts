@@ -16,7 +16,7 @@
  * E.g. 8192 px wide, 4 bands, 512 px tiles, batch 4: 80 + 32 + 96 + 64 MiB; peak RSS
  * measured 513 MiB with Node itself (test/bench/tiler-throughput.bench.ts).
  */
-import { access, constants, stat } from 'node:fs/promises';
+import { access, constants, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ApiError, type DataType } from '../api.ts';
 import type { NumericArray, Raster } from '../raster/index.ts';
@@ -87,6 +87,14 @@ export interface RunTiledOptions {
    * outDataType/nodata then describe the written file.
    */
   post?: PostTransform;
+  /** Palette of a single-band Byte/UInt16 class output: [r, g, b] per value. */
+  colorTable?: [number, number, number][];
+  /**
+   * Names of the class values (index = value; '' for unnamed). GeoTIFF has no tag for them,
+   * so they go where GDAL and QGIS look: <out>.aux.xml (CategoryNames), written after the
+   * raster, under a temporary name, and renamed.
+   */
+  categoryNames?: string[];
 }
 
 export interface PostTransform {
@@ -213,6 +221,7 @@ export async function runTiled(o: RunTiledOptions): Promise<RunTiledResult> {
       bandNames: o.bandNames,
       metadata: o.metadata,
       resampling: o.resampling ?? 'average',
+      colorTable: o.colorTable,
     };
     const wantWorker = o.writerThread === true || ((o.writerThread ?? 'auto') === 'auto' && plan.outWidth * height * spec.bandCount >= WORKER_MIN_VALUES);
     entry = wantWorker ? writerWorkerEntry() : null;
@@ -239,6 +248,7 @@ export async function runTiled(o: RunTiledOptions): Promise<RunTiledResult> {
     });
     const tw = performance.now();
     await sink.finish();
+    if (o.categoryNames) await writeCategoryNames(outPath, o.categoryNames);
     timings.write += performance.now() - tw;
     timings.total = performance.now() - t0;
     return { outPath, tiles: inferred, skipped, skippedUnread: knownEmpty.size, total: tileCount(plan), width: plan.outWidth, height, plan, blendBytes: acc.bytes, writerThread: entry !== null, timings };
@@ -258,4 +268,21 @@ function postSink(inner: RowSink, post: PostTransform, width: number): RowSink {
     finish: () => inner.finish(),
     abort: () => inner.abort(),
   };
+}
+
+const xmlText = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** GDAL's PAM sidecar with the class names of band 1 (what gdalinfo and QGIS show as categories). */
+export async function writeCategoryNames(rasterPath: string, names: string[]): Promise<void> {
+  const cats = names.map((n) => `      <Category>${xmlText(n)}</Category>`).join('\n');
+  const xml = `<PAMDataset>\n  <PAMRasterBand band="1">\n    <CategoryNames>\n${cats}\n    </CategoryNames>\n  </PAMRasterBand>\n</PAMDataset>\n`;
+  const path = `${rasterPath}.aux.xml`;
+  const tmp = `${path}.tmp-${process.pid}`;
+  try {
+    await writeFile(tmp, xml);
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
 }

@@ -34,6 +34,8 @@ export interface OutputSpec {
   bandNames?: string[];
   metadata?: Record<string, string>;
   resampling: Resampling;
+  /** Palette of a single Byte/UInt16 class band: [r, g, b] per value. */
+  colorTable?: [number, number, number][];
 }
 
 /** The input geotransform for an output of `stride` input pixels per pixel, starting at output row `row0`. */
@@ -59,6 +61,7 @@ export function writerOptions(o: OutputSpec): GeoTiffWriterOptions {
     nodata: o.nodata,
     bandNames: o.bandNames,
     metadata: o.metadata,
+    colorTable: o.colorTable,
   };
 }
 

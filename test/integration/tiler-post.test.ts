@@ -34,6 +34,8 @@ test('post transform: per-pixel argmax over bands written as Byte on the input g
       outChannels: C,
       outPath: out,
       nodata: 255,
+      colorTable: [[255, 0, 0], [0, 255, 0], [0, 0, 255], [255, 255, 0], [0, 255, 255], [255, 0, 255]],
+      categoryNames: ['band 1', 'band 2', 'band 3 & more', 'band 4', 'band 5', 'band 6'],
       post: {
         bandCount: 1,
         dataType: 'Byte',
@@ -58,6 +60,9 @@ test('post transform: per-pixel argmax over bands written as Byte on the input g
   assert.equal(o.bands[0].type, 'Byte');
   assert.equal(o.bands[0].noDataValue, 255);
   assert.deepEqual(o.geoTransform, s.geoTransform);
+  assert.equal(o.bands[0].colorInterpretation, 'Palette');
+  assert.deepEqual(o.bands[0].colorTable.entries.slice(0, 3), [[255, 0, 0, 255], [0, 255, 0, 255], [0, 0, 255, 255]]);
+  assert.deepEqual(o.bands[0].categories, ['band 1', 'band 2', 'band 3 & more', 'band 4', 'band 5', 'band 6']);
   const ours = gdalWindow(out)[0];
   const input = gdalWindow(src);
   let wrong = 0;
