@@ -134,6 +134,75 @@ export const DirEntry = z.object({
   size: z.number().int().nonnegative(),
 });
 
+// ---------------------------------------------------------------- engine (ONNX Runtime)
+
+/**
+ * The execution providers SkySense knows. Mirrors PROVIDER_NAMES of main/model/providers.ts
+ * (this file imports no engine code); the engine.status handler's return type keeps them in step.
+ */
+export const ProviderName = z.enum(['cuda', 'webgpu', 'dml', 'coreml', 'cpu']);
+export type ProviderName = z.infer<typeof ProviderName>;
+
+/**
+ * Where a provider stands with the default order: `in-use` (the one models run on),
+ * `standby` (starts; tried when the one in use cannot start a model), `skipped` (starts but
+ * the default order leaves it out, e.g. webgpu on a software adapter), `fails` (installed,
+ * but a probe session does not start) or `unavailable` (not on this platform or not installed).
+ */
+export const ProviderState = z.enum(['in-use', 'standby', 'skipped', 'fails', 'unavailable']);
+export type ProviderState = z.infer<typeof ProviderState>;
+
+export const ProviderStatus = z.object({
+  name: ProviderName,
+  /** For people: "CUDA", "WebGPU", "DirectML"... */
+  label: z.string(),
+  // The next six are what `skysense models --json` prints (main/model/provider-report.ts).
+  available: z.boolean(),
+  starts: z.boolean().optional(),
+  reason: z.string().optional(),
+  adapter: z.object({ kind: z.enum(['hardware', 'software', 'unknown']), detail: z.string() }).optional(),
+  fp16Compute: z.boolean().optional(),
+  inDefaultOrder: z.boolean(),
+  probeMs: z.number().optional(),
+  state: ProviderState,
+  /** One line in plain words: the state and what to do about it. */
+  summary: z.string(),
+});
+export type ProviderStatus = z.infer<typeof ProviderStatus>;
+
+export const InstalledModel = z.object({
+  name: z.string(),
+  title: z.string().nullable(),
+  kind: z.enum(['encoder', 'head']).nullable(),
+  config: z.string().nullable(),
+  /** The manifest's provenance.weights ("pretrained", "converted", "random-init"...); null when unreadable. */
+  weights: z.string().nullable(),
+  dir: z.string(),
+  source: z.enum(['app', 'user', 'dir']),
+  modules: z.array(z.object({ name: z.string(), role: z.string(), modality: z.string() })),
+  bytes: z.number().int().nonnegative(),
+  /** Each names the file it is about; a model with problems is listed, not hidden. */
+  problems: z.array(z.string()),
+});
+export type InstalledModel = z.infer<typeof InstalledModel>;
+
+export const EngineStatus = z.object({
+  /** onnxruntime-node's version. */
+  onnxruntime: z.string(),
+  /** "linux/x64" */
+  platform: z.string(),
+  /** Every provider, in default-order position. */
+  providers: z.array(ProviderStatus),
+  /** What the default order runs models on; null when no provider starts at all. */
+  provider: ProviderName.nullable(),
+  /** Set when a GPU is there but not used (a GPU provider fails, or only a software adapter): one sentence. */
+  warning: z.string().nullable(),
+  models: z.array(InstalledModel),
+  /** The folders models were looked for in (the user folder is normally absent until a model is added). */
+  searched: z.array(z.object({ dir: z.string(), source: z.enum(['app', 'user', 'dir']), exists: z.boolean() })),
+});
+export type EngineStatus = z.infer<typeof EngineStatus>;
+
 // ---------------------------------------------------------------- errors
 
 export const ErrorCode = z.enum([
@@ -243,6 +312,14 @@ export const commands = {
   'layer.stats': {
     request: z.object({ id: LayerId, bands: z.array(z.number().int().min(1)).optional() }).strict(),
     reply: z.object({ bands: z.array(BandStats) }),
+  },
+  /**
+   * The ONNX Runtime execution providers of this machine (probed once per engine process),
+   * the one models run on and why each other is not used, and the installed models.
+   */
+  'engine.status': {
+    request: Empty,
+    reply: EngineStatus,
   },
 } as const;
 

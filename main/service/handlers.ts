@@ -8,6 +8,7 @@ import { ApiError, type Handlers } from '../api.ts';
 import { bandStats, rasterInfo } from '../raster/index.ts';
 import { appInfo } from './app-info.ts';
 import { listDirectory } from './dir-listing.ts';
+import { engineStatusSource } from './engine-status.ts';
 import { displayCacheDirOf, openLayer } from './layer-open.ts';
 import { pixelAt } from './layer-pixel.ts';
 import { LayerRegistry } from './layer-registry.ts';
@@ -17,6 +18,8 @@ export interface ServiceOptions {
   transport: 'electron' | 'host';
   /** Shortcut folders the open dialog offers; defaults to the home folder. */
   dataRoots?: string[];
+  /** Model folders to list besides the application's and the user's (engine.status). */
+  modelDirs?: string[];
 }
 
 /** Handlers plus what a transport needs beyond the commands. */
@@ -31,6 +34,7 @@ export function createHandlers(opts: ServiceOptions): Service {
   const layers = new LayerRegistry();
   const dataRoots = opts.dataRoots ?? [homedir()];
   const displayDir = displayCacheDirOf(opts.cacheDir);
+  const engineStatus = engineStatusSource(opts.modelDirs);
 
   return {
     layers,
@@ -52,5 +56,6 @@ export function createHandlers(opts: ServiceOptions): Service {
       if (bad !== undefined) throw new ApiError('E_BAD_REQUEST', `layer "${id}" has ${count} bands; band ${bad} does not exist`);
       return { bands: await bandStats(raster, bands) };
     },
+    'engine.status': async () => engineStatus(),
   };
 }

@@ -1,9 +1,10 @@
-// The dark strip on top: open, map toggles and the connection state.
+// The dark strip on top: open, map toggles, the engine's execution provider and the connection state.
 import { appStore } from '../state/app-state.ts';
 import { useClient } from '../state/client-context.ts';
 import { requestOpen } from '../state/open-request.ts';
 import { useApp } from '../state/use-app.ts';
 import { ConnectionBadge } from './ConnectionBadge.tsx';
+import { EngineBadge } from './EngineBadge.tsx';
 import { SpaceSwitch } from './SpaceSwitch.tsx';
 
 export function Toolbar() {
@@ -39,6 +40,7 @@ export function Toolbar() {
       <span className="sep" />
       <SpaceSwitch />
       <span className="grow" />
+      <EngineBadge />
       <ConnectionBadge />
     </header>
   );

@@ -13,10 +13,11 @@ export interface AppSession {
   stop(): Promise<void>;
 }
 
-export async function openAppSession(): Promise<AppSession> {
+/** `hostEnv`: variables added to the host process's environment (e.g. a Vulkan driver for webgpu). */
+export async function openAppSession(opts: { hostEnv?: Record<string, string> } = {}): Promise<AppSession> {
   ensureRendererBuilt();
   mkdirSync(artifactsDir, { recursive: true });
-  const host = await startHostProcess();
+  const host = await startHostProcess({ env: opts.hostEnv });
   const browser = await launchBrowser();
   await browser.page.goto(host.url);
   await waitConnected(browser.page);
