@@ -1,6 +1,7 @@
 /**
  * `skysense models [--json] [--dir DIR]...`: the installed model folders (application,
- * user data folder, folders named with --dir) with their problems, and the execution
+ * user data folder, folders named with --dir) and their task heads with their problems
+ * (a head with its task, classes, encoder and training data), and the execution
  * providers this machine offers. Broken folders are listed, not an error: the command
  * exits 0 whatever it finds, 1 only when a --dir names no folder, 2 on usage errors.
  */
@@ -11,13 +12,14 @@ import { defaultSearchDirs, findModels, userModelsDir, type ModelEntry } from '.
 
 const USAGE = `Usage: skysense models [--json] [--dir DIR]...
 
-Lists the installed model folders and the execution providers of this machine.
-Model folders are looked for in the application's models/ folder, in the user's
-models folder (${userModelsDir()}; set SKYSENSE_MODELS_DIR to use another) and in
-each --dir. A folder whose manifest.json is broken is listed with its problems.
+Lists the installed model folders, their task heads (<model>/heads/<name>), and the
+execution providers of this machine. Model folders are looked for in the application's
+models/ folder, in the user's models folder (${userModelsDir()}; set
+SKYSENSE_MODELS_DIR to use another) and in each --dir (a model folder, a head folder,
+or a folder of them). A folder whose manifest.json is broken is listed with its problems.
 
   --json      print {models, providers, searched} as JSON
-  --dir DIR   also look in DIR (a model folder, or a folder of model folders); repeatable`;
+  --dir DIR   also look in DIR (a model or head folder, or a folder of them); repeatable`;
 
 interface Options {
   json: boolean;
@@ -106,7 +108,8 @@ function modelTable(models: readonly ModelEntry[]): string[] {
   const rows = models.map((m) => [
     m.name,
     m.kind ?? '-',
-    m.config ?? '-',
+    // A head has no architecture configuration; its task says what it is for.
+    m.kind === 'head' ? (m.head?.task ?? '-') : (m.config ?? '-'),
     m.weights?.kind ?? '-',
     m.modules.length ? formatBytes(m.bytes) : '-',
     String(m.modules.length),
@@ -119,6 +122,14 @@ function modelTable(models: readonly ModelEntry[]): string[] {
     out.push(line(rows[i]));
     if (m.title) out.push(`    title:    ${m.title}`);
     out.push(`    folder:   ${m.dir} (${m.source})`);
+    if (m.within) out.push(`    in model: ${m.within}`);
+    if (m.head) {
+      const h = m.head;
+      out.push(`    task:     ${h.task} (${h.activation}); classes: ${h.classes.map((c) => `${c.value} ${c.name}`).join(', ')}`);
+      out.push(`    encoder:  ${h.encoder.name} ${h.encoder.module} (${h.encoder.modality})`);
+      const metrics = h.metrics ? `; ${Object.entries(h.metrics).map(([k, v]) => `${k} ${v}`).join(', ')}` : '';
+      out.push(`    trained:  ${h.trainedOn} (labels: ${h.trainingLicence})${metrics}`);
+    }
     if (m.licence) out.push(`    licence:  code ${m.licence.code}; weights ${m.licence.weights}`);
     if (m.weights?.checkpoint) {
       const c = m.weights.checkpoint;

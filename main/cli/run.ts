@@ -1,90 +1,59 @@
 /**
- * `skysense run --task embed ...`: runs a model task over a raster from the command line.
+ * `skysense run --task TASK ...`: runs a model task over a raster from the command line.
  * Progress goes to stderr (a bar on a TTY, a plain line per ~10% otherwise); the run
  * report's path is the last line on stdout. Errors: one line `skysense: <problem>`, exit 1;
- * usage errors exit 2.
+ * usage errors exit 2; Ctrl-C exits 130 and leaves no output.
  */
 import { ApiError } from '../api.ts';
-import type { ModalityId } from '../model/index.ts';
 import type { TiledProgress } from '../tasks/index.ts';
-import type { EmbedOptions } from '../tasks/embed.ts';
+import { isFused, parseRunArgs, UsageError, type RunArgs } from './run-args.ts';
 
-const USAGE = `Usage: skysense run --task embed --model DIR --input FILE... --out FILE.tif [options]
+const USAGE = `Usage: skysense run --task TASK --out FILE [options]
 
-Runs a SkySense task over a raster and writes a GeoTIFF plus FILE.tif.report.json.
+Runs a SkySense task over a raster and writes its outputs plus OUT.report.json.
 
-  --task NAME        embed (per-location encoder features; other tasks are not implemented yet)
-  --model DIR        model folder (manifest.json + ONNX modules)
-  --input FILE...    the raster: a file, a band folder, or several single-band files
+Tasks
+  embed      per-location encoder features (Float32, one band per channel)
+             several --input (dates) and/or --s1: the fused S2 + S1 time-series features
+  cluster    label-free segmentation: k-means on the features (--k N)
+  similar    cosine similarity to the features at --point X,Y | --lonlat LON,LAT | --polygon FILE.geojson
+  segment    per-pixel classes from a head (--head DIR) or a Deepness model (--model FILE.onnx)
+  change     bi-temporal change from a change head: --input BEFORE --input AFTER
+  classify   scene classes of each --grid N px cell and of the whole raster, from a head
+  detect     boxes from a detect head or a Deepness detector; --out FILE.gpkg|.geojson
+
+Inputs
+  --model DIR|FILE   model folder (manifest.json + ONNX), or a Deepness .onnx model
+  --head DIR         head folder (manifest.json of kind "head" + ONNX); its encoder is
+                     the model folder it ships in unless --model is given
+  --input FILE...    a raster: a file, a band folder, or the single-band files of one scene;
+                     repeat --input for more dates
+  --s1 FILE...       a Sentinel-1 raster of the same ground (repeat for dates)   [embed]
+  --dates D,D,...    acquisition date of each --input, ISO (default: metadata or file names)
+  --s1-dates D,...   the same for --s1
+  --resample nearest read other dates/S1 onto the first input's grid (same CRS)
   --modality M       s2 | s1 | hr (default: from the band names)
   --bands LIST       1-based raster bands in the model's band order, e.g. 2,3,4,5,6,7,8,9,12,13
-  --out FILE         output GeoTIFF (.tif)
+
+Task options
+  --k N              clusters                                            [cluster]
+  --seed N           k-means seed (default 1)                            [cluster]
+  --grid N           cell size in input pixels (default: the head's tile) [classify]
+  --probabilities    also write OUT-stem.prob.tif (class probabilities)
+  --vectors FILE     also write polygons (.gpkg or .geojson)             [segment, change]
+  --output-grid G    input (default) | model: the grid of class rasters
+  --threshold X      decision threshold 0..1 (default: the head's / model's)
+  --iou X            NMS IoU threshold (default 0.5)                     [detect]
+
+Running
+  --out FILE         output (.tif; .gpkg/.geojson for detect)
   --provider LIST    execution providers to try in order, e.g. cuda,cpu (default: auto)
   --tile N           tile size in input pixels (default: the encoder's)
   --overlap N        overlap between tiles in input pixels (default: the encoder's)
-  --shard I/N        run the I-th of N row blocks`;
+  --batch N          tiles per inference call (default 4)
+  --shard I/N        run the I-th of N blocks of tile rows (see docs/cluster.md)`;
 
-const TASKS = ['embed', 'segment', 'change', 'classify', 'fuse'];
-
-type Parsed = Pick<EmbedOptions, 'model' | 'inputs' | 'out' | 'modality' | 'bands' | 'providers' | 'tile' | 'overlap' | 'shard'> & {
-  task: string;
-};
-
-class UsageError extends Error {}
-
-function wholeNumber(flag: string, v: string): number {
-  if (!/^\d+$/.test(v)) throw new UsageError(`${flag} expects a whole number (got "${v}")`);
-  return Number(v);
-}
-
-function parse(args: string[]): Parsed {
-  const p: Partial<Parsed> & { inputs: string[] } = { inputs: [] };
-  for (let i = 0; i < args.length; i++) {
-    const flag = args[i];
-    const value = () => {
-      const v = args[i + 1];
-      if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
-      i++;
-      return v;
-    };
-    switch (flag) {
-      case '--task': p.task = value(); break;
-      case '--model': p.model = value(); break;
-      case '--out': p.out = value(); break;
-      case '--provider': p.providers = value(); break;
-      case '--shard': p.shard = value(); break;
-      case '--tile': p.tile = wholeNumber(flag, value()); break;
-      case '--overlap': p.overlap = wholeNumber(flag, value()); break;
-      case '--modality': {
-        const m = value();
-        if (m !== 's2' && m !== 's1' && m !== 'hr') throw new UsageError(`--modality must be s2, s1 or hr (got "${m}")`);
-        p.modality = m;
-        break;
-      }
-      case '--bands': {
-        const v = value();
-        if (!/^\d+(,\d+)*$/.test(v)) throw new UsageError(`--bands expects 1-based band numbers separated by commas (got "${v}")`);
-        p.bands = v.split(',').map(Number);
-        break;
-      }
-      case '--input':
-        p.inputs.push(value());
-        while (i + 1 < args.length && !args[i + 1].startsWith('--')) p.inputs.push(args[++i]);
-        break;
-      default:
-        throw new UsageError(flag.startsWith('-') ? `unknown option ${flag}` : `unexpected argument "${flag}"`);
-    }
-  }
-  if (!p.task) throw new UsageError('--task is required');
-  if (!TASKS.includes(p.task)) throw new UsageError(`unknown task "${p.task}" (tasks: ${TASKS.join(', ')})`);
-  if (p.task !== 'embed') throw new UsageError(`task ${p.task} is not implemented yet`);
-  if (!p.model) throw new UsageError('--model is required');
-  if (p.inputs.length === 0) throw new UsageError('--input is required');
-  if (!p.out) throw new UsageError('--out is required');
-  return p as Parsed;
-}
-
-function progressPrinter(): (p: TiledProgress) => void {
+function progressPrinter(task: string): (p: TiledProgress) => void {
   const tty = process.stderr.isTTY === true;
   let lastDecile = -1;
   return (p) => {
@@ -93,16 +62,130 @@ function progressPrinter(): (p: TiledProgress) => void {
     if (tty) {
       const width = 30;
       const fill = Math.round(frac * width);
-      process.stderr.write(`\r[${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${(frac * 100).toFixed(0).padStart(3)}% ${p.done}/${p.total} tiles${eta}   `);
+      process.stderr.write(`\r${task} [${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${(frac * 100).toFixed(0).padStart(3)}% ${p.done}/${p.total} tiles${eta}   `);
       if (p.done >= p.total) process.stderr.write('\n');
       return;
     }
     const decile = Math.floor(frac * 10);
     if (decile > lastDecile) {
       lastDecile = decile;
-      process.stderr.write(`embed: ${(frac * 100).toFixed(0)}% (${p.done}/${p.total} tiles, ${p.elapsedS.toFixed(1)} s${eta})\n`);
+      process.stderr.write(`${task}: ${(frac * 100).toFixed(0)}% (${p.done}/${p.total} tiles, ${p.elapsedS.toFixed(1)} s${eta})\n`);
     }
   };
+}
+
+interface AnyReport {
+  provider?: string;
+  timings?: { total?: number };
+  outputs?: { path: string }[];
+  warnings?: string[];
+}
+
+const common = (r: RunArgs, progress: (p: TiledProgress) => void, signal: AbortSignal) => ({
+  out: r.out,
+  modality: r.modality,
+  bands: r.bands,
+  providers: r.providers,
+  tile: r.tile,
+  overlap: r.overlap,
+  batch: r.batch,
+  progress,
+  signal,
+});
+
+async function dispatch(r: RunArgs, progress: (p: TiledProgress) => void, signal: AbortSignal): Promise<{ report: AnyReport; extra: string[] }> {
+  const c = common(r, progress, signal);
+  const extra: string[] = [];
+  switch (r.task) {
+    case 'embed': {
+      if (isFused(r)) {
+        const { runFusedEmbed } = await import('../tasks/fused-embed.ts');
+        const report = await runFusedEmbed({
+          model: r.model!, s2: r.inputs.map(single), s1: r.s1.map(single), dates: r.dates, s1Dates: r.s1Dates, resample: r.resample,
+          out: r.out, providers: r.providers, tile: r.tile, overlap: r.overlap, batch: r.batch, shard: r.shard, progress, signal,
+        });
+        return { report, extra };
+      }
+      const { runEmbed } = await import('../tasks/embed.ts');
+      return { report: await runEmbed({ ...c, model: r.model!, inputs: r.inputs[0], shard: r.shard }), extra };
+    }
+    case 'cluster': {
+      const { runCluster } = await import('../tasks/cluster.ts');
+      return { report: await runCluster({ ...c, model: r.model!, inputs: r.inputs[0], k: r.k!, seed: r.seed }), extra };
+    }
+    case 'similar': {
+      const { runSimilar } = await import('../tasks/similar.ts');
+      const query = r.point ? { xy: r.point } : r.lonLat ? { lonLat: r.lonLat } : { polygon: r.polygon! };
+      return { report: await runSimilar({ ...c, model: r.model!, inputs: r.inputs[0], query, shard: r.shard }), extra };
+    }
+    default:
+      break;
+  }
+  if (r.model && /\.onnx$/i.test(r.model) && !r.head) return { report: await runDeepnessTask(r, progress, signal), extra };
+  const head = { ...c, head: r.head!, model: r.model, shard: r.shard };
+  let report: AnyReport;
+  switch (r.task) {
+    case 'segment': {
+      const { runSegment } = await import('../tasks/segment.ts');
+      report = await runSegment({ ...head, inputs: r.inputs[0], probabilities: r.probabilities, grid: r.outputGrid });
+      break;
+    }
+    case 'change': {
+      const { runChange } = await import('../tasks/change.ts');
+      report = await runChange({ ...head, inputsA: r.inputs[0], inputsB: r.inputs[1], grid: r.outputGrid });
+      break;
+    }
+    case 'classify': {
+      const { runClassify } = await import('../tasks/classify.ts');
+      report = await runClassify({ ...head, inputs: r.inputs[0], grid: r.grid, probabilities: r.probabilities });
+      break;
+    }
+    case 'detect': {
+      const { runDetect } = await import('../tasks/detect/run.ts');
+      report = await runDetect({ ...head, inputs: r.inputs[0], threshold: r.threshold, iouThreshold: r.iou });
+      break;
+    }
+    default:
+      throw new UsageError(`unknown task ${r.task as string}`);
+  }
+  if (r.vectors) extra.push(...(await vectorize(r, report, signal)));
+  return { report, extra };
+}
+
+/** A raster given as one --input: a single path, or the files of one scene. */
+function single(files: string[]): string {
+  if (files.length !== 1) throw new UsageError(`each dated raster must be one file or band folder (got ${files.length} files after one flag)`);
+  return files[0];
+}
+
+async function runDeepnessTask(r: RunArgs, progress: (p: TiledProgress) => void, signal: AbortSignal): Promise<AnyReport> {
+  const { readDeepnessMetadata } = await import('../tasks/deepness/metadata.ts');
+  const { runDeepness } = await import('../tasks/deepness/run.ts');
+  const meta = await readDeepnessMetadata(r.model!);
+  const declared = meta.metadata.modelType;
+  if (r.task === 'detect' && declared && declared !== 'Detector') throw new UsageError(`${r.model}: a ${declared} model, not a detector; use --task segment`);
+  if (r.task === 'segment' && declared === 'Detector') throw new UsageError(`${r.model}: a Detector model; use --task detect`);
+  if (r.task !== 'segment' && r.task !== 'detect') throw new UsageError(`Deepness models run as --task segment (Segmentor, Regressor) or --task detect (Detector), not ${r.task}`);
+  return runDeepness({
+    model: r.model!,
+    input: r.inputs[0],
+    out: r.out,
+    modelType: declared ? undefined : r.task === 'detect' ? 'Detector' : 'Segmentor',
+    bands: r.bands,
+    threshold: r.task === 'segment' ? r.threshold : undefined,
+    confidence: r.task === 'detect' ? r.threshold : undefined,
+    iouThreshold: r.iou,
+    providers: r.providers,
+    progress,
+    signal,
+  } as Parameters<typeof runDeepness>[0]) as Promise<AnyReport>;
+}
+
+async function vectorize(r: RunArgs, report: AnyReport, signal: AbortSignal): Promise<string[]> {
+  const { polygonizeToFile } = await import('../vector/index.ts');
+  const classRaster = report.outputs?.[0]?.path ?? r.out;
+  const res = await polygonizeToFile(classRaster, r.vectors!, { sourceFile: r.inputs.at(-1)!.join(','), signal });
+  return [`${r.vectors} (${(res as { features?: number }).features ?? '?'} polygons)`];
 }
 
 export async function runRun(args: string[]): Promise<number> {
@@ -110,32 +193,37 @@ export async function runRun(args: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  let parsed: Parsed;
+  let parsed: RunArgs;
   try {
-    parsed = parse(args);
+    parsed = parseRunArgs(args);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     process.stderr.write(`skysense run: ${err.message}\n${USAGE}\n`);
     return 2;
   }
-  // Ctrl-C / SIGTERM stop the run within one batch; the tiler removes its partial output.
+  // Ctrl-C / SIGTERM stop the run within one batch; the tasks remove their partial output.
   const controller = new AbortController();
   const stop = () => controller.abort();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    const { runEmbed } = await import('../tasks/embed.ts');
-    const report = await runEmbed({ ...parsed, model: parsed.model, progress: progressPrinter(), signal: controller.signal });
-    const o = report.outputs[0];
-    process.stdout.write(
-      `embed: ${o.width}x${o.height}x${o.bands} features on ${report.provider} in ${(report.timings.total / 1000).toFixed(1)} s (${report.throughputMpxPerS.toFixed(3)} Mpx/s)\n` +
-        `wrote ${o.path}\n${o.path}.report.json\n`,
-    );
+    const { report, extra } = await dispatch(parsed, progressPrinter(parsed.task), controller.signal);
+    const secs = ((report.timings?.total ?? 0) / 1000).toFixed(1);
+    const lines = [`${parsed.task}: done on ${report.provider ?? 'cpu'} in ${secs} s`];
+    for (const w of report.warnings ?? []) lines.push(`warning: ${w}`);
+    for (const o of report.outputs ?? []) lines.push(`wrote ${o.path}`);
+    for (const e of extra) lines.push(`wrote ${e}`);
+    lines.push(`${parsed.out}.report.json`);
+    process.stdout.write(`${lines.join('\n')}\n`);
     return 0;
   } catch (err) {
     if (controller.signal.aborted) {
       process.stderr.write('skysense: run cancelled; no output written\n');
       return 130;
+    }
+    if (err instanceof UsageError) {
+      process.stderr.write(`skysense run: ${err.message}\n`);
+      return 2;
     }
     const line = err instanceof ApiError ? err.message : `internal error (${err instanceof Error ? err.message : String(err)})`;
     process.stderr.write(`skysense: ${line.replace(/\s*\n\s*/g, ' ')}\n`);

@@ -1,5 +1,7 @@
 // Entry point of main/model: manifest validation, model folders, execution providers and their ONNX sessions.
 export { parseManifest, crossCheck, formatPath, Manifest, ModuleSpec, Modality, type ModalityId, type Units, type Dtype } from './manifest.ts';
+export { parseHeadManifest, crossCheckHead, classColorRgb, HeadManifest, type HeadTask, type HeadClass, type HeadInput, type HeadOutput } from './head-manifest.ts';
+export { loadHead, readHeadFolder, fileSha256, type HeadFolder, type HeadSession, type LoadHeadOptions } from './head-folder.ts';
 export { loadModelFolder, warmupShape, MANIFEST_FILE, type ModelFolder, type ModuleSession, type ModuleRun } from './folder.ts';
 export {
   startSession,

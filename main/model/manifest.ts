@@ -10,10 +10,10 @@ const AXIS_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const FILE_NAME = /^(?!.*\.\.)[A-Za-z0-9_][A-Za-z0-9._-]*$/;
 const ONNX_FILE_NAME = /^(?!.*\.\.)[A-Za-z0-9_][A-Za-z0-9._-]*\.onnx$/;
 const TENSOR_NAME = /^[A-Za-z_][A-Za-z0-9_.:/-]*$/;
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+export const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 const fileName = z.string().regex(FILE_NAME, { error: 'expected a plain file name in the model folder (no "/", no "..")' });
-const onnxFileName = z
+export const onnxFileName = z
   .string()
   .regex(ONNX_FILE_NAME, { error: 'expected a plain .onnx file name in the model folder (no "/", no "..")' });
 
@@ -29,8 +29,8 @@ export const Dimension = z.union([z.int().min(1), z.string().regex(AXIS_NAME)], 
 });
 export type Dimension = z.infer<typeof Dimension>;
 
-const tensorName = z.string().regex(TENSOR_NAME, { error: 'expected an ONNX tensor name' });
-const shape = z.array(Dimension).min(1);
+export const tensorName = z.string().regex(TENSOR_NAME, { error: 'expected an ONNX tensor name' });
+export const shape = z.array(Dimension).min(1);
 
 export const InputTensor = z.strictObject({
   name: tensorName,
@@ -120,11 +120,15 @@ export const GeoContext = z.strictObject({
 });
 
 export const MODULE_NAME = /^[a-z][a-z0-9_]{0,63}$/;
+/** Model and head names: folder-safe, lower case. */
+export const MODEL_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+export const modelName = z.string().regex(MODEL_NAME, { error: 'expected a folder-safe lower-case id' });
 
 export const Manifest = z.strictObject({
   schemaVersion: z.literal(1, { error: 'unsupported schemaVersion (this build reads 1)' }),
-  kind: z.enum(['encoder', 'head']),
-  name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, { error: 'expected a folder-safe lower-case id' }),
+  // Head folders have their own layout (head-manifest.ts); parseManifest points them there.
+  kind: z.literal('encoder', { error: 'expected "encoder" (head folders are read by parseHeadManifest)' }),
+  name: modelName,
   title: z.string().min(1),
   config: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, { error: 'expected a lower-case configuration id' }),
   provenance: Provenance,
@@ -141,8 +145,8 @@ export const Manifest = z.strictObject({
 });
 export type Manifest = z.infer<typeof Manifest>;
 
-type PathSegment = PropertyKey;
-interface Problem {
+export type PathSegment = PropertyKey;
+export interface Problem {
   path: PathSegment[];
   message: string;
 }
@@ -158,7 +162,7 @@ export function formatPath(path: readonly PathSegment[]): string {
   return out || '(root)';
 }
 
-function zodProblems(error: z.ZodError): Problem[] {
+export function zodProblems(error: z.ZodError): Problem[] {
   const out: Problem[] = [];
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
@@ -257,14 +261,22 @@ export function crossCheck(m: Manifest): Problem[] {
   return problems;
 }
 
+/** Throws ApiError E_CORRUPT with one `<file>: <key path>: <problem>` line per problem. */
+export function throwProblems(problems: readonly Problem[], file: string): never {
+  const lines = problems.map((p) => `${file}: ${formatPath(p.path)}: ${p.message}`);
+  throw new ApiError('E_CORRUPT', lines.join('\n'), file);
+}
+
 /**
  * Validates a parsed manifest.json. `file` is only used in messages. Throws ApiError E_CORRUPT
  * whose message starts `<file>: <key path>: <problem>` and lists every problem found.
  */
 export function parseManifest(json: unknown, file: string): Manifest {
+  if (json && typeof json === 'object' && (json as { kind?: unknown }).kind === 'head') {
+    throw new ApiError('E_UNSUPPORTED', `${file}: kind: "head": this is a task head folder, not an encoder model folder (give it as the head, with its encoder's folder as the model)`, file);
+  }
   const parsed = Manifest.safeParse(json);
   const problems = parsed.success ? crossCheck(parsed.data) : zodProblems(parsed.error);
   if (problems.length === 0 && parsed.success) return parsed.data;
-  const lines = problems.map((p) => `${file}: ${formatPath(p.path)}: ${p.message}`);
-  throw new ApiError('E_CORRUPT', lines.join('\n'), file);
+  throwProblems(problems, file);
 }

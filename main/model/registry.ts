@@ -2,12 +2,15 @@
 // any folder the user names, each folder summarised from its manifest with every problem
 // found. A broken folder is listed with its problems rather than skipped, so a user who
 // dropped a folder in sees why it is not offered instead of wondering where it went.
+// Task heads are listed too: those shipped in a model folder's heads/ (checked against that
+// folder's encoder) and head folders found directly in a search folder.
 // Nothing here starts an ONNX session: listing must stay instant even for gigabyte modules.
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApiError } from '../api.ts';
+import { parseHeadManifest, type HeadManifest } from './head-manifest.ts';
 import { formatPath, parseManifest, type Manifest } from './manifest.ts';
 
 // Not imported from folder.ts: that module pulls in ONNX Runtime, which a listing never needs.
@@ -35,6 +38,17 @@ export interface ModelModule {
   files: ModelFile[];
 }
 
+/** What `skysense models` shows of a head: its task, classes, the encoder it needs, its training. */
+export interface HeadSummary {
+  task: HeadManifest['task'];
+  activation: HeadManifest['activation'];
+  classes: { value: number; name: string; color: string }[];
+  encoder: HeadManifest['encoder'];
+  trainedOn: string;
+  trainingLicence: string;
+  metrics: Record<string, number> | null;
+}
+
 export interface ModelEntry {
   /** The manifest's name, or the folder's name when the manifest cannot say. */
   name: string;
@@ -55,6 +69,10 @@ export interface ModelEntry {
   bytes: number;
   /** Each starts with the file it is about (manifest.json with the key path where it applies). */
   problems: string[];
+  /** Heads: task, classes, encoder, training (null for encoders and unreadable head manifests). */
+  head: HeadSummary | null;
+  /** A head shipped inside a model folder (<model>/heads/<name>): that model folder. */
+  within: string | null;
 }
 
 export interface SearchReport {
@@ -115,8 +133,18 @@ async function fileSize(path: string): Promise<{ bytes: number | null; problem?:
   return { bytes: s.size };
 }
 
-/** Summarises one model folder; never throws for anything wrong with the folder itself. */
+/** Summarises one model or head folder; never throws for anything wrong with the folder itself. */
 export async function inspectModelFolder(dirIn: string, source: ModelSource): Promise<ModelEntry> {
+  return (await inspect(dirIn, source, null)).entry;
+}
+
+interface Inspected {
+  entry: ModelEntry;
+  manifest?: Manifest;
+  head?: HeadManifest;
+}
+
+async function inspect(dirIn: string, source: ModelSource, within: string | null): Promise<Inspected> {
   const dir = resolve(dirIn);
   const manifestPath = join(dir, MANIFEST_FILE);
   const entry: ModelEntry = {
@@ -131,6 +159,8 @@ export async function inspectModelFolder(dirIn: string, source: ModelSource): Pr
     modules: [],
     bytes: 0,
     problems: [],
+    head: null,
+    within,
   };
 
   let text: string;
@@ -138,20 +168,21 @@ export async function inspectModelFolder(dirIn: string, source: ModelSource): Pr
     text = await readFile(manifestPath, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    entry.problems.push(code === 'ENOENT' ? `${manifestPath}: missing (a model folder needs ${MANIFEST_FILE})` : `${manifestPath}: cannot be read (${describeError(err)})`);
-    return entry;
+    entry.problems.push(code === 'ENOENT' ? `${manifestPath}: missing (a ${within ? 'head' : 'model'} folder needs ${MANIFEST_FILE})` : `${manifestPath}: cannot be read (${describeError(err)})`);
+    return { entry };
   }
   if (text.trim().length === 0) {
     entry.problems.push(`${manifestPath}: empty file`);
-    return entry;
+    return { entry };
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
     entry.problems.push(`${manifestPath}: not valid JSON (${describeError(err)})`);
-    return entry;
+    return { entry };
   }
+  if (rawString(json, 'kind') === 'head') return inspectHead(entry, json, manifestPath);
 
   let manifest: Manifest;
   try {
@@ -165,8 +196,9 @@ export async function inspectModelFolder(dirIn: string, source: ModelSource): Pr
     entry.kind = kind === 'encoder' || kind === 'head' ? kind : null;
     if (err instanceof ApiError) entry.problems.push(...err.message.split('\n'));
     else entry.problems.push(`${manifestPath}: ${describeError(err)}`);
-    return entry;
+    return { entry };
   }
+  if (within) entry.problems.push(`${manifestPath}: kind: an encoder folder inside ${join(within, 'heads')}; heads/ holds task heads only`);
 
   entry.name = manifest.name;
   entry.title = manifest.title;
@@ -191,7 +223,53 @@ export async function inspectModelFolder(dirIn: string, source: ModelSource): Pr
     }
     entry.modules.push({ name, role: spec.role, modality: spec.modality, files });
   }
-  return entry;
+  return { entry, manifest };
+}
+
+async function inspectHead(entry: ModelEntry, json: unknown, manifestPath: string): Promise<Inspected> {
+  entry.kind = 'head';
+  let head: HeadManifest;
+  try {
+    head = parseHeadManifest(json, manifestPath);
+  } catch (err) {
+    entry.name = rawString(json, 'name') ?? entry.name;
+    entry.title = rawString(json, 'title');
+    if (err instanceof ApiError) entry.problems.push(...err.message.split('\n'));
+    else entry.problems.push(`${manifestPath}: ${describeError(err)}`);
+    return { entry };
+  }
+  entry.name = head.name;
+  entry.title = head.title;
+  entry.licence = head.licence;
+  entry.head = {
+    task: head.task,
+    activation: head.activation,
+    classes: head.classes.map(({ value, name, color }) => ({ value, name, color })),
+    encoder: { ...head.encoder },
+    trainedOn: head.training.data,
+    trainingLicence: head.training.licence,
+    metrics: head.training.metrics ?? null,
+  };
+  const { bytes, problem } = await fileSize(join(entry.dir, head.file));
+  entry.modules.push({ name: 'head', role: head.task, modality: head.encoder.modality, files: [{ use: 'onnx', file: head.file, bytes }] });
+  if (bytes) entry.bytes += bytes;
+  if (problem) entry.problems.push(`${manifestPath}: file: ${head.file} ${problem} in ${entry.dir}`);
+  return { entry, head };
+}
+
+/** A head shipped in a model folder must fit it: its encoder, module and taps are that folder's. */
+function checkHeadFitsModel(entry: ModelEntry, head: HeadManifest, model: Manifest, modelDir: string): void {
+  const at = `${join(entry.dir, MANIFEST_FILE)}: encoder`;
+  if (head.encoder.name !== model.name) entry.problems.push(`${at}.name: "${head.encoder.name}", but the head ships in ${modelDir} ("${model.name}")`);
+  const spec = Object.hasOwn(model.modules, head.encoder.module) ? model.modules[head.encoder.module] : undefined;
+  if (!spec) {
+    entry.problems.push(`${at}.module: "${head.encoder.module}" is not a module of ${join(modelDir, MANIFEST_FILE)}`);
+    return;
+  }
+  if (spec.modality !== head.encoder.modality) entry.problems.push(`${at}.modality: "${head.encoder.modality}", but ${head.encoder.module} reads ${spec.modality}`);
+  head.inputs.forEach((t, i) => {
+    if (!spec.outputs.some((o) => o.name === t.tap)) entry.problems.push(`${join(entry.dir, MANIFEST_FILE)}: inputs[${i}].tap: "${t.tap}" is not an output of ${head.encoder.module}`);
+  });
 }
 
 /**
@@ -207,11 +285,26 @@ export async function findModels(dirs: readonly SearchDir[]): Promise<ModelListi
   const searched: SearchReport[] = [];
   const seen = new Set<string>();
 
-  const add = async (dir: string, source: ModelSource) => {
+  const add = async (dir: string, source: ModelSource, within: string | null = null): Promise<Inspected | null> => {
     const real = await realpath(dir).catch(() => resolve(dir));
-    if (seen.has(real)) return;
+    if (seen.has(real)) return null;
     seen.add(real);
-    models.push(await inspectModelFolder(dir, source));
+    const found = await inspect(dir, source, within);
+    models.push(found.entry);
+    if (found.entry.kind !== 'head' && !within) await addHeads(dir, source, found.manifest);
+    return found;
+  };
+  // Stock heads ship inside their encoder's folder, under heads/<name>/.
+  const addHeads = async (modelDir: string, source: ModelSource, model: Manifest | undefined) => {
+    const headsDir = join(modelDir, 'heads');
+    if (!(await stat(headsDir).catch(() => null))?.isDirectory()) return;
+    const names = (await readdir(headsDir)).filter((n) => !n.startsWith('.')).sort();
+    for (const n of names) {
+      const sub = join(headsDir, n);
+      if (!(await stat(sub).catch(() => null))?.isDirectory()) continue;
+      const found = await add(sub, source, resolve(modelDir));
+      if (found?.head && model) checkHeadFitsModel(found.entry, found.head, model, resolve(modelDir));
+    }
   };
 
   for (const { dir: dirIn, source } of dirs) {
@@ -235,10 +328,12 @@ export async function findModels(dirs: readonly SearchDir[]): Promise<ModelListi
 
   const firstDir = new Map<string, string>();
   for (const m of models) {
-    if (!m.weights) continue; // an unreadable manifest has no name of its own to clash
-    const other = firstDir.get(m.name);
+    if (!m.weights && !m.head) continue; // an unreadable manifest has no name of its own to clash
+    // Heads are chosen within their model folder (or by folder), so their names clash only there.
+    const key = m.kind === 'head' ? `head:${m.within ?? ''}:${m.name}` : `encoder:${m.name}`;
+    const other = firstDir.get(key);
     if (other) m.problems.push(`${join(m.dir, MANIFEST_FILE)}: name: "${m.name}" is also the name of ${other}; that folder is used`);
-    else firstDir.set(m.name, m.dir);
+    else firstDir.set(key, m.dir);
   }
   return { models, searched };
 }

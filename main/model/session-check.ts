@@ -3,7 +3,13 @@
 // rather than as an opaque ORT shape error on the first tile.
 import type * as ort from 'onnxruntime-node';
 import { ApiError } from '../api.ts';
-import type { Dimension, ModuleSpec } from './manifest.ts';
+import type { Dimension, Dtype } from './manifest.ts';
+
+/** What a graph must declare: a module's or a head's inputs and outputs, in order. */
+export interface DeclaredIo {
+  inputs: readonly { name: string; dtype: Dtype; shape: readonly Dimension[] }[];
+  outputs: readonly { name: string; dtype: Dtype; shape: readonly Dimension[] }[];
+}
 
 type Io = 'inputs' | 'outputs';
 
@@ -21,7 +27,7 @@ function mismatch(where: Where, msg: string): ApiError {
   return new ApiError('E_CORRUPT', `${where.label}.${msg}`, where.onnxFile);
 }
 
-function checkSide(session: ort.InferenceSession, spec: ModuleSpec, io: Io, where: Where): void {
+function checkSide(session: ort.InferenceSession, spec: DeclaredIo, io: Io, where: Where): void {
   const meta = io === 'inputs' ? session.inputMetadata : session.outputMetadata;
   const declared = spec[io];
   const graphNames = meta.map((m) => m.name);
@@ -47,7 +53,7 @@ function checkSide(session: ort.InferenceSession, spec: ModuleSpec, io: Io, wher
   });
 }
 
-export function checkSessionAgainstSpec(session: ort.InferenceSession, spec: ModuleSpec, where: Where): void {
+export function checkSessionAgainstSpec(session: ort.InferenceSession, spec: DeclaredIo, where: Where): void {
   checkSide(session, spec, 'inputs', where);
   checkSide(session, spec, 'outputs', where);
 }

@@ -100,7 +100,12 @@ export interface RunTiledOptions {
 export interface PostTransform {
   bandCount: number;
   dataType: DataType;
-  transform(bands: Float32Array[], rows: number, width: number): NumericArray[];
+  /**
+   * May be async: a task that writes a second file from the same blended rows (segment's
+   * class probabilities) awaits that writer here, so both files advance at the writer's pace.
+   * The bands passed belong to the transform afterwards.
+   */
+  transform(bands: Float32Array[], rows: number, width: number): NumericArray[] | Promise<NumericArray[]>;
 }
 
 export interface RunTiledResult {
@@ -153,7 +158,8 @@ function outputNodata(o: RunTiledOptions, dataType: DataType): number | null {
   throw bad(`the input's nodata ${inNodata} does not fit the output type ${dataType}; give an output nodata`);
 }
 
-async function checkOutPath(o: RunTiledOptions): Promise<string> {
+/** The output path, resolved: a .tif that is not an input, in a writable folder (checked before any work). */
+export async function checkOutPath(o: Pick<RunTiledOptions, 'outPath' | 'raster'>): Promise<string> {
   const out = resolve(o.outPath);
   if (!/\.tiff?$/i.test(out)) throw bad(`${o.outPath}: the output must be a .tif file`);
   if (o.raster.info.files.some((f) => resolve(f) === out)) throw bad(`${o.outPath}: the output would overwrite the input`);
@@ -260,8 +266,8 @@ export async function runTiled(o: RunTiledOptions): Promise<RunTiledResult> {
 
 function postSink(inner: RowSink, post: PostTransform, width: number): RowSink {
   return {
-    writeRows: (bands, rows) => {
-      const out = post.transform(bands as Float32Array[], rows, width);
+    writeRows: async (bands, rows) => {
+      const out = await post.transform(bands as Float32Array[], rows, width);
       if (out.length !== post.bandCount) throw new ApiError('E_INTERNAL', `post transform returned ${out.length} bands, ${post.bandCount} expected`);
       return inner.writeRows(out, rows);
     },

@@ -7,7 +7,7 @@ API
 
 Keywords: $ref (local #/...), type, enum, const, required, properties, additionalProperties,
 propertyNames, minProperties, items, minItems, uniqueItems, minLength, pattern, minimum,
-exclusiveMinimum, oneOf, allOf. An unknown keyword raises, so a schema change cannot be
+exclusiveMinimum, maximum, exclusiveMaximum, oneOf, allOf. An unknown keyword raises, so a schema change cannot be
 silently ignored.
 """
 import json
@@ -54,10 +54,16 @@ def _check(v, s, root, path, errs):
             if v != rule:
                 errs.append(f'{path}: must be {rule!r}')
         elif key == 'oneOf':
-            ok = [i for i, sub in enumerate(rule) if not _sub(v, sub, root, path)]
-            if len(ok) != 1:
-                detail = '; '.join(e for sub in rule for e in _sub(v, sub, root, path)[:1])
-                errs.append(f'{path}: matches {len(ok)} of oneOf alternatives ({detail})')
+            results = [_sub(v, sub, root, path) for sub in rule]
+            ok = [i for i, e in enumerate(results) if not e]
+            if not ok:
+                # Name every problem of the closest alternative: for the manifest's encoder/head
+                # split that is the kind the manifest meant, so no problem hides behind the other.
+                closest = min(results, key=len)
+                errs.append(f'{path}: matches none of the {len(rule)} oneOf alternatives; the closest has {len(closest)} problem(s)')
+                errs += closest
+            elif len(ok) > 1:
+                errs.append(f'{path}: matches {len(ok)} of oneOf alternatives')
         elif key == 'allOf':
             for sub in rule:
                 _check(v, sub, root, path, errs)
@@ -94,13 +100,18 @@ def _check(v, s, root, path, errs):
                 errs.append(f'{path}: shorter than {rule}')
             elif key == 'pattern' and not re.search(rule, v):
                 errs.append(f'{path}: {v!r} does not match {rule}')
-        elif _TYPES['number'](v) and key in ('minimum', 'exclusiveMinimum'):
+        elif _TYPES['number'](v) and key in ('minimum', 'exclusiveMinimum', 'maximum', 'exclusiveMaximum'):
             if key == 'minimum' and v < rule:
                 errs.append(f'{path}: {v} < {rule}')
             elif key == 'exclusiveMinimum' and v <= rule:
                 errs.append(f'{path}: {v} <= {rule}')
+            elif key == 'maximum' and v > rule:
+                errs.append(f'{path}: {v} > {rule}')
+            elif key == 'exclusiveMaximum' and v >= rule:
+                errs.append(f'{path}: {v} >= {rule}')
         elif key not in ('required', 'properties', 'additionalProperties', 'propertyNames', 'minProperties', 'items',
-                         'minItems', 'uniqueItems', 'minLength', 'pattern', 'minimum', 'exclusiveMinimum'):
+                         'minItems', 'uniqueItems', 'minLength', 'pattern', 'minimum', 'exclusiveMinimum', 'maximum',
+                         'exclusiveMaximum'):
             raise ValueError(f'schema keyword {key!r} at {path} is not supported by schema_check.py')
 
 

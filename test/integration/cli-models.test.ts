@@ -14,6 +14,7 @@ import type { ProviderReport } from '../../main/model/provider-report.ts';
 import { ortBinaryDir } from '../../main/model/providers.ts';
 import type { ModelEntry, SearchReport } from '../../main/model/registry.ts';
 import { REPO_ROOT } from '../helpers/gdal.ts';
+import { makeTestHead, s1HeadManifest } from '../helpers/test-heads.ts';
 
 let tmp = '';
 let models = '';
@@ -58,6 +59,31 @@ before(() => {
   writeFileSync(join(broken, 'manifest.json'), JSON.stringify(m, null, 2));
   // A folder dropped in without a manifest is listed too, not skipped.
   mkdirSync(join(models, 'no-manifest'));
+  // Heads shipped in the good folder: a valid one, one with a wrong key, one reading a tap
+  // the encoder does not give, and a folder without a manifest; plus a head folder on its own.
+  const heads = join(good, 'heads');
+  makeTestHead(join(heads, 'water'), {
+    net: 'conv1x1',
+    weights: [[0, 3, 1]],
+    bias: [0],
+    manifest: s1HeadManifest({ name: 'water', title: 'Water (test)', encoder: { name: 'skysense-tiny-random', modality: 's1', module: 's1_encoder', weightsSha256: null }, training: { data: 'test data', licence: 'CC0', metrics: { f1: 0.5 } } }),
+  });
+  const variant = (name: string, edit: (h: any) => void) => {
+    cpSync(join(heads, 'water'), join(heads, name), { recursive: true });
+    const h = JSON.parse(readFileSync(join(heads, name, 'manifest.json'), 'utf8'));
+    edit(h);
+    writeFileSync(join(heads, name, 'manifest.json'), JSON.stringify(h, null, 2));
+  };
+  variant('bad-key', (h) => {
+    h.name = 'bad-key';
+    h.clases = h.classes;
+  });
+  variant('bad-tap', (h) => {
+    h.name = 'bad-tap';
+    h.inputs[0].tap = 'feat_l7';
+  });
+  mkdirSync(join(heads, 'empty'));
+  cpSync(join(heads, 'water'), join(tmp, 'loose-head'), { recursive: true });
 });
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -123,6 +149,46 @@ describe('skysense models', () => {
     assert.match(r.stdout, /^broken-copy\s+encoder\s+tiny\s+-\s+-\s+0\s+2 problems$/m);
     assert.match(r.stdout, /problem: +\S+broken\/manifest\.json: modules\.s2_encoder\.tilee: unknown key/);
     assert.match(r.stdout, /^ {2}cpu\s+starts/m);
+  });
+
+  test('heads in <model>/heads/ are listed with task, classes and encoder; broken ones with the key', () => {
+    const r = skysense('models', '--json', '--dir', models, '--dir', join(tmp, 'loose-head'));
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { models: ModelEntry[] };
+    const heads = join(models, 'good', 'heads');
+    const water = out.models.find((e) => e.dir === join(heads, 'water'));
+    assert.ok(water, r.stdout);
+    assert.deepEqual(water.problems, []);
+    assert.equal(water.kind, 'head');
+    assert.equal(water.within, join(models, 'good'));
+    assert.equal(water.title, 'Water (test)');
+    assert.equal(water.head?.task, 'segment');
+    assert.deepEqual(water.head?.classes.map((c) => c.name), ['negative', 'positive']);
+    assert.equal(water.head?.encoder.module, 's1_encoder');
+    assert.deepEqual(water.head?.metrics, { f1: 0.5 });
+    assert.equal(water.bytes, statSync(join(heads, 'water', 'head.onnx')).size);
+
+    const badKey = out.models.find((e) => e.dir === join(heads, 'bad-key'));
+    assert.ok(badKey);
+    assert.equal(badKey.kind, 'head');
+    assert.equal(badKey.name, 'bad-key');
+    assert.ok(badKey.problems.includes(`${join(heads, 'bad-key', 'manifest.json')}: clases: unknown key`), badKey.problems.join('\n'));
+    const badTap = out.models.find((e) => e.dir === join(heads, 'bad-tap'));
+    assert.deepEqual(badTap?.problems, [`${join(heads, 'bad-tap', 'manifest.json')}: inputs[0].tap: "feat_l7" is not an output of s1_encoder`]);
+    const empty = out.models.find((e) => e.dir === join(heads, 'empty'));
+    assert.match(empty?.problems[0] ?? '', /empty\/manifest\.json: missing \(a head folder needs manifest\.json\)/);
+    const loose = out.models.find((e) => e.dir === join(tmp, 'loose-head'));
+    assert.equal(loose?.kind, 'head');
+    assert.equal(loose?.within, null);
+    assert.deepEqual(loose?.problems, []);
+
+    const text = skysense('models', '--dir', models);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /^water\s+head\s+segment\s+-\s+\d+ B\s+1\s+ok$/m);
+    assert.match(text.stdout, /^ +task: +segment \(sigmoid\); classes: 0 negative, 1 positive$/m);
+    assert.match(text.stdout, /^ +encoder: +skysense-tiny-random s1_encoder \(s1\)$/m);
+    assert.match(text.stdout, /^ +trained: +test data \(labels: CC0\); f1 0\.5$/m);
+    assert.match(text.stdout, /problem: +\S+bad-key\/manifest\.json: clases: unknown key/);
   });
 
   test('no models installed: exit 0, says so and how to add one', () => {

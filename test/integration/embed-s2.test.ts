@@ -141,10 +141,18 @@ describe('skysense run --task embed: bad input', () => {
     assert.match(r.stderr, /^skysense: --bands: gives 3 bands; the s2 encoder needs 10 \(B02, /);
   });
 
-  test('other tasks are not implemented yet (usage error, exit 2)', () => {
-    const r = skysense('run', '--task', 'segment', '--model', model, '--input', SCENE, '--out', join(tmp, 'x.tif'));
-    assert.equal(r.code, 2);
-    assert.match(r.stderr, /^skysense run: task segment is not implemented yet/);
-    assert.equal(skysense('run', '--task', 'embed', '--model', model, '--out', join(tmp, 'x.tif')).code, 2);
+  test('usage errors name the missing or misplaced flag (exit 2)', () => {
+    const segment = skysense('run', '--task', 'segment', '--model', model, '--input', SCENE, '--out', join(tmp, 'x.tif'));
+    assert.equal(segment.code, 2);
+    assert.match(segment.stderr, /^skysense run: --task segment needs --head DIR/);
+    const noInput = skysense('run', '--task', 'embed', '--model', model, '--out', join(tmp, 'x.tif'));
+    assert.equal(noInput.code, 2);
+    assert.match(noInput.stderr, /^skysense run: --input is required/);
+    const k = skysense('run', '--task', 'embed', '--model', model, '--input', SCENE, '--k', '4', '--out', join(tmp, 'x.tif'));
+    assert.equal(k.code, 2);
+    assert.match(k.stderr, /^skysense run: --k does not apply to --task embed/);
+    const change = skysense('run', '--task', 'change', '--head', model, '--input', SCENE, '--out', join(tmp, 'x.tif'));
+    assert.match(change.stderr, /^skysense run: --task change needs two rasters: --input BEFORE --input AFTER \(got 1\)/);
+    assert.ok(!existsSync(join(tmp, 'x.tif')));
   });
 });

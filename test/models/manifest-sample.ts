@@ -148,3 +148,80 @@ export const goodVariants: { what: string; change(m: any): void }[] = [
   { what: 'geo context described', change: (m) => (m.geoContext = { grid: '1 degree lat/lon cells', regions: 4096, prototypesPerRegion: 100, notes: 'not in any release' }) },
   { what: 'no optional blocks', change: (m) => { delete m.dateEmbedding; delete m.geoContext; delete m.modules.hr_encoder.notes; } },
 ];
+
+// ---------------------------------------------------------------- heads
+
+/** A valid head manifest in the agreed shape (/work/notes/heads.md): binary S1 water, sigmoid. */
+export function sampleHeadManifest(): any {
+  return {
+    schemaVersion: 1,
+    kind: 'head',
+    name: 's1-water',
+    title: 'Surface water from Sentinel-1',
+    task: 'segment',
+    encoder: { name: 'skysense-tiny', modality: 's1', module: 's1_encoder', weightsSha256: 'ab'.repeat(32) },
+    file: 'head.onnx',
+    inputs: [{ name: 'feat', dtype: 'float32', shape: ['batch', 128, 'h', 'w'], tap: 'feat_l3' }],
+    outputs: [{ name: 'logits', dtype: 'float32', shape: ['batch', 1, 'h', 'w'], stride: 4 }],
+    activation: 'sigmoid',
+    threshold: 0.5,
+    classes: [
+      { value: 0, name: 'not water', color: '#000000' },
+      { value: 1, name: 'water', color: '#1f78b4' },
+    ],
+    tile: { size: 64, stride: 48 },
+    training: {
+      data: 'Sen1Floods11 hand-labelled chip Spain_7370579, top half',
+      licence: 'CC-BY-4.0',
+      samples: 1234,
+      epochs: 50,
+      script: 'models/heads/train.py',
+      metrics: { f1: 0.81 },
+      evaluatedOn: 'bottom half of the same chip',
+      created: '2026-11-26T22:00:00Z',
+    },
+    licence: { code: 'Apache-2.0', weights: 'CC-BY-4.0 (trained on Sen1Floods11 labels)' },
+  };
+}
+
+const changeInputs = () => [
+  { name: 'feat_a', dtype: 'float32', shape: ['batch', 128, 'h', 'w'], tap: 'feat_l3', date: 'a' },
+  { name: 'feat_b', dtype: 'float32', shape: ['batch', 128, 'h', 'w'], tap: 'feat_l3', date: 'b' },
+];
+
+export const goodHeadVariants: { what: string; change(m: any): void }[] = [
+  { what: 'head as written', change: () => {} },
+  { what: 'softmax segment head with three classes', change: (m) => { m.activation = 'softmax'; delete m.threshold; m.outputs[0].shape[1] = 3; m.classes.push({ value: 7, name: 'flooded vegetation', color: '#33a02c' }); } },
+  { what: 'change head on both dates', change: (m) => { m.task = 'change'; m.inputs = changeInputs(); } },
+  { what: 'multi-label classify head', change: (m) => { m.task = 'classify'; m.outputs = [{ name: 'scores', dtype: 'float32', shape: ['batch', 3] }]; m.classes.push({ value: 2, name: 'urban', color: '#ff0000' }); } },
+  { what: 'detect head with oriented boxes', change: (m) => { m.task = 'detect'; m.outputs = [{ name: 'scores', dtype: 'float32', shape: ['batch', 1, 'h', 'w'], stride: 4 }, { name: 'boxes', dtype: 'float32', shape: ['batch', 5, 'h', 'w'], stride: 4 }]; m.classes = [{ value: 0, name: 'ship', color: '#ff0000' }]; } },
+  { what: 'unknown encoder hash, no optional keys', change: (m) => { m.encoder.weightsSha256 = null; delete m.threshold; delete m.tile; m.training = { data: 'x', licence: 'y' }; } },
+  { what: 'dynamic class axis', change: (m) => (m.outputs[0].shape[1] = 'k') },
+];
+
+export const badHeadCases: BadCase[] = [
+  { what: 'head: missing encoder', break: (m) => delete m.encoder, expect: 'encoder: missing', schemaRejects: true },
+  { what: 'head: unknown key', break: (m) => (m.palette = []), expect: 'palette: unknown key', schemaRejects: true },
+  { what: 'head: task outside the enum', break: (m) => (m.task = 'regress'), expect: 'task', schemaRejects: true },
+  { what: 'head: colour not #rrggbb', break: (m) => (m.classes[1].color = 'blue'), expect: 'classes[1].color: expected a colour', schemaRejects: true },
+  { what: 'head: class value 255 (nodata)', break: (m) => (m.classes[1].value = 255), expect: 'classes[1].value', schemaRejects: true },
+  { what: 'head: threshold 1', break: (m) => (m.threshold = 1), expect: 'threshold', schemaRejects: true },
+  { what: 'head: input without a tap', break: (m) => delete m.inputs[0].tap, expect: 'inputs[0].tap: missing', schemaRejects: true },
+  { what: 'head: file outside the folder', break: (m) => (m.file = '../head.onnx'), expect: 'file: expected a plain .onnx file name', schemaRejects: true },
+  { what: 'head: encoder hash not hex', break: (m) => (m.encoder.weightsSha256 = 'xyz'), expect: 'encoder.weightsSha256', schemaRejects: true },
+  { what: 'head: encoder modality fused', break: (m) => (m.encoder.modality = 'fused'), expect: 'encoder.modality', schemaRejects: true },
+  { what: 'head: training without data', break: (m) => delete m.training.data, expect: 'training.data: missing', schemaRejects: true },
+  { what: 'head: metric not a number', break: (m) => (m.training.metrics.f1 = 'good'), expect: 'training.metrics.f1', schemaRejects: true },
+  { what: 'head: encoder keys on a head', break: (m) => (m.config = 'tiny'), expect: 'config: unknown key', schemaRejects: true },
+  // Cross-checks: valid JSON Schema, inconsistent head.
+  { what: 'head: class values repeat', break: (m) => (m.classes[1].value = 0), expect: 'classes[1].value: repeats class value 0', schemaRejects: false },
+  { what: 'head: softmax channels differ from classes', break: (m) => (m.activation = 'softmax'), expect: 'outputs[0].shape[1]: is 1 but a softmax head needs one channel per class (2 classes)', schemaRejects: false },
+  { what: 'head: sigmoid segment with 2 channels', break: (m) => (m.outputs[0].shape[1] = 2), expect: 'outputs[0].shape[1]: is 2: a per-pixel sigmoid head must be binary', schemaRejects: false },
+  { what: 'head: segment output without stride', break: (m) => delete m.outputs[0].stride, expect: 'outputs[0].stride: missing', schemaRejects: false },
+  { what: 'head: change head with one date', break: (m) => { m.task = 'change'; m.inputs = changeInputs(); m.inputs[1].date = 'a'; }, expect: 'inputs: a change head needs inputs for both dates', schemaRejects: false },
+  { what: 'head: change input without a date', break: (m) => { m.task = 'change'; m.inputs = changeInputs(); delete m.inputs[0].date; }, expect: 'inputs[0].date: missing', schemaRejects: false },
+  { what: 'head: date on a segment head', break: (m) => (m.inputs[0].date = 'a'), expect: 'inputs[0].date: only change heads take dates', schemaRejects: false },
+  { what: 'head: classify output with h, w', break: (m) => (m.task = 'classify'), expect: 'outputs[0].shape: expected [batch, classes]', schemaRejects: false },
+  { what: 'head: tap input of 2 axes', break: (m) => (m.inputs[0].shape = ['batch', 128]), expect: 'inputs[0].shape: expected [batch, channels, h, w]', schemaRejects: false },
+  { what: 'head: tile stride beyond size', break: (m) => (m.tile.stride = 65), expect: 'tile.stride: 65 exceeds tile size 64', schemaRejects: false },
+];

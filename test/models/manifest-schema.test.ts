@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { z } from 'zod';
 import { InputTensor, Manifest, Modality, ModuleSpec, OutputTensor, parseManifest } from '../../main/model/manifest.ts';
-import { sampleManifest, badCases, goodVariants } from './manifest-sample.ts';
+import { HeadClass, HeadEncoder, HeadInput, HeadManifest, HeadOutput, HeadTraining, parseHeadManifest } from '../../main/model/head-manifest.ts';
+import { sampleManifest, badCases, goodVariants, sampleHeadManifest, goodHeadVariants, badHeadCases } from './manifest-sample.ts';
 
 const schemaPath = fileURLToPath(new URL('../../models/manifest.schema.json', import.meta.url));
 const schema = JSON.parse(readFileSync(schemaPath, 'utf8'));
@@ -45,9 +46,48 @@ for (const c of badCases) {
   });
 }
 
+test('both accept every valid head variant', () => {
+  for (const v of goodHeadVariants) {
+    const m = sampleHeadManifest();
+    v.change(m);
+    assert.ok(validate(m), `${v.what}: ${JSON.stringify(validate.errors)}`);
+    assert.doesNotThrow(() => parseHeadManifest(m, 'h.json'), v.what);
+  }
+});
+
+for (const c of badHeadCases) {
+  test(`agree on: ${c.what}`, () => {
+    const m = sampleHeadManifest();
+    c.break(m);
+    assert.throws(
+      () => parseHeadManifest(m, 'h.json'),
+      (err: Error) => err.message.startsWith('h.json: ') && err.message.includes(c.expect),
+      `zod side must refuse with "${c.expect}": ${c.what}`,
+    );
+    const schemaOk = validate(m);
+    assert.equal(!schemaOk, c.schemaRejects, `JSON Schema ${schemaOk ? 'accepted' : 'refused'} ${c.what}: ${JSON.stringify(validate.errors)}`);
+  });
+}
+
+test('an encoder manifest is not a head and a head is not an encoder, on both sides', () => {
+  const head = sampleHeadManifest();
+  assert.throws(() => parseManifest(head, 'h.json'), /h\.json: kind: "head": this is a task head folder/);
+  const enc = sampleManifest();
+  assert.throws(() => parseHeadManifest(enc, 'm.json'), /m\.json: kind: expected "head"/);
+  // Each fits exactly one branch of the schema's oneOf.
+  const encAsHead = { ...head, kind: 'encoder' };
+  assert.equal(validate(encAsHead), false);
+});
+
 test('the schema lists the same keys and required keys as zod', () => {
   const pairs: [string, any, z.ZodObject][] = [
-    ['manifest', schema, Manifest],
+    ['manifest', schema.$defs.encoderManifest, Manifest],
+    ['headManifest', schema.$defs.headManifest, HeadManifest],
+    ['headEncoder', schema.$defs.headEncoder, HeadEncoder],
+    ['headInput', schema.$defs.headInput, HeadInput],
+    ['headOutput', schema.$defs.headOutput, HeadOutput],
+    ['headClass', schema.$defs.headClass, HeadClass],
+    ['headTraining', schema.$defs.headTraining, HeadTraining],
     ['module', schema.$defs.module, ModuleSpec],
     ['modality', schema.$defs.modality, Modality],
     ['inputTensor', schema.$defs.inputTensor, InputTensor],

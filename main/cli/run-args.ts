@@ -1,0 +1,188 @@
+/**
+ * `skysense run` arguments: parsed once into a typed record, checked per task, so every
+ * usage error is found before a model is loaded. `--input` may be repeated: each
+ * occurrence is one raster (a file, a band folder, or the single-band files of one scene)
+ * and several occurrences are dates (the S2 series of a fused embed, or change's before
+ * and after). `--s1` works the same way for Sentinel-1.
+ */
+import type { ModalityId } from '../model/index.ts';
+
+export const TASKS = ['embed', 'cluster', 'similar', 'segment', 'change', 'classify', 'detect'] as const;
+export type TaskName = (typeof TASKS)[number];
+
+export class UsageError extends Error {}
+
+export interface RunArgs {
+  task: TaskName;
+  model?: string;
+  head?: string;
+  /** One entry per --input occurrence. */
+  inputs: string[][];
+  s1: string[][];
+  dates?: string[];
+  s1Dates?: string[];
+  resample?: 'none' | 'nearest';
+  out: string;
+  modality?: ModalityId;
+  bands?: number[];
+  providers?: string;
+  tile?: number;
+  overlap?: number;
+  batch?: number;
+  shard?: string;
+  k?: number;
+  seed?: number;
+  point?: [number, number];
+  lonLat?: [number, number];
+  polygon?: string;
+  grid?: number;
+  outputGrid?: 'input' | 'model';
+  probabilities: boolean;
+  vectors?: string;
+  threshold?: number;
+  iou?: number;
+}
+
+function wholeNumber(flag: string, v: string): number {
+  if (!/^\d+$/.test(v)) throw new UsageError(`${flag} expects a whole number (got "${v}")`);
+  return Number(v);
+}
+
+function fraction(flag: string, v: string): number {
+  const n = Number(v);
+  if (!/^\d*\.?\d+$/.test(v) || n < 0 || n > 1) throw new UsageError(`${flag} expects a number between 0 and 1 (got "${v}")`);
+  return n;
+}
+
+function pair(flag: string, v: string): [number, number] {
+  const m = /^\s*(-?\d+(?:\.\d+)?(?:e-?\d+)?)\s*,\s*(-?\d+(?:\.\d+)?(?:e-?\d+)?)\s*$/i.exec(v);
+  if (!m) throw new UsageError(`${flag} expects two numbers separated by a comma, e.g. 10.41,43.72 (got "${v}")`);
+  return [Number(m[1]), Number(m[2])];
+}
+
+function list(flag: string, v: string): string[] {
+  const items = v.split(',').map((s) => s.trim()).filter(Boolean);
+  if (items.length === 0) throw new UsageError(`${flag} needs at least one value`);
+  return items;
+}
+
+export function parseRunArgs(args: string[]): RunArgs {
+  const p: Partial<RunArgs> & { inputs: string[][]; s1: string[][]; probabilities: boolean } = { inputs: [], s1: [], probabilities: false };
+  for (let i = 0; i < args.length; i++) {
+    const flag = args[i];
+    const value = () => {
+      const v = args[i + 1];
+      if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
+      i++;
+      return v;
+    };
+    const files = () => {
+      const group = [value()];
+      while (i + 1 < args.length && !args[i + 1].startsWith('--')) group.push(args[++i]);
+      return group;
+    };
+    switch (flag) {
+      case '--task': {
+        const t = value();
+        if (!(TASKS as readonly string[]).includes(t)) throw new UsageError(`unknown task "${t}" (tasks: ${TASKS.join(', ')})`);
+        p.task = t as TaskName;
+        break;
+      }
+      case '--model': p.model = value(); break;
+      case '--head': p.head = value(); break;
+      case '--out': p.out = value(); break;
+      case '--provider': p.providers = value(); break;
+      case '--shard': p.shard = value(); break;
+      case '--tile': p.tile = wholeNumber(flag, value()); break;
+      case '--overlap': p.overlap = wholeNumber(flag, value()); break;
+      case '--batch': p.batch = wholeNumber(flag, value()); break;
+      case '--k': p.k = wholeNumber(flag, value()); break;
+      case '--seed': p.seed = wholeNumber(flag, value()); break;
+      case '--grid': p.grid = wholeNumber(flag, value()); break;
+      case '--point': p.point = pair(flag, value()); break;
+      case '--lonlat': p.lonLat = pair(flag, value()); break;
+      case '--polygon': p.polygon = value(); break;
+      case '--vectors': p.vectors = value(); break;
+      case '--threshold': p.threshold = fraction(flag, value()); break;
+      case '--iou': p.iou = fraction(flag, value()); break;
+      case '--probabilities': p.probabilities = true; break;
+      case '--dates': p.dates = list(flag, value()); break;
+      case '--s1-dates': p.s1Dates = list(flag, value()); break;
+      case '--output-grid': {
+        const g = value();
+        if (g !== 'input' && g !== 'model') throw new UsageError(`--output-grid must be input or model (got "${g}")`);
+        p.outputGrid = g;
+        break;
+      }
+      case '--resample': {
+        const r = value();
+        if (r !== 'none' && r !== 'nearest') throw new UsageError(`--resample must be none or nearest (got "${r}")`);
+        p.resample = r;
+        break;
+      }
+      case '--modality': {
+        const m = value();
+        if (m !== 's2' && m !== 's1' && m !== 'hr') throw new UsageError(`--modality must be s2, s1 or hr (got "${m}")`);
+        p.modality = m;
+        break;
+      }
+      case '--bands': {
+        const v = value();
+        if (!/^\d+(,\d+)*$/.test(v)) throw new UsageError(`--bands expects 1-based band numbers separated by commas (got "${v}")`);
+        p.bands = v.split(',').map(Number);
+        break;
+      }
+      case '--input': p.inputs.push(files()); break;
+      case '--s1': p.s1.push(files()); break;
+      default:
+        throw new UsageError(flag.startsWith('-') ? `unknown option ${flag}` : `unexpected argument "${flag}"`);
+    }
+  }
+  if (!p.task) throw new UsageError('--task is required');
+  if (!p.out) throw new UsageError('--out is required');
+  const r = p as RunArgs;
+  checkTask(r);
+  return r;
+}
+
+function refuse(r: RunArgs, flags: [keyof RunArgs, string][]): void {
+  for (const [key, flag] of flags) {
+    const v = r[key];
+    if (v !== undefined && v !== false && !(Array.isArray(v) && v.length === 0)) throw new UsageError(`${flag} does not apply to --task ${r.task}`);
+  }
+}
+
+/** What each task needs and refuses. */
+function checkTask(r: RunArgs): void {
+  const headTask = r.task === 'segment' || r.task === 'change' || r.task === 'classify' || r.task === 'detect';
+  const deepness = headTask && !!r.model && /\.onnx$/i.test(r.model);
+  if (headTask && !r.head && !deepness) throw new UsageError(`--task ${r.task} needs --head DIR (a head folder), or --model FILE.onnx for a Deepness model`);
+  if (!headTask && !r.model) throw new UsageError('--model is required');
+  if (!headTask) refuse(r, [['head', '--head'], ['grid', '--grid'], ['vectors', '--vectors'], ['probabilities', '--probabilities'], ['threshold', '--threshold'], ['iou', '--iou'], ['outputGrid', '--output-grid']]);
+  if (r.inputs.length === 0 && !(r.task === 'embed' && r.s1.length > 0)) throw new UsageError('--input is required');
+  if (r.task !== 'cluster') refuse(r, [['k', '--k'], ['seed', '--seed']]);
+  if (r.task !== 'similar') refuse(r, [['point', '--point'], ['lonLat', '--lonlat'], ['polygon', '--polygon']]);
+  if (r.task !== 'embed') refuse(r, [['s1', '--s1'], ['dates', '--dates'], ['s1Dates', '--s1-dates'], ['resample', '--resample']]);
+  if (r.task !== 'classify') refuse(r, [['grid', '--grid']]);
+  if (r.task !== 'detect') refuse(r, [['iou', '--iou']]);
+  if (r.task === 'change') {
+    if (r.inputs.length !== 2) throw new UsageError(`--task change needs two rasters: --input BEFORE --input AFTER (got ${r.inputs.length})`);
+  } else if (!(r.task === 'embed') && r.inputs.length > 1) {
+    throw new UsageError(`--task ${r.task} takes one raster (one --input; several files after it are the bands of one scene)`);
+  }
+  if (r.task === 'cluster') {
+    if (r.k === undefined) throw new UsageError('--task cluster needs --k N (number of clusters)');
+    if (r.shard) throw new UsageError('--shard does not apply to --task cluster: the clusters are fitted over the whole raster');
+  }
+  if (r.task === 'similar') {
+    const given = [r.point, r.lonLat, r.polygon].filter((v) => v !== undefined).length;
+    if (given !== 1) throw new UsageError('--task similar needs exactly one query: --point X,Y (raster CRS), --lonlat LON,LAT or --polygon FILE.geojson');
+  }
+  if (r.vectors && r.task !== 'segment' && r.task !== 'change') throw new UsageError('--vectors applies to segment and change (detect writes its boxes to --out)');
+  if (r.vectors && !/\.(geojson|json|gpkg)$/i.test(r.vectors)) throw new UsageError(`--vectors ${r.vectors}: must end in .gpkg, .geojson or .json`);
+}
+
+/** A fused embed: several dates, or S1 with S2. */
+export function isFused(r: RunArgs): boolean {
+  return r.task === 'embed' && (r.inputs.length > 1 || r.s1.length > 0 || r.dates !== undefined);
+}

@@ -1,0 +1,197 @@
+/**
+ * The `classify` task: scene classification with a classify head (kind "head", task
+ * "classify", output [batch, K] per tile). The raster is cut into `grid` x `grid` px tiles
+ * without overlap; each tile gets one answer, written as one pixel of a Byte class raster
+ * on the input grid scaled by `grid` (same CRS and origin, pixel size x grid, stated in the
+ * report). Edge tiles that pass the raster edge are mirror-padded (tile-read.ts).
+ *
+ * The whole-raster answer in the report is the mean of the tile probabilities over the
+ * tiles that were inferred (all-nodata tiles are skipped): softmax heads name the most
+ * probable class, sigmoid (multi-label) heads every class whose mean probability reaches
+ * the threshold (default 0.5). The class raster of a multi-label head holds each tile's
+ * most probable class; `probabilities` writes every class's probability per tile to
+ * <out-stem>.prob.tif.
+ */
+import { rm } from 'node:fs/promises';
+import { ApiError } from '../api.ts';
+import { openRaster, type Raster } from '../raster/index.ts';
+import { checkOutPath, parseShard, planTiles, runTiled } from './index.ts';
+import { outputGeoTransform } from './output-writer.ts';
+import { cellArea } from './cell-area.ts';
+import { CLASS_NODATA, ClassAreas, classCategoryNames, classColorTable, classPost, classScheme, probabilityBandNames, type ClassScheme } from './class-output.ts';
+import { checkTile, writeReport } from './encoder-run.ts';
+import { probabilityPath } from './dense-head-run.ts';
+import { makeHeadInfer } from './head-infer.ts';
+import { prepareHeadInput, reportHeadInput } from './head-input.ts';
+import { reportHead, reportModel, reportProviders, type HeadReport, type HeadReportOutput } from './head-report.ts';
+import { openHeadSetup, startHeadSessions, type HeadRunOptions } from './head-setup.ts';
+
+export interface ClassifyOptions extends Omit<HeadRunOptions, 'overlap' | 'tile'> {
+  /** The raster: one file, or the single-band files / folder of one scene. */
+  inputs: string[];
+  /** Tile edge in input pixels, one answer per tile (default: the head's tile, else the encoder's). */
+  grid?: number;
+  /** Also write <out-stem>.prob.tif: every class's probability per tile. */
+  probabilities?: boolean;
+}
+
+export interface SceneClass {
+  value: number;
+  name: string;
+  /** Mean probability over the inferred tiles. */
+  p: number;
+}
+
+export type ClassifyReport = HeadReport & {
+  task: 'classify';
+  grid: 'model';
+  scene: {
+    /** Tiles averaged (the inferred ones). */
+    tiles: number;
+    /** Every class, in the head's order. */
+    probabilities: SceneClass[];
+    /** The answer: the most probable class (softmax), or every class at or above the threshold (sigmoid). */
+    labels: SceneClass[];
+    rule: string;
+  };
+};
+
+function sceneAnswer(s: ClassScheme, sums: Float64Array, tiles: number): ClassifyReport['scene'] {
+  const mean = Array.from(sums, (v) => (tiles > 0 ? v / tiles : Number.NaN));
+  if (s.kind === 'binary') {
+    const p = mean[0];
+    const probabilities = [
+      { value: s.classes[0].value, name: s.classes[0].name, p: 1 - p },
+      { value: s.classes[1].value, name: s.classes[1].name, p },
+    ];
+    return { tiles, probabilities, labels: tiles ? [probabilities[p >= s.threshold ? 1 : 0]] : [], rule: `binary: ${s.classes[1].name} where the mean probability >= ${s.threshold}` };
+  }
+  const probabilities = s.classes.map((c, i) => ({ value: c.value, name: c.name, p: mean[i] }));
+  if (tiles === 0) return { tiles, probabilities, labels: [], rule: 'no tile holds data' };
+  if (s.kind === 'softmax') {
+    const best = probabilities.reduce((a, b) => (b.p > a.p ? b : a));
+    return { tiles, probabilities, labels: [best], rule: 'softmax: the class with the highest mean probability' };
+  }
+  return {
+    tiles,
+    probabilities,
+    labels: probabilities.filter((c) => c.p >= s.threshold).sort((a, b) => b.p - a.p),
+    rule: `multi-label: every class whose mean probability >= ${s.threshold}`,
+  };
+}
+
+/** Runs classify; writes <out> (one pixel per tile), optionally <out-stem>.prob.tif, and <out>.report.json. */
+export async function runClassify(o: ClassifyOptions): Promise<ClassifyReport> {
+  const t0 = performance.now();
+  const s = await openHeadSetup(o, 'classify');
+  let raster: Raster | null = null;
+  try {
+    raster = await openRaster(o.inputs, { signal: o.signal });
+    const info = raster.info;
+    const head = s.head;
+    const grid = o.grid ?? head.tile?.size ?? s.spec.tile!.size;
+    if (!Number.isInteger(grid) || grid < 1) throw new ApiError('E_BAD_REQUEST', `--grid must be a whole number of pixels (got ${grid})`);
+    checkTile(s.spec, s.moduleName, grid, 0, s.tapStride);
+    const input = await prepareHeadInput(raster, s, o);
+    const outPath = await checkOutPath({ outPath: o.out, raster });
+    const probPath = o.probabilities ? probabilityPath(outPath) : null;
+    const shard = o.shard ? parseShard(o.shard) : undefined;
+    const plan = planTiles({ width: info.width, height: info.height, tileWidth: grid, tileHeight: grid, overlapX: 0, overlapY: 0, stride: grid }, shard);
+    const K = s.outChannels ?? head.classes.length;
+    const scheme = classScheme(head, K);
+    const area = cellArea(info, grid);
+    const areas = new ClassAreas(area, plan.outRowFrom);
+
+    const sessions = await startHeadSessions(s);
+    try {
+      const prepare = performance.now() - t0;
+      const sums = new Float64Array(K);
+      let counted = 0;
+      const metadata = { SKYSENSE_TASK: 'classify', SKYSENSE_HEAD: head.name, SKYSENSE_MODEL: s.model.manifest.name, SKYSENSE_MODULE: s.moduleName, SKYSENSE_TRAINED_ON: head.training.data };
+      const prob = classPost(
+        scheme,
+        areas,
+        probPath
+          ? {
+              path: probPath,
+              width: plan.outWidth,
+              height: plan.outRowTo - plan.outRowFrom,
+              geoTransform: info.georeferenced ? outputGeoTransform(info.geoTransform, grid, plan.outRowFrom) : null,
+              crs: info.crs,
+              bandNames: probabilityBandNames(scheme),
+              metadata: { ...metadata, SKYSENSE_OUTPUT: 'class probabilities per tile' },
+            }
+          : undefined,
+      );
+      let result;
+      try {
+        result = await runTiled({
+          raster,
+          bands: input.mapping.bands,
+          tile: grid,
+          overlap: 0,
+          stride: grid,
+          batch: o.batch ?? 4,
+          outChannels: K,
+          outPath,
+          nodata: CLASS_NODATA,
+          shard,
+          signal: o.signal,
+          progress: o.progress,
+          resampling: 'nearest',
+          colorTable: classColorTable(head.classes),
+          categoryNames: classCategoryNames(head.classes),
+          bandNames: [head.title],
+          metadata: { ...metadata, SKYSENSE_OUTPUT: 'class per tile' },
+          post: prob.post,
+          infer: makeHeadInfer({
+            setup: s,
+            sessions,
+            normalisers: [input.normalise],
+            onTile: (p) => {
+              for (let k = 0; k < K; k++) sums[k] += p[k];
+              counted++;
+            },
+          }),
+        });
+        await prob.finish();
+      } catch (err) {
+        await prob.abort();
+        if (result) await Promise.all([rm(result.outPath, { force: true }), rm(`${result.outPath}.aux.xml`, { force: true })]);
+        throw err;
+      }
+      const note = `input geotransform with the pixel size x ${grid}: one pixel per ${grid} x ${grid} px tile`;
+      const outputs: HeadReportOutput[] = [
+        { path: result.outPath, role: 'classes', width: result.width, height: result.height, bands: 1, dataType: 'Byte', nodata: String(CLASS_NODATA), geoTransformNote: note },
+      ];
+      if (probPath) outputs.push({ path: probPath, role: 'probabilities', width: result.width, height: result.height, bands: K, dataType: 'Float32', nodata: 'NaN', geoTransformNote: note });
+      const report: ClassifyReport = {
+        task: 'classify',
+        head: reportHead(s),
+        model: reportModel(s),
+        inputs: [reportHeadInput(input, s.modalityId)],
+        ...reportProviders(sessions),
+        tile: grid,
+        overlap: 0,
+        margin: 0,
+        stride: grid,
+        grid: 'model',
+        tiles: { inferred: result.tiles, skipped: result.skipped, total: result.total },
+        timings: { ...result.timings, prepare },
+        throughputMpxPerS: (info.width * Math.min(info.height, result.height * grid)) / 1e6 / (result.timings.total / 1000),
+        classes: areas.tally(head.classes),
+        area: { method: area.method, note: area.note },
+        outputs,
+        warnings: s.warnings,
+        scene: sceneAnswer(scheme, sums, counted),
+      };
+      await writeReport(`${result.outPath}.report.json`, report);
+      return report;
+    } finally {
+      await sessions.head.close();
+    }
+  } finally {
+    await raster?.close().catch(() => undefined);
+    await s.close();
+  }
+}

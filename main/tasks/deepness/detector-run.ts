@@ -1,0 +1,88 @@
+/**
+ * Deepness Detector models: YOLO outputs decoded per tile (yolo.ts), merged across tiles
+ * with class-wise NMS (main/tasks/detect), written as polygons on the processing grid's
+ * map coordinates.
+ */
+import { ApiError } from '../../api.ts';
+import type { Raster } from '../../raster/index.ts';
+import type { TiledProgress } from '../index.ts';
+import { openBoxOutput } from '../detect/box-output.ts';
+import { detectTiles, type DetectTilesResult } from '../detect/detect-tiles.ts';
+import type { DetectorType } from './metadata.ts';
+import type { DetectorOutput } from './model-io.ts';
+import { runTiles, type RunnerSpec } from './model-runner.ts';
+import type { ProcessingGrid } from './resampled-raster.ts';
+import { decodeYolo, yoloLayout, type YoloLayout } from './yolo.ts';
+
+export interface DetectorRunOptions {
+  raster: Raster;
+  grid: ProcessingGrid;
+  bands: number[];
+  runner: RunnerSpec;
+  output: DetectorOutput;
+  /** Output dims from the probe run (batch removed). */
+  outDims: number[];
+  /** Prototype channels of an Ultralytics segmentation model (0 otherwise). */
+  maskChannels: number;
+  detType: DetectorType;
+  classNames: string[] | null;
+  tile: number;
+  overlap: number;
+  confidence: number;
+  iouThreshold: number;
+  out: string;
+  source: string;
+  signal?: AbortSignal;
+  progress?: (p: TiledProgress) => void;
+}
+
+export interface DetectorRunResult {
+  run: DetectTilesResult;
+  layout: YoloLayout;
+  count: number;
+  perClass: Record<string, number>;
+  classNames: string[];
+}
+
+export async function runDetectorModel(o: DetectorRunOptions): Promise<DetectorRunResult> {
+  const file = o.runner.file;
+  if (o.outDims.length !== 2) throw new ApiError('E_UNSUPPORTED', `${file}: detector output "${o.output.name}" has shape [1, ${o.outDims.join(', ')}]; [1, boxes, values] expected`, file);
+  const layout = yoloLayout(o.detType, o.outDims, o.classNames ? o.classNames.length : null, o.maskChannels);
+  const first = layout.objectness === 'none' ? 4 : 5;
+  const need = first + layout.classes + (layout.oriented ? 1 : 0) + o.maskChannels;
+  if (layout.classes < 1 || need !== layout.values) {
+    throw new ApiError(
+      'E_UNSUPPORTED',
+      `${file}: detector output [1, ${o.outDims.join(', ')}] does not fit ${o.detType} with ${layout.classes} classes (${need} values per box expected, ${layout.values} found${layout.inverted ? ' along axis 1' : ' along axis 2'}); check det_type and class_names`,
+      file,
+    );
+  }
+  const classNames = Array.from({ length: layout.classes }, (_, c) => o.classNames?.[c] ?? `class_${c}`);
+  const output = await openBoxOutput({
+    path: o.out,
+    crs: o.raster.info.crs,
+    geoTransform: o.raster.info.georeferenced ? o.grid.geoTransform : null,
+    classNames,
+    source: o.source,
+    oriented: layout.oriented,
+  });
+  try {
+    const run = await detectTiles({
+      raster: o.raster,
+      bands: o.bands,
+      tile: o.tile,
+      overlap: o.overlap,
+      batch: o.runner.batch,
+      iouThreshold: o.iouThreshold,
+      signal: o.signal,
+      progress: o.progress,
+      infer: async (inputs) => (await runTiles(o.runner, inputs)).map((outs) => decodeYolo(outs[0].data, layout, o.confidence)),
+      onBoxes: (boxes) => output.add(boxes),
+    });
+    await output.finish();
+    return { run, layout, count: output.count, perClass: output.perClass, classNames };
+  } catch (err) {
+    await output.abort();
+    throw err;
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * main/tasks/detect: boxes from detectors (SkySense detect heads, Deepness YOLO models):
+ * box geometry, rotated IoU, class-wise NMS, merging across tiles, the tile loop, and
+ * boxes written as map polygons.
+ */
+export { runDetect, type DetectOptions, type DetectReport } from './run.ts';
+export { boxCorners, boxExtent, boxFromCorners, type Box, type Point } from './box.ts';
+export { axisIoU, rotatedIoU, classWiseNms } from './nms.ts';
+export { clipConvex, convexIntersectionArea, polygonArea, signedArea } from './polygon.ts';
+export { TileMerger, type MergeOptions, type MergeStats } from './tile-merge.ts';
+export { detectTiles, type DetectInferFn, type DetectTilesOptions, type DetectTilesResult } from './detect-tiles.ts';
+export { decodeCells, channelClasses, type CellDecodeSpec } from './head-decode.ts';
+export { openBoxOutput, boxToFeature, boxFields, checkVectorPath, type BoxOutput, type BoxOutputOptions } from './box-output.ts';

@@ -1,0 +1,186 @@
+/**
+ * Merges the detections of overlapping tiles into one set, streaming by tile rows.
+ *
+ * 1. A box whose centre lies outside its tile is dropped: the tile saw less than half of
+ *    it, and the tile that holds the centre saw more.
+ * 2. A box touching an interior edge of its tile (within `edgeTolerance` px) was probably
+ *    cut by that edge. It is dropped when a neighbouring tile holds the same rectangle
+ *    whole, away from that tile's own interior edges: the neighbour saw everything this
+ *    tile saw of the object and more, so its box is the better one. (When no tile sees it
+ *    whole, e.g. an object wider than the overlap, the cut boxes stay and NMS decides.)
+ * 3. Class-wise NMS (nms.ts) over what remains, across tiles.
+ *
+ * Memory: boxes are finalised as soon as no later tile can overlap them. Tiles come in
+ * row order; a later box has its centre in a later tile row, so its top is at least
+ * (next row's top - tileHeight / 2) when it is no taller than a tile. After each tile row
+ * the pending boxes form clusters (chains of overlapping rectangles, since greedy NMS
+ * decisions propagate along chains); a cluster lying wholly above that bound is final.
+ * Pending boxes are therefore a few tile rows' worth, whatever the scene size. A box
+ * taller than a tile (never seen whole by any tile) may meet an already-written one.
+ */
+import type { TilePlan } from '../tile-plan.ts';
+import { boxExtent, type Box } from './box.ts';
+import { classWiseNms } from './nms.ts';
+
+export interface MergeOptions {
+  iouThreshold: number;
+  /** Pixels from an interior tile edge within which a box counts as cut (default 2). */
+  edgeTolerance?: number;
+}
+
+export interface MergeStats {
+  /** Boxes given (after the per-tile score threshold). */
+  received: number;
+  droppedCentreOutside: number;
+  droppedCutAtEdge: number;
+  droppedNms: number;
+  kept: number;
+}
+
+interface Pending {
+  box: Box;
+  ext: [number, number, number, number];
+}
+
+interface TileRect {
+  col: number;
+  row: number;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export class TileMerger {
+  readonly stats: MergeStats = { received: 0, droppedCentreOutside: 0, droppedCutAtEdge: 0, droppedNms: 0, kept: 0 };
+  private pending: Pending[] = [];
+  private readonly tol: number;
+
+  constructor(
+    private readonly plan: Pick<TilePlan, 'xs' | 'ys' | 'tileWidth' | 'tileHeight' | 'width' | 'height'>,
+    private readonly opts: MergeOptions,
+  ) {
+    this.tol = opts.edgeTolerance ?? 2;
+  }
+
+  private rect(col: number, row: number): TileRect {
+    return { col, row, x: this.plan.xs[col], y: this.plan.ys[row], width: this.plan.tileWidth, height: this.plan.tileHeight };
+  }
+
+  /** Sides of tile t that face another tile (not the raster edge). */
+  private interior(t: TileRect): { left: boolean; right: boolean; top: boolean; bottom: boolean } {
+    return { left: t.col > 0, right: t.col < this.plan.xs.length - 1, top: t.row > 0, bottom: t.row < this.plan.ys.length - 1 };
+  }
+
+  private touchesInterior(e: [number, number, number, number], t: TileRect): boolean {
+    const s = this.interior(t);
+    const tol = this.tol;
+    return (s.left && e[0] <= t.x + tol) || (s.top && e[1] <= t.y + tol) || (s.right && e[2] >= t.x + t.width - tol) || (s.bottom && e[3] >= t.y + t.height - tol);
+  }
+
+  private wholeIn(e: [number, number, number, number], t: TileRect): boolean {
+    const inside = e[0] >= t.x && e[1] >= t.y && e[2] <= t.x + t.width && e[3] <= t.y + t.height;
+    return inside && !this.touchesInterior(e, t);
+  }
+
+  /** Adds one tile's boxes, in raster pixel coordinates (already past the score threshold). */
+  addTile(col: number, row: number, boxes: Box[]): void {
+    const t = this.rect(col, row);
+    this.stats.received += boxes.length;
+    for (const box of boxes) {
+      if (box.cx < t.x || box.cx >= t.x + t.width || box.cy < t.y || box.cy >= t.y + t.height) {
+        this.stats.droppedCentreOutside++;
+        continue;
+      }
+      const ext = boxExtent(box);
+      if (this.touchesInterior(ext, t) && this.seenWholeElsewhere(ext, t)) {
+        this.stats.droppedCutAtEdge++;
+        continue;
+      }
+      this.pending.push({ box, ext });
+    }
+  }
+
+  private seenWholeElsewhere(e: [number, number, number, number], t: TileRect): boolean {
+    for (let r = Math.max(0, t.row - 1); r <= Math.min(this.plan.ys.length - 1, t.row + 1); r++) {
+      for (let c = Math.max(0, t.col - 1); c <= Math.min(this.plan.xs.length - 1, t.col + 1); c++) {
+        if (r === t.row && c === t.col) continue;
+        if (this.wholeIn(e, this.rect(c, r))) return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Call after every tile of tile row `row` was added: returns the boxes that are final
+   * (NMS applied), in descending score order within each cluster.
+   */
+  finishRow(row: number): Box[] {
+    if (row >= this.plan.ys.length - 1) return this.flush();
+    const bound = this.plan.ys[row + 1] - this.plan.tileHeight / 2;
+    return this.release((maxY) => maxY < bound);
+  }
+
+  /** Everything still pending (end of the run). */
+  flush(): Box[] {
+    return this.release(() => true);
+  }
+
+  private release(isFinal: (clusterMaxY: number) => boolean): Box[] {
+    const p = this.pending;
+    if (p.length === 0) return [];
+    const parent = clusters(p);
+    const maxY = new Map<number, number>();
+    for (let i = 0; i < p.length; i++) {
+      const r = find(parent, i);
+      maxY.set(r, Math.max(maxY.get(r) ?? -Infinity, p[i].ext[3]));
+    }
+    const out: Pending[] = [];
+    const keep: Pending[] = [];
+    for (let i = 0; i < p.length; i++) (isFinal(maxY.get(find(parent, i))!) ? out : keep).push(p[i]);
+    this.pending = keep;
+    if (out.length === 0) return [];
+    const boxes = out.map((q) => q.box);
+    const kept = classWiseNms(boxes, this.opts.iouThreshold).map((i) => boxes[i]);
+    this.stats.droppedNms += boxes.length - kept.length;
+    this.stats.kept += kept.length;
+    return kept;
+  }
+
+  get pendingCount(): number {
+    return this.pending.length;
+  }
+}
+
+function find(parent: Int32Array, i: number): number {
+  while (parent[i] !== i) {
+    parent[i] = parent[parent[i]];
+    i = parent[i];
+  }
+  return i;
+}
+
+/** Union-find over boxes whose rectangles overlap (a sweep along x). */
+function clusters(p: Pending[]): Int32Array {
+  const parent = new Int32Array(p.length);
+  for (let i = 0; i < p.length; i++) parent[i] = i;
+  const order = p.map((_, i) => i).sort((a, b) => p[a].ext[0] - p[b].ext[0]);
+  const active: number[] = [];
+  for (const i of order) {
+    const e = p[i].ext;
+    let w = 0;
+    for (const j of active) {
+      const f = p[j].ext;
+      if (f[2] <= e[0]) continue; // ends before this one starts: leaves the sweep
+      active[w++] = j;
+      if (f[1] < e[3] && e[1] < f[3]) {
+        const a = find(parent, i);
+        const b = find(parent, j);
+        if (a !== b) parent[a] = b;
+      }
+    }
+    active.length = w;
+    active.push(i);
+  }
+  return parent;
+}

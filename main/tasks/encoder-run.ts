@@ -1,0 +1,218 @@
+/**
+ * What every task that runs a single-date encoder over a raster shares (embed, cluster,
+ * similar): load the model, open the raster, settle the modality, bands, units and
+ * normalisation, check the tile and overlap, open the session, and an InferFn that
+ * normalises a batch of tiles and runs the encoder's last tap (see embed.ts for why the
+ * last tap). Tasks then pass `infer` and the tiling numbers to runTiled (or the feature
+ * stream) and describe the run in their report with `reportModel` / `reportInput`.
+ */
+import { rename, rm, writeFile } from 'node:fs/promises';
+import * as ort from 'onnxruntime-node';
+import { ApiError, type RasterInfo } from '../api.ts';
+import { loadModelFolder, parseProviderList, type Fallback, type ModalityId, type ModelFolder, type ModuleSpec } from '../model/index.ts';
+import type { ModuleSession } from '../model/index.ts';
+import { openRaster, type Raster } from '../raster/index.ts';
+import type { InferFn, TiledProgress } from './index.ts';
+import { mapBands, type BandMapping } from './preprocess/band-map.ts';
+import { guessModality } from './preprocess/modality.ts';
+import { makeNormaliser } from './preprocess/normalise.ts';
+import { detectUnits, sampleValues, type UnitsDetection } from './preprocess/units.ts';
+
+/** The options every encoder task takes (the CLI's run flags). */
+export interface EncoderRunOptions {
+  model: string;
+  inputs: string[];
+  out: string;
+  modality?: ModalityId;
+  bands?: number[];
+  /** Provider list as the user wrote it ("cpu", "cuda,cpu"); default the engine's order. */
+  providers?: string;
+  tile?: number;
+  overlap?: number;
+  batch?: number;
+  progress?: (p: TiledProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface EncoderRun {
+  model: ModelFolder;
+  raster: Raster;
+  info: RasterInfo;
+  modalityId: ModalityId;
+  moduleName: string;
+  /** The encoder output the task uses (its last tap). */
+  outputName: string;
+  mapping: BandMapping;
+  units: UnitsDetection;
+  session: ModuleSession;
+  tile: number;
+  overlap: number;
+  margin: number;
+  stride: number;
+  channels: number;
+  batch: number;
+  infer: InferFn;
+  /** Milliseconds from the start to a ready session. */
+  prepareMs: number;
+  close(): Promise<void>;
+}
+
+export interface ReportModel {
+  dir: string;
+  name: string;
+  weights: string;
+  module: string;
+  output: string;
+}
+
+export interface ReportInput {
+  path: string;
+  files: string[];
+  width: number;
+  height: number;
+  modality: ModalityId;
+  bands: number[];
+  bandNames: string[];
+  bandsFoundBy: BandMapping['how'];
+  units: UnitsDetection;
+}
+
+export function encoderFor(model: ModelFolder, modality: ModalityId, task = 'embed'): [string, ModuleSpec] {
+  const hit = Object.entries(model.manifest.modules).find(([, s]) => s.role === 'encoder' && s.modality === modality);
+  if (!hit) throw new ApiError('E_NOT_FOUND', `${model.manifestPath}: no ${modality} encoder module (${task} needs one)`, model.manifestPath);
+  if (!hit[1].tile) throw new ApiError('E_CORRUPT', `${model.manifestPath}: modules.${hit[0]}.tile: missing (an encoder needs its tile size)`, model.manifestPath);
+  return hit;
+}
+
+export function checkTile(spec: ModuleSpec, name: string, tile: number, overlap: number, stride: number): void {
+  const t = spec.tile!;
+  if (!Number.isInteger(tile) || tile < 1) throw new ApiError('E_BAD_REQUEST', `--tile must be a whole number of pixels (got ${tile})`);
+  if (t.validSizes && !t.validSizes.includes(tile) && !(t.multipleOf && tile > Math.max(...t.validSizes) && tile % t.multipleOf === 0)) {
+    throw new ApiError('E_BAD_REQUEST', `--tile ${tile}: ${name} takes tiles of ${t.validSizes.join(', ')} px`);
+  }
+  const mult = Math.max(t.multipleOf ?? 1, stride);
+  if (tile % mult !== 0) throw new ApiError('E_BAD_REQUEST', `--tile ${tile}: ${name} needs a multiple of ${mult} px`);
+  if (!Number.isInteger(overlap) || overlap < 0 || overlap >= tile || overlap % stride !== 0) {
+    throw new ApiError('E_BAD_REQUEST', `--overlap ${overlap}: must be a multiple of the output stride ${stride} px, >= 0 and below the tile (${tile})`);
+  }
+}
+
+/**
+ * Everything up to a ready encoder session. `check` runs once the raster is open and the
+ * grid is known, before the units scan and the session start: the place for a task's own
+ * argument checks (output path, query inside the raster...), so bad input fails fast.
+ * On any failure the raster and model are closed here.
+ */
+export async function prepareEncoderRun(o: EncoderRunOptions, task: string, check?: (run: Pick<EncoderRun, 'info' | 'raster' | 'mapping' | 'stride' | 'tile' | 'overlap' | 'margin'>) => Promise<void> | void): Promise<EncoderRun> {
+  const t0 = performance.now();
+  const providers = o.providers ? parseProviderList(o.providers) : undefined;
+  const model = await loadModelFolder(o.model, { providers, cache: false });
+  let raster: Raster | null = null;
+  try {
+    raster = await openRaster(o.inputs, { signal: o.signal });
+    const info = raster.info;
+    const available = Object.keys(model.manifest.modalities) as ModalityId[];
+    const modalityId = o.modality ?? guessModality(info, available);
+    const modality = model.manifest.modalities[modalityId];
+    if (!modality) throw new ApiError('E_NOT_FOUND', `${model.manifestPath}: no "${modalityId}" modality (has ${available.join(', ')})`, model.manifestPath);
+    const [moduleName, spec] = encoderFor(model, modalityId, task);
+    const mapping = mapBands(info, modalityId, modality.bands, o.bands);
+    const out = spec.outputs[spec.outputs.length - 1];
+    const stride = out.stride;
+    const channels = out.channels ?? (typeof out.shape[1] === 'number' ? out.shape[1] : undefined);
+    if (!stride || !Number.isInteger(stride) || !channels) {
+      throw new ApiError('E_CORRUPT', `${model.manifestPath}: modules.${moduleName}.outputs[${spec.outputs.length - 1}]: needs a whole stride and channels for ${task}`, model.manifestPath);
+    }
+    if (spec.inputs[0].shape[1] !== modality.bands.length) {
+      throw new ApiError('E_CORRUPT', `${model.manifestPath}: modules.${moduleName}.inputs[0] takes ${String(spec.inputs[0].shape[1])} bands, modalities.${modalityId}.bands lists ${modality.bands.length}`, model.manifestPath);
+    }
+    const tile = o.tile ?? spec.tile!.size;
+    const overlap = o.overlap ?? Math.min(spec.tile!.size - spec.tile!.stride, Math.floor(tile / 2 / stride) * stride);
+    checkTile(spec, moduleName, tile, overlap, stride);
+    // Half the overlap at each interior edge is dropped: every output pixel then comes from
+    // the one tile in which it is farthest from an edge (see embed.ts).
+    const margin = Math.floor(overlap / 2 / stride) * stride;
+    const batch = o.batch ?? 4;
+    await check?.({ info, raster, mapping, stride, tile, overlap, margin });
+
+    const units = detectUnits(modalityId, modality, await sampleValues(raster, mapping.bands, o.signal), info.path);
+    const normalise = makeNormaliser(modality, units, info.nodata);
+    const session = await model.session(moduleName);
+    const inputName = spec.inputs[0].name;
+    const C = modality.bands.length;
+    const infer: InferFn = async (inputs, ctx) => {
+      const n = inputs.length;
+      const { width: tw, height: th } = ctx.tiles[0];
+      const plane = C * tw * th;
+      const data = new Float32Array(n * plane);
+      inputs.forEach((t, i) => data.set(normalise(t), i * plane));
+      const run = await session.run({ [inputName]: new ort.Tensor('float32', data, [n, C, th, tw]) });
+      const y = run.outputs[out.name].data as Float32Array;
+      const per = y.length / n;
+      return Array.from({ length: n }, (_, i) => y.subarray(i * per, (i + 1) * per));
+    };
+    const opened = raster;
+    return {
+      model,
+      raster,
+      info,
+      modalityId,
+      moduleName,
+      outputName: out.name,
+      mapping,
+      units,
+      session,
+      tile,
+      overlap,
+      margin,
+      stride,
+      channels,
+      batch,
+      infer,
+      prepareMs: performance.now() - t0,
+      close: async () => {
+        await opened.close().catch(() => undefined);
+        await model.close();
+      },
+    };
+  } catch (err) {
+    await raster?.close().catch(() => undefined);
+    await model.close();
+    throw err;
+  }
+}
+
+export function reportModel(run: EncoderRun): ReportModel {
+  return { dir: run.model.dir, name: run.model.manifest.name, weights: run.model.manifest.provenance.weights, module: run.moduleName, output: run.outputName };
+}
+
+export function reportInput(run: EncoderRun): ReportInput {
+  const { info, mapping } = run;
+  return {
+    path: info.path,
+    files: info.files,
+    width: info.width,
+    height: info.height,
+    modality: run.modalityId,
+    bands: mapping.bands,
+    bandNames: mapping.bands.map((b) => info.bandNames[b - 1] ?? `band ${b}`),
+    bandsFoundBy: mapping.how,
+    units: run.units,
+  };
+}
+
+export function providerOf(run: EncoderRun): { provider: string; fallbacks: Fallback[] } {
+  return { provider: run.session.provider, fallbacks: [...run.session.fallbacks] };
+}
+
+/** Writes a run report next to the output (temporary name, then renamed). */
+export async function writeReport(path: string, report: unknown): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  try {
+    await writeFile(tmp, `${JSON.stringify(report, null, 2)}\n`);
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}
