@@ -33,7 +33,8 @@ export function boxCorners(box: PixelBox): [number, number][] {
 
 export function boxToPolygon(box: PixelBox, gt: GeoTransform): PolygonGeometry {
   let corners = boxCorners(box).map(([col, row]) => [gt[0] + col * gt[1] + row * gt[2], gt[3] + col * gt[4] + row * gt[5]]);
-  // Corners run clockwise on screen; a north-up geotransform mirrors them into counter-clockwise already.
-  if (gt[1] * gt[5] - gt[2] * gt[4] > 0) corners = corners.reverse();
+  // Corners run clockwise on screen (y down); a north-up geotransform (negative determinant)
+  // keeps them clockwise in the CRS, so reverse them to the counter-clockwise of RFC 7946.
+  if (gt[1] * gt[5] - gt[2] * gt[4] < 0) corners = corners.reverse();
   return { type: 'Polygon', coordinates: [[...corners, [corners[0][0], corners[0][1]]]] };
 }

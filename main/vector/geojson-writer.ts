@@ -4,9 +4,8 @@
  * RFC 7946 coordinates are WGS84 longitude/latitude, so features in another CRS are
  * reprojected with proj4 vertex by vertex (pixel edges are short; no densifying).
  * Longitude/latitude get 11 decimals (about 1 µm): the RFC's suggested 6 (~0.1 m)
- * would change the area of 10 m pixels by up to 1-2 %. Features in pixel space
- * (crs null) are written as they are, which the RFC does not cover; GDAL reads them
- * as a layer without CRS.
+ * would change the area of 10 m pixels by up to 1-2 %. Features without a CRS (pixel
+ * space) are refused: GDAL and QGIS would read their pixel coordinates as degrees.
  */
 import type { FileHandle } from 'node:fs/promises';
 import proj4 from 'proj4';
@@ -36,8 +35,6 @@ export class GeoJsonWriter implements VectorWriter {
   private size = 0;
   private count = 0;
   private closed = false;
-  /** Pixel-space features: coordinates printed as they are. */
-  private readonly passThrough: boolean;
 
   private constructor(
     private readonly path: string,
@@ -45,12 +42,17 @@ export class GeoJsonWriter implements VectorWriter {
     private readonly fh: FileHandle,
     private readonly opts: VectorWriterOptions,
     private readonly project: Project,
-  ) {
-    this.passThrough = opts.crs === null;
-  }
+  ) {}
 
   static async open(path: string, opts: VectorWriterOptions): Promise<GeoJsonWriter> {
     checkWriterOptions(path, opts);
+    if (!opts.crs) {
+      throw new ApiError(
+        'E_UNSUPPORTED',
+        `${path}: GeoJSON coordinates are longitude/latitude (RFC 7946) and these features have no CRS (the raster is not georeferenced); write .gpkg instead`,
+        path,
+      );
+    }
     const project = toLonLat(opts.crs);
     const { tmp, fh } = await openPart(path);
     const w = new GeoJsonWriter(path, tmp, fh, opts, project);
@@ -102,7 +104,6 @@ export class GeoJsonWriter implements VectorWriter {
   }
 
   private position(p: number[]): string {
-    if (this.passThrough) return `[${p[0]},${p[1]}]`;
     if (!this.project) return `[${p[0].toFixed(DECIMALS)},${p[1].toFixed(DECIMALS)}]`;
     const [x, y] = this.project(p[0], p[1]);
     if (!Number.isFinite(x) || !Number.isFinite(y)) {

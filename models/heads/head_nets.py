@@ -12,7 +12,9 @@ API
         before/after gives the same change map
     PyramidHead({tap: (mean, std)}, hidden, out, base)   forward(*taps in dict order) -> (B, out, h, w)
         on the grid of tap `base` (the finest): each tap -> 1 x 1 conv to `hidden`, bilinearly
-        resized to the base grid (align_corners False = ONNX Resize half_pixel), summed, ReLU, 1 x 1 conv
+        resized to the base grid (align_corners False = ONNX Resize half_pixel), summed, ReLU, 1 x 1 conv;
+        hidden 0: each tap straight to `out` logits, resized and summed (a linear classifier on the
+        stacked, upsampled taps, as the models/eval probe, since resizing is linear)
     PooledHead(mean, std, out)                 forward(feat) -> (B, out): mean over h, w, then a
         standardised linear layer (mean/std measured on pooled training vectors)
 """
@@ -65,8 +67,9 @@ class PyramidHead(nn.Module):
         self.taps = list(stats)
         self.base = self.taps.index(base)
         self.norms = nn.ModuleList(Standardise(m, s) for m, s in stats.values())
-        self.proj = nn.ModuleList(nn.Conv2d(len(m), hidden, 1) for m, _ in stats.values())
-        self.out = nn.Conv2d(hidden, out, 1)
+        width = hidden if hidden > 0 else out
+        self.proj = nn.ModuleList(nn.Conv2d(len(m), width, 1) for m, _ in stats.values())
+        self.out = nn.Conv2d(hidden, out, 1) if hidden > 0 else None
 
     def forward(self, *feats):
         size = feats[self.base].shape[-2:]
@@ -76,7 +79,7 @@ class PyramidHead(nn.Module):
             if z.shape[-2:] != size:
                 z = F.interpolate(z, size=size, mode='bilinear', align_corners=False)
             acc = z if acc is None else acc + z
-        return self.out(F.relu(acc))
+        return acc if self.out is None else self.out(F.relu(acc))
 
 
 class PooledHead(nn.Module):

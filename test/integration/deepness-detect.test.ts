@@ -79,7 +79,7 @@ function checkBoxes(features: OgrFeature[], oriented: boolean): void {
     assert.equal(f.properties.class, names[cls]);
     assert.ok(Math.abs((f.properties.score as number) - frac[cls]) < 1e-6, `box at ${cx},${cy}: score ${f.properties.score}, ${names[cls]} fraction ${frac[cls]}`);
     assert.equal(frac.indexOf(Math.max(...frac)), cls);
-    assert.ok((f.properties.score as number) >= 0.3);
+    assert.ok((f.properties.score as number) >= 0.3, `score ${f.properties.score} below det_conf`);
     assert.ok(Math.abs((f.properties.area as number) - (CELL * 0.03) ** 2) < 1e-9, `area ${f.properties.area}`);
     assert.equal(f.properties.source, FOTOMAP);
     if (!oriented) {
@@ -159,7 +159,7 @@ test('Ultralytics layout [1, 4 + 3, N] to GeoJSON (WGS84): the same boxes as the
     const gt = warp.geoTransform;
     return [gt[0] + Math.round(px) * gt[1], gt[3] + Math.round(py) * gt[5]] as [number, number];
   }) }));
-  for (const [i, f] of inUtm.entries()) for (const [k, p] of f.ring.entries()) assert.ok(Math.hypot(p[0] - snapped[i].ring[k][0], p[1] - snapped[i].ring[k][1]) < 1e-3);
+  for (const [i, f] of inUtm.entries()) for (const [k, p] of f.ring.entries()) assert.ok(Math.hypot(p[0] - snapped[i].ring[k][0], p[1] - snapped[i].ring[k][1]) < 1e-3, `feature ${i} corner ${k} is off the 3 cm grid`);
   checkBoxes(snapped, false);
   const key = (b: { x0: number; y0: number; cls: number }) => `${Math.round(b.x0)},${Math.round(b.y0)},${b.cls}`;
   assert.deepEqual(new Set(pixelBoxes(snapped).map(key)), new Set(pixelBoxes(v5.features).map(key)));
@@ -170,19 +170,17 @@ test('oriented (Ultralytics obb) layout: boxes turned by the model angle, clockw
   makeOnnx({ op: 'yolo', dst: model, format: 'obb', tile: 512, cell: CELL, angle: 0.3, metadata: { ...META, det_type: '"YOLO_Ultralytics_obb"' } }, tmp);
   const out = join(tmp, 'obb.gpkg');
   await runDeepness({ model, input: FOTOMAP, out, providers: 'cpu' });
-  console.error('ran');
   const read = ogrRead(out);
-  console.error('read');
   assert.deepEqual(Object.keys(read.fields), ['class', 'class_id', 'score', 'area', 'angle', 'source']);
   checkBoxes(read.features, true);
-  console.error('checked');
   for (const f of read.features) {
-    assert.ok(Math.abs((f.properties.angle as number) + (0.3 * 180) / Math.PI) < 1e-9);
+    // The model emits the angle as float32.
+    assert.ok(Math.abs((f.properties.angle as number) + (0.3 * 180) / Math.PI) < 1e-5, `angle ${f.properties.angle}`);
     // Edge directions on the map (y north): a square turned clockwise by 0.3 rad.
     const [a, b] = f.ring;
     const dir = Math.atan2(b[1] - a[1], b[0] - a[0]);
     const mod = (((dir + 0.3) % (Math.PI / 2)) + Math.PI / 2) % (Math.PI / 2);
     assert.ok(Math.min(mod, Math.PI / 2 - mod) < 1e-6, `edge direction ${dir}`);
-    assert.ok(Math.abs(Math.hypot(b[0] - a[0], b[1] - a[1]) - CELL * 0.03) < 1e-9);
+    assert.ok(Math.abs(Math.hypot(b[0] - a[0], b[1] - a[1]) - CELL * 0.03) < 1e-9, 'edge length 16 px x 3 cm');
   }
 });

@@ -102,7 +102,7 @@ test('metadata rules: capitalisation, JSON quoting, consecutive class keys, Pyth
   const both = parseDeepnessMetadata(f, { tile_size: '512', tiles_size: '256' }, w);
   assert.equal(both.tileSize, 512);
   assert.equal(both.tileSizeKey, 'tile_size');
-  assert.ok(w[0].includes('tile_size is used'));
+  assert.ok(w[0].includes('tile_size is used'), w.join('\n'));
 });
 
 test('graph rules: two inputs, a non-square input, a file that is not ONNX', async () => {

@@ -33,7 +33,7 @@ const VI_META = {
 function assertVi(path: string, scale: number): void {
   const info = gdalinfo(path);
   assert.deepEqual(info.size, [warp.width, warp.height]);
-  for (let i = 0; i < 6; i++) assert.ok(Math.abs(info.geoTransform[i] - warp.geoTransform[i]) < 1e-9);
+  for (let i = 0; i < 6; i++) assert.ok(Math.abs(info.geoTransform[i] - warp.geoTransform[i]) < 1e-9, `geotransform ${info.geoTransform} vs ${warp.geoTransform}`);
   assert.equal(info.bands[0].type, 'Float32');
   assert.equal(String(info.bands[0].noDataValue), 'NaN');
   const ours = gdalWindow(path)[0];
@@ -96,7 +96,7 @@ test('dynamic input size: tile_size 256 (the key the plugin reads) sets the tile
   assert.deepEqual(report.warnings, []);
   const plan = planTiles({ width: warp.width, height: warp.height, tileWidth: 256, tileHeight: 256, overlapX: 28, overlapY: 28, stride: 1 });
   assert.equal(report.tiles.total, plan.xs.length * plan.ys.length);
-  assert.ok(report.tiles.total > 1);
+  assert.ok(report.tiles.total > 1, `${report.tiles.total} tiles`);
 });
 
 test('dynamic input size: only tiles_size (the documented key the plugin ignores) is used, with a warning', async () => {
@@ -106,5 +106,5 @@ test('dynamic input size: only tiles_size (the documented key the plugin ignores
   assert.ok(report.warnings.some((w) => w.includes('"tiles_size" 256 used as the tile size') && w.includes('reads "tile_size"')), report.warnings.join('\n'));
   const both = await runVariant('vi-both', { ...VI_META, tile_size: '384', tiles_size: '256' });
   assert.equal(both.processing.tile, 384);
-  assert.ok(both.warnings.some((w) => w.includes('tile_size 384 and tiles_size 256')));
+  assert.ok(both.warnings.some((w) => w.includes('tile_size 384 and tiles_size 256')), both.warnings.join('\n'));
 });

@@ -3,8 +3,9 @@
  * top half of the one hand-labelled Sen1Floods11 chip) run by the engine's segment task on the
  * held-out bottom half, scored against the hand label (-1 = not labelled, ignored). The
  * engine must reproduce the trainer's own F1 on the head's grid (same tiles, cells copied to
- * their 4 x 4 pixels), and on the input grid (bilinear probabilities) do at least as well as
- * the bound measured here: F1 0.628 on the head trial of 2026-11-26 (0.612 on the head's grid).
+ * their 4 x 4 pixels), and on the input grid (bilinear probabilities) stay above a bound set
+ * below what was measured here: F1 0.655 on the input grid, 0.635 on the head's grid (trainer:
+ * 0.636), with the head shipped on 2026-11-26 (an earlier trial head: 0.628 / 0.612).
  * Skipped, saying so, while the stock heads are not in the model folder.
  */
 import { after, before, describe, test } from 'node:test';
@@ -18,7 +19,7 @@ import { dataPath, gdalTranslate, gdalWindow, REPO_ROOT } from '../helpers/gdal.
 const HEAD = join(REPO_ROOT, 'models/skysense-tiny/heads/s1-water');
 const CHIP = dataPath('s1s2/sen1floods11/sample');
 const absent = existsSync(join(HEAD, 'manifest.json')) ? false : `no stock head at ${HEAD}`;
-const F1_BOUND = 0.55;
+const F1_BOUND = 0.6;
 
 function f1(cls: number[], label: number[]): { f1: number; labelled: number; water: number } {
   let tp = 0;

@@ -29,9 +29,9 @@ test('hand-checked IoU: half overlap, nesting, a square and its 45 degree turn (
   assert.equal(axisIoU(box(0, 0, 2, 2), box(3, 0, 2, 2)), 0);
   // Square side 1 and the same square turned 45 degrees: the overlap is a regular octagon of area 2 (sqrt 2 - 1).
   const oct = 2 * (Math.SQRT2 - 1);
-  assert.ok(Math.abs(rotatedIoU(box(5, 5, 1, 1), box(5, 5, 1, 1, Math.PI / 4)) - oct / (2 - oct)) < 1e-12);
-  assert.ok(Math.abs(rotatedIoU(box(0, 0, 4, 2, Math.PI / 2), box(0, 0, 2, 4)) - 1) < 1e-12);
-  assert.ok(Math.abs(rotatedIoU(box(0, 0, 3, 1, 0.3), box(0, 0, 3, 1, 0.3 + Math.PI)) - 1) < 1e-12);
+  assert.ok(Math.abs(rotatedIoU(box(5, 5, 1, 1), box(5, 5, 1, 1, Math.PI / 4)) - oct / (2 - oct)) < 1e-12, 'octagon IoU');
+  assert.ok(Math.abs(rotatedIoU(box(0, 0, 4, 2, Math.PI / 2), box(0, 0, 2, 4)) - 1) < 1e-12, 'a 4 x 2 box turned 90 degrees is a 2 x 4 box');
+  assert.ok(Math.abs(rotatedIoU(box(0, 0, 3, 1, 0.3), box(0, 0, 3, 1, 0.3 + Math.PI)) - 1) < 1e-12, 'a half turn gives the same box');
 });
 
 test('angle direction: +45 degrees is counter-clockwise on screen (y down): the long axis points up-right', () => {
@@ -40,7 +40,7 @@ test('angle direction: +45 degrees is counter-clockwise on screen (y down): the 
   // The end at +w/2 along the box's own x axis lies up (smaller y) and right.
   const far = corners.reduce((a, c) => (c[0] > a[0] ? c : a));
   assert.ok(far[0] > 3 && far[1] < -3, `far corner ${far}`);
-  assert.ok(rotatedIoU(long, box(2, -2, 1, 1)) > 0);
+  assert.ok(rotatedIoU(long, box(2, -2, 1, 1)) > 0, 'the turned box reaches up-right');
   assert.equal(rotatedIoU(long, box(2, 2, 1, 1)), 0);
 });
 

@@ -1,0 +1,221 @@
+/**
+ * The detect task with a SkySense detect head. No stock detect head exists, so the test
+ * makes one: the shipped HR encoder's feat_s4 features of two 512 px windows of
+ * dummy_fotomap_small.tif (read by GDAL, normalised with the manifest's mean/std), labelled
+ * per 4 x 4 px cell by the painted red (counted here from GDAL's read), fitted by logistic
+ * regression in torch (test/helpers/deepness_models.py, op "detect_head"); its boxes are a
+ * constant 12 px square (and, for the oriented head, a constant angle). runDetect must then
+ * find the red paint: every box's square holds red pixels, every painted red blob has a box,
+ * no two boxes overlap past the NMS threshold, coordinates and attributes as GDAL/OGR read them.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { loadModelFolder } from '../../main/model/index.ts';
+import { runDetect } from '../../main/tasks/detect/index.ts';
+import { gdalinfo, gdalWindow, REPO_ROOT } from '../helpers/gdal.ts';
+import { FOTOMAP, makeOnnx, ogrRead, type OgrFeature } from '../helpers/deepness.ts';
+
+const MODEL = join(REPO_ROOT, 'models/skysense-tiny');
+const BOX = 12;
+let tmp = '';
+let headDir = '';
+let orientedDir = '';
+let W = 0;
+let H = 0;
+let gt: number[] = [];
+let red: Uint8Array;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function manifest(over: Record<string, any> = {}): Record<string, any> {
+  return {
+    schemaVersion: 1,
+    kind: 'head',
+    name: 'red-paint',
+    title: 'Red paint (test head)',
+    task: 'detect',
+    encoder: { name: 'skysense-tiny', modality: 'hr', module: 'hr_encoder', weightsSha256: null },
+    file: 'head.onnx',
+    inputs: [{ name: 'feat', dtype: 'float32', shape: ['batch', 32, 'h', 'w'], tap: 'feat_s4' }],
+    outputs: [
+      { name: 'scores', dtype: 'float32', shape: ['batch', 1, 'h', 'w'], stride: 4 },
+      { name: 'boxes', dtype: 'float32', shape: ['batch', over.boxChannels ?? 4, 'h', 'w'], stride: 4 },
+    ],
+    activation: 'sigmoid',
+    threshold: 0.5,
+    classes: [
+      { value: 0, name: 'no paint', color: '#000000' },
+      { value: 1, name: 'red paint', color: '#ff0000' },
+    ],
+    training: { data: 'dummy_fotomap_small.tif, two 512 px windows, red paint per 4 px cell (fitted at test time)', licence: 'Apache-2.0 (Deepness test data)' },
+    licence: { code: 'Apache-2.0', weights: 'test weights' },
+  };
+}
+
+const isRed = (r: number, g: number, b: number) => r / 255 > 0.6 && g / 255 < 0.4 && b / 255 < 0.4;
+
+before(async () => {
+  tmp = mkdtempSync(join(tmpdir(), 'skysense-detect-head-'));
+  const info = gdalinfo(FOTOMAP);
+  [W, H] = info.size;
+  gt = info.geoTransform;
+  const all = gdalWindow(FOTOMAP, { bands: [1, 2, 3] });
+  red = new Uint8Array(W * H);
+  for (let i = 0; i < red.length; i++) red[i] = isRed(all[0][i], all[1][i], all[2][i]) ? 1 : 0;
+
+  // Training cells: encoder features of two windows and the red fraction of each 4 x 4 cell.
+  const model = await loadModelFolder(MODEL, { providers: ['cpu'], cache: false });
+  const hr = JSON.parse(readFileSync(join(MODEL, 'manifest.json'), 'utf8')).modalities.hr;
+  const enc = await model.session('hr_encoder');
+  const feats: number[] = [];
+  const labels: number[] = [];
+  for (const [x0, y0] of [[W - 512, 0], [0, H - 512]]) {
+    const win = gdalWindow(FOTOMAP, { srcwin: [x0, y0, 512, 512], bands: [1, 2, 3] });
+    const x = new Float32Array(3 * 512 * 512);
+    for (let c = 0; c < 3; c++) for (let i = 0; i < 512 * 512; i++) x[c * 512 * 512 + i] = (win[c][i] - hr.mean[c]) / hr.std[c];
+    const f = (await enc.run({ image: new ort.Tensor('float32', x, [1, 3, 512, 512]) })).outputs.feat_s4.data as Float32Array;
+    for (let cy = 0; cy < 128; cy++) {
+      for (let cx = 0; cx < 128; cx++) {
+        for (let c = 0; c < 32; c++) feats.push(f[c * 128 * 128 + cy * 128 + cx]);
+        let n = 0;
+        for (let dy = 0; dy < 4; dy++) for (let dx = 0; dx < 4; dx++) n += red[(y0 + cy * 4 + dy) * W + x0 + cx * 4 + dx];
+        labels.push(n >= 8 ? 1 : 0);
+      }
+    }
+  }
+  await model.close();
+  const featFile = join(tmp, 'feat.f32');
+  const labelFile = join(tmp, 'label.f32');
+  writeFileSync(featFile, new Float32Array(feats));
+  writeFileSync(labelFile, new Float32Array(labels));
+  headDir = join(tmp, 'red-paint');
+  orientedDir = join(tmp, 'red-paint-oriented');
+  const fit = makeOnnx({ op: 'detect_head', dir: headDir, features: featFile, labels: labelFile, channels: 32, box: BOX, angle: null, manifest: manifest() }, tmp);
+  assert.ok((fit.positives as number) > 500, `red cells to learn from: ${fit.positives}`);
+  assert.ok((fit.recall as number) > 0.8 && (fit.precision as number) > 0.5, `the probe separates red paint on its training cells: ${JSON.stringify(fit)}`);
+  makeOnnx({ op: 'detect_head', dir: orientedDir, features: featFile, labels: labelFile, channels: 32, box: BOX, angle: 0.4, manifest: { ...manifest({ boxChannels: 5 }), name: 'red-paint-oriented' } }, tmp);
+});
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** Pixel centre of a feature (mean of its four corners through the inverse geotransform). */
+function centre(f: OgrFeature): [number, number] {
+  const px = f.ring.slice(0, 4).map(([x, y]) => [(x - gt[0]) / gt[1], (y - gt[3]) / gt[5]]);
+  return [px.reduce((s, p) => s + p[0], 0) / 4, px.reduce((s, p) => s + p[1], 0) / 4];
+}
+
+/** Connected red blobs (4-neighbour) of at least `min` pixels, as bounding boxes. */
+function redBlobs(min: number): [number, number, number, number][] {
+  const seen = new Uint8Array(W * H);
+  const blobs: [number, number, number, number][] = [];
+  for (let s = 0; s < red.length; s++) {
+    if (!red[s] || seen[s]) continue;
+    const stack = [s];
+    seen[s] = 1;
+    let n = 0;
+    const b: [number, number, number, number] = [W, H, 0, 0];
+    while (stack.length) {
+      const p = stack.pop()!;
+      n++;
+      const x = p % W;
+      const y = (p - x) / W;
+      b[0] = Math.min(b[0], x);
+      b[1] = Math.min(b[1], y);
+      b[2] = Math.max(b[2], x);
+      b[3] = Math.max(b[3], y);
+      for (const q of [x > 0 ? p - 1 : -1, x < W - 1 ? p + 1 : -1, y > 0 ? p - W : -1, y < H - 1 ? p + W : -1]) {
+        if (q >= 0 && red[q] && !seen[q]) {
+          seen[q] = 1;
+          stack.push(q);
+        }
+      }
+    }
+    if (n >= min) blobs.push(b);
+  }
+  return blobs;
+}
+
+function checkDetections(features: OgrFeature[], iou: number): void {
+  assert.ok(features.length > 10, `${features.length} detections`);
+  let onPaint = 0;
+  const centres = features.map(centre);
+  for (const [i, f] of features.entries()) {
+    assert.equal(f.properties.class, 'red paint');
+    assert.equal(f.properties.class_id, 1);
+    assert.ok((f.properties.score as number) >= 0.5 && (f.properties.score as number) <= 1, `score ${f.properties.score}`);
+    assert.ok(Math.abs((f.properties.area as number) - BOX * BOX * Math.abs(gt[1] * gt[5])) < 1e-9, `area ${f.properties.area}`);
+    assert.equal(f.properties.source, FOTOMAP);
+    const [cx, cy] = centres[i];
+    // Head cells are 4 px; a constant box is centred on its cell.
+    assert.ok(Math.abs((cx - 2) / 4 - Math.round((cx - 2) / 4)) < 1e-6 && Math.abs((cy - 2) / 4 - Math.round((cy - 2) / 4)) < 1e-6, `centre ${cx},${cy} on a cell centre`);
+    let n = 0;
+    for (let y = Math.max(0, Math.round(cy - BOX / 2)); y < Math.min(H, Math.round(cy + BOX / 2)); y++) for (let x = Math.max(0, Math.round(cx - BOX / 2)); x < Math.min(W, Math.round(cx + BOX / 2)); x++) n += red[y * W + x];
+    if (n > 0) onPaint++;
+  }
+  assert.ok(onPaint / features.length > 0.9, `${onPaint} of ${features.length} boxes hold red paint`);
+  // Every painted red blob (the T, its foot and the three dots) has a box on it.
+  const blobs = redBlobs(150);
+  assert.ok(blobs.length >= 4, `${blobs.length} red blobs`);
+  for (const b of blobs) assert.ok(centres.some(([x, y]) => x >= b[0] - 2 && x <= b[2] + 2 && y >= b[1] - 2 && y <= b[3] + 2), `no box on the red blob ${b}`);
+  // NMS: equal squares closer than the IoU threshold allows would have been merged.
+  for (let i = 0; i < centres.length; i++) {
+    for (let j = i + 1; j < centres.length; j++) {
+      const ix = Math.max(0, BOX - Math.abs(centres[i][0] - centres[j][0]));
+      const iy = Math.max(0, BOX - Math.abs(centres[i][1] - centres[j][1]));
+      const inter = ix * iy;
+      assert.ok(inter / (2 * BOX * BOX - inter) < iou + 1e-9, `boxes ${i} and ${j} overlap past ${iou}`);
+    }
+  }
+}
+
+test('detect head (axis-aligned boxes) on the HR encoder: red paint found, merged across tiles, GeoPackage in the input CRS', async () => {
+  const out = join(tmp, 'red.gpkg');
+  const report = await runDetect({ head: headDir, model: MODEL, inputs: [FOTOMAP], out, providers: 'cpu' });
+  assert.equal(report.task, 'detect');
+  assert.equal(report.tile, 512);
+  assert.equal(report.stride, 4);
+  assert.equal(report.threshold, 0.5);
+  assert.equal(report.oriented, false);
+  assert.ok(report.tiles.total > 1, `${report.tiles.total} tiles`);
+  assert.ok(report.warnings.some((w) => w.includes('weightsSha256 is null')), report.warnings.join('\n'));
+  const read = ogrRead(out);
+  assert.equal(read.epsg, 32633);
+  assert.equal(read.layer, 'red-paint');
+  assert.deepEqual(Object.keys(read.fields), ['class', 'class_id', 'score', 'area', 'source']);
+  assert.equal(read.features.length, report.outputs[0].features);
+  assert.deepEqual(report.outputs[0].perClass, { 'red paint': read.features.length });
+  assert.ok(report.detections.droppedNms > 0, 'neighbouring cells were merged by NMS');
+  checkDetections(read.features, 0.5);
+  const saved = JSON.parse(readFileSync(`${out}.report.json`, 'utf8'));
+  assert.equal(saved.detections.kept, read.features.length);
+});
+
+test('oriented detect head (5 box channels): the polygons turn counter-clockwise by the head angle; stricter NMS', async () => {
+  const out = join(tmp, 'red-oriented.gpkg');
+  const report = await runDetect({ head: orientedDir, model: MODEL, inputs: [FOTOMAP], out, providers: 'cpu', iouThreshold: 0.3 });
+  assert.equal(report.oriented, true);
+  const read = ogrRead(out);
+  assert.deepEqual(Object.keys(read.fields), ['class', 'class_id', 'score', 'area', 'angle', 'source']);
+  for (const f of read.features) {
+    assert.ok(Math.abs((f.properties.angle as number) - (0.4 * 180) / Math.PI) < 1e-4, `angle ${f.properties.angle}`);
+    // On the map (y north) an edge runs at +0.4 rad modulo a quarter turn.
+    const [a, b] = f.ring;
+    const dir = Math.atan2(b[1] - a[1], b[0] - a[0]);
+    const mod = (((dir - 0.4) % (Math.PI / 2)) + Math.PI / 2) % (Math.PI / 2);
+    assert.ok(Math.min(mod, Math.PI / 2 - mod) < 1e-6, `edge direction ${dir}`);
+  }
+  // Rotated squares overlap a little less than axis ones; the same centres are found with fewer kept at 0.3.
+  assert.ok(read.features.length > 10, `${read.features.length} detections`);
+});
+
+test('detect refuses a non-detect head and a raster output path before any tile', async () => {
+  await assert.rejects(runDetect({ head: headDir, model: MODEL, inputs: [FOTOMAP], out: join(tmp, 'x.tif') }), /vector outputs are \.gpkg \(GeoPackage\) or \.geojson/);
+  const segDir = join(tmp, 'seg-head');
+  const seg = { ...manifest(), name: 'seg', task: 'segment', outputs: [{ name: 'logits', dtype: 'float32', shape: ['batch', 1, 'h', 'w'], stride: 4 }] };
+  mkdirSync(segDir);
+  writeFileSync(join(segDir, 'manifest.json'), JSON.stringify(seg));
+  writeFileSync(join(segDir, 'head.onnx'), readFileSync(join(headDir, 'head.onnx')));
+  await assert.rejects(runDetect({ head: segDir, model: MODEL, inputs: [FOTOMAP], out: join(tmp, 'x.gpkg') }), /is a segment head; the detect task needs a detect head/);
+});
