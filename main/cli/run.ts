@@ -185,7 +185,7 @@ async function vectorize(r: RunArgs, report: AnyReport, signal: AbortSignal): Pr
   const { polygonizeToFile } = await import('../vector/index.ts');
   const classRaster = report.outputs?.[0]?.path ?? r.out;
   const res = await polygonizeToFile(classRaster, r.vectors!, { sourceFile: r.inputs.at(-1)!.join(','), signal });
-  return [`${r.vectors} (${(res as { features?: number }).features ?? '?'} polygons)`];
+  return [`${r.vectors} (${res.polygons} polygons)`];
 }
 
 export async function runRun(args: string[]): Promise<number> {

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { loadModelFolder } from '../../main/model/index.ts';
 import { runDetect } from '../../main/tasks/detect/index.ts';
+import { planTiles } from '../../main/tasks/index.ts';
 import { gdalinfo, gdalWindow, REPO_ROOT } from '../helpers/gdal.ts';
 import { FOTOMAP, makeOnnx, ogrRead, type OgrFeature } from '../helpers/deepness.ts';
 
@@ -137,7 +138,7 @@ function redBlobs(min: number): [number, number, number, number][] {
   return blobs;
 }
 
-function checkDetections(features: OgrFeature[], iou: number): void {
+function checkDetections(features: OgrFeature[], iou: number, tiles: { xs: number[]; ys: number[] }, angle = 0): void {
   assert.ok(features.length > 10, `${features.length} detections`);
   let onPaint = 0;
   const centres = features.map(centre);
@@ -148,8 +149,9 @@ function checkDetections(features: OgrFeature[], iou: number): void {
     assert.ok(Math.abs((f.properties.area as number) - BOX * BOX * Math.abs(gt[1] * gt[5])) < 1e-9, `area ${f.properties.area}`);
     assert.equal(f.properties.source, FOTOMAP);
     const [cx, cy] = centres[i];
-    // Head cells are 4 px; a constant box is centred on its cell.
-    assert.ok(Math.abs((cx - 2) / 4 - Math.round((cx - 2) / 4)) < 1e-6 && Math.abs((cy - 2) / 4 - Math.round((cy - 2) / 4)) < 1e-6, `centre ${cx},${cy} on a cell centre`);
+    // Head cells are 4 px from each tile's origin; a constant box is centred on its cell.
+    const onCell = (v: number, origins: number[]) => origins.some((o) => Math.abs((v - o - 2) / 4 - Math.round((v - o - 2) / 4)) < 1e-6);
+    assert.ok(onCell(cx, tiles.xs) && onCell(cy, tiles.ys), `centre ${cx},${cy} on a cell centre`);
     let n = 0;
     for (let y = Math.max(0, Math.round(cy - BOX / 2)); y < Math.min(H, Math.round(cy + BOX / 2)); y++) for (let x = Math.max(0, Math.round(cx - BOX / 2)); x < Math.min(W, Math.round(cx + BOX / 2)); x++) n += red[y * W + x];
     if (n > 0) onPaint++;
@@ -159,11 +161,15 @@ function checkDetections(features: OgrFeature[], iou: number): void {
   const blobs = redBlobs(150);
   assert.ok(blobs.length >= 4, `${blobs.length} red blobs`);
   for (const b of blobs) assert.ok(centres.some(([x, y]) => x >= b[0] - 2 && x <= b[2] + 2 && y >= b[1] - 2 && y <= b[3] + 2), `no box on the red blob ${b}`);
-  // NMS: equal squares closer than the IoU threshold allows would have been merged.
+  // NMS: equal squares (equally turned) closer than the IoU threshold allows would have been
+  // merged; their overlap is that of axis squares offset by the offset in the boxes' own frame.
+  const [c, s] = [Math.cos(angle), Math.sin(angle)];
   for (let i = 0; i < centres.length; i++) {
     for (let j = i + 1; j < centres.length; j++) {
-      const ix = Math.max(0, BOX - Math.abs(centres[i][0] - centres[j][0]));
-      const iy = Math.max(0, BOX - Math.abs(centres[i][1] - centres[j][1]));
+      const dx = centres[i][0] - centres[j][0];
+      const dy = centres[i][1] - centres[j][1];
+      const ix = Math.max(0, BOX - Math.abs(dx * c - dy * s));
+      const iy = Math.max(0, BOX - Math.abs(dx * s + dy * c));
       const inter = ix * iy;
       assert.ok(inter / (2 * BOX * BOX - inter) < iou + 1e-9, `boxes ${i} and ${j} overlap past ${iou}`);
     }
@@ -187,7 +193,7 @@ test('detect head (axis-aligned boxes) on the HR encoder: red paint found, merge
   assert.equal(read.features.length, report.outputs[0].features);
   assert.deepEqual(report.outputs[0].perClass, { 'red paint': read.features.length });
   assert.ok(report.detections.droppedNms > 0, 'neighbouring cells were merged by NMS');
-  checkDetections(read.features, 0.5);
+  checkDetections(read.features, 0.5, planTiles({ width: W, height: H, tileWidth: 512, tileHeight: 512, overlapX: report.overlap, overlapY: report.overlap, stride: 1 }));
   const saved = JSON.parse(readFileSync(`${out}.report.json`, 'utf8'));
   assert.equal(saved.detections.kept, read.features.length);
 });
@@ -200,14 +206,19 @@ test('oriented detect head (5 box channels): the polygons turn counter-clockwise
   assert.deepEqual(Object.keys(read.fields), ['class', 'class_id', 'score', 'area', 'angle', 'source']);
   for (const f of read.features) {
     assert.ok(Math.abs((f.properties.angle as number) - (0.4 * 180) / Math.PI) < 1e-4, `angle ${f.properties.angle}`);
-    // On the map (y north) an edge runs at +0.4 rad modulo a quarter turn.
-    const [a, b] = f.ring;
-    const dir = Math.atan2(b[1] - a[1], b[0] - a[0]);
-    const mod = (((dir - 0.4) % (Math.PI / 2)) + Math.PI / 2) % (Math.PI / 2);
-    assert.ok(Math.min(mod, Math.PI / 2 - mod) < 1e-6, `edge direction ${dir}`);
+    // Edges run along the box's own axes turned counter-clockwise by 0.4 rad on the image:
+    // (cos, -sin) and (sin, cos) in pixels (y down), mapped through the geotransform (its
+    // pixels are not quite square, so the map angle is not exactly 0.4).
+    const a = 0.4;
+    const axes = [[Math.cos(a), -Math.sin(a)], [Math.sin(a), Math.cos(a)]].map(([u, v]) => Math.atan2(v * gt[5], u * gt[1]));
+    for (let k = 0; k < 4; k++) {
+      const [p, q] = [f.ring[k], f.ring[k + 1]];
+      const dir = Math.atan2(q[1] - p[1], q[0] - p[0]);
+      const off = axes.map((ax) => Math.abs(Math.sin(dir - ax)));
+      assert.ok(Math.min(...off) < 1e-6, `edge ${k} direction ${dir} is not along ${axes}`);
+    }
   }
-  // Rotated squares overlap a little less than axis ones; the same centres are found with fewer kept at 0.3.
-  assert.ok(read.features.length > 10, `${read.features.length} detections`);
+  checkDetections(read.features, 0.3, planTiles({ width: W, height: H, tileWidth: 512, tileHeight: 512, overlapX: report.overlap, overlapY: report.overlap, stride: 1 }), 0.4);
 });
 
 test('detect refuses a non-detect head and a raster output path before any tile', async () => {
