@@ -132,10 +132,15 @@ export async function polygonizeRaster(
     if (opts.signal?.aborted) throw new ApiError('E_CANCELLED', `${info.path}: polygonizing cancelled`, info.path);
     const h = Math.min(rows, info.height - y);
     const [data] = await raster.readWindow({ x: 0, y, width: info.width, height: h }, { bands: [band], signal: opts.signal });
-    for (let r = 0; r < h; r++) scanner.pushRow(data, r * info.width);
-    peakOpen = Math.max(peakOpen, scanner.openRegions);
-    peakEdges = Math.max(peakEdges, scanner.liveEdges);
-    if (y + h === info.height) scanner.end();
+    try {
+      for (let r = 0; r < h; r++) scanner.pushRow(data, r * info.width);
+      peakOpen = Math.max(peakOpen, scanner.openRegions);
+      peakEdges = Math.max(peakEdges, scanner.liveEdges);
+      if (y + h === info.height) scanner.end();
+    } catch (err) {
+      // Only a bug gets here (a boundary that does not close): say where, with the file.
+      throw new ApiError('E_INTERNAL', `${info.path}: polygonizing failed near row ${scanner.rows} (${(err as Error).message})`, info.path);
+    }
     if (pending.length > 0) {
       const batch = pending;
       pending = [];

@@ -13,6 +13,8 @@ API
     .module_for(mod) -> (module name, module spec): the encoder module of that modality
     .runner(module) -> run(x (B, C, H, W) normalised tensor) -> {tap name: tensor}: the taps under
         the ONNX output names of that module (feat_l0..l3, feat_s4..s32)
+    .onnx_runner(module) -> the same, from the model folder's ONNX file in onnxruntime-node (slower:
+        one node process per batch; used to check the Python side against the engine)
     .weights_sha256(module) -> sha256 of the module's ONNX file (recorded in each head manifest)
     .check_parity(module, x (B, C, H, W) float32, tol) -> max relative difference between the
         PyTorch taps and the model folder's ONNX file run in onnxruntime-node (the engine's
@@ -108,6 +110,18 @@ class EncoderTaps:
             if len(outs) != len(names):
                 raise HeadError(f'{module}: PyTorch gives {len(outs)} outputs, the manifest names {len(names)}')
             return dict(zip(names, outs))
+        return run
+
+    def onnx_runner(self, module):
+        spec = self.manifest['modules'][module]
+        path = str(self.model_dir / spec['file'])
+
+        def run(x):
+            try:
+                got, _ = ort_node.run(path, {spec['inputs'][0]['name']: np.ascontiguousarray(x.numpy(), dtype=np.float32)})
+            except ort_node.OrtRunError as e:
+                raise HeadError(str(e)) from None
+            return {o['name']: torch.from_numpy(got[o['name']]) for o in spec['outputs']}
         return run
 
     def weights_sha256(self, module):

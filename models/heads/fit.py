@@ -11,12 +11,15 @@ API
         what a cell-grid head can be asked to predict without guessing a sub-cell label
     class_weights(fractions (K, ...), labelled) -> (K,) n / (K_present * n_k), 0 for absent classes
     cells_to_pixels(a (..., h, w), stride, H, W) -> (..., H, W): each cell copied over its pixels
-        (what a GIS shows for the head's raster at the input's resolution)
+    upsample(p (K, h, w), stride, H, W) -> (K, H, W) float32: probabilities resized bilinearly
+        (half-pixel centres, edges clamped) to the input pixels, as the engine writes its default
+        input-grid class raster (main/tasks/head-infer.ts), so the metrics are what a user gets
 """
 import random
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 
 
 def seeded(seed):
@@ -64,3 +67,9 @@ def class_weights(fractions, labelled):
 def cells_to_pixels(a, stride, h, w):
     up = np.repeat(np.repeat(a, stride, axis=-2), stride, axis=-1)
     return up[..., :h, :w]
+
+
+def upsample(p, stride, h, w):
+    t = torch.from_numpy(np.ascontiguousarray(p, dtype=np.float32))[None]
+    up = F.interpolate(t, size=(t.shape[-2] * stride, t.shape[-1] * stride), mode='bilinear', align_corners=False)
+    return up[0, :, :h, :w].numpy()

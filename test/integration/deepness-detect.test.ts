@@ -11,7 +11,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runDeepness } from '../../main/tasks/deepness/index.ts';
@@ -33,6 +33,7 @@ const META = {
 before(() => {
   tmp = mkdtempSync(join(tmpdir(), 'skysense-deepness-det-'));
   warp = warpOracle(FOTOMAP, 0.03, tmp, 'w3');
+  makeOnnx({ op: 'yolo', dst: join(tmp, 'yolo-v5.onnx'), format: 'v5', tile: 512, cell: CELL, metadata: META }, tmp);
 });
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -100,7 +101,6 @@ function pixelBoxes(features: OgrFeature[]): { x0: number; y0: number; cls: numb
 
 test('YOLO v5 layout [1, N, 5 + 3] to GeoPackage: every box is a painted square with its fraction as score; NMS and coverage hold', async () => {
   const model = join(tmp, 'yolo-v5.onnx');
-  makeOnnx({ op: 'yolo', dst: model, format: 'v5', tile: 512, cell: CELL, metadata: META }, tmp);
   const out = join(tmp, 'v5.gpkg');
   const report = await runDeepness({ model, input: FOTOMAP, out, providers: 'cpu' });
   assert.equal(report.model.detType, 'YOLO_v5_or_v7_default');
@@ -141,7 +141,9 @@ test('YOLO v5 layout [1, N, 5 + 3] to GeoPackage: every box is a painted square 
 });
 
 test('Ultralytics layout [1, 4 + 3, N] to GeoJSON (WGS84): the same boxes as the v5 layout', async () => {
-  const v5 = ogrRead(join(tmp, 'v5.gpkg'));
+  const v5gpkg = join(tmp, 'v5.gpkg');
+  if (!existsSync(v5gpkg)) await runDeepness({ model: join(tmp, 'yolo-v5.onnx'), input: FOTOMAP, out: v5gpkg, providers: 'cpu' });
+  const v5 = ogrRead(v5gpkg);
   const model = join(tmp, 'yolo-ul.onnx');
   makeOnnx({ op: 'yolo', dst: model, format: 'ultralytics', tile: 512, cell: CELL, metadata: { ...META, det_type: '"YOLO_Ultralytics"' } }, tmp);
   const out = join(tmp, 'ul.geojson');
@@ -183,4 +185,16 @@ test('oriented (Ultralytics obb) layout: boxes turned by the model angle, clockw
     assert.ok(Math.min(mod, Math.PI / 2 - mod) < 1e-6, `edge direction ${dir}`);
     assert.ok(Math.abs(Math.hypot(b[0] - a[0], b[1] - a[1]) - CELL * 0.03) < 1e-9, 'edge length 16 px x 3 cm');
   }
+});
+
+test('cancelling a detection run leaves no output file', async () => {
+  const model = join(tmp, 'yolo-v5.onnx');
+  const out = join(tmp, 'cancelled.gpkg');
+  const ac = new AbortController();
+  await assert.rejects(
+    runDeepness({ model, input: FOTOMAP, out, providers: 'cpu', signal: ac.signal, progress: () => ac.abort() }),
+    (err: Error & { code?: string }) => err.code === 'E_CANCELLED',
+  );
+  assert.equal(existsSync(out), false);
+  assert.deepEqual(readdirSync(tmp).filter((f) => f.startsWith('cancelled')), [], 'no partial or temporary file');
 });

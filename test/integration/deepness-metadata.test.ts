@@ -124,3 +124,16 @@ test('graph rules: two inputs, a non-square input, a file that is not ONNX', asy
   await assert.rejects(runDeepness({ model: sr, modelType: 'Superresolution' as never, input: FOTOMAP, out }), /Superresolution model; SkySense Desktop runs Segmentor, Regressor and Detector/);
   await assert.rejects(runDeepness({ model: deepnessModel('segmentor_softmax_bsx2x512_nometa.onnx'), input: FOTOMAP, out }), /has no model_type metadata; say which kind/);
 });
+
+test('rasters a Deepness model cannot take: not 8-bit, too few bands, named in the error', async () => {
+  const model = deepnessModel('segmentor_sigmoid_bsx1x512_meta.onnx');
+  const elev = dataPath('samples/elev.tif');
+  await assert.rejects(runDeepness({ model, input: elev, out: join(tmp, 'e.tif') }), (err: ApiError) => {
+    assert.equal(err.code, 'E_UNSUPPORTED');
+    assert.match(err.message, new RegExp(`^${elev}: is Int16; Deepness models take 8-bit input`));
+    return true;
+  });
+  const lc = dataPath('samples/lc.tif');
+  await assert.rejects(runDeepness({ model, input: lc, out: join(tmp, 'l.tif') }), new RegExp(`${lc}: band 2 does not exist \\(the raster has 1; the model takes 3\\)`));
+  await assert.rejects(runDeepness({ model, input: FOTOMAP, out: join(tmp, 'o.geojson') }), /a Segmentor writes a GeoTIFF; give a \.tif output/);
+});

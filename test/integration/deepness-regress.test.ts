@@ -108,3 +108,27 @@ test('dynamic input size: only tiles_size (the documented key the plugin ignores
   assert.equal(both.processing.tile, 384);
   assert.ok(both.warnings.some((w) => w.includes('tile_size 384 and tiles_size 256')), both.warnings.join('\n'));
 });
+
+test('standardisation: (x / 255 - mean) / std per channel before the model, from the metadata', async () => {
+  const model = join(tmp, 'vi-std.onnx');
+  const mean = [0.1, 0.2, 0.3];
+  const std = [0.5, 0.25, 0.5];
+  makeOnnx({ op: 'variant', src: deepnessModel('regressor_vi_Nx3x512_meta.onnx'), dst: model, metadata: { ...VI_META, reg_output_scaling: '1', standardization_mean: JSON.stringify(mean), standardization_std: JSON.stringify(std) } }, tmp);
+  const out = join(tmp, 'vi-std.tif');
+  const report = await runDeepness({ model, input: FOTOMAP, out, providers: 'cpu' });
+  assert.deepEqual(report.processing.standardization, { mean, std });
+  const ours = gdalWindow(out)[0];
+  let worst = 0;
+  let compared = 0;
+  for (let i = 0; i < ours.length; i++) {
+    const [r, g, b] = warp.bands.map((band, c) => (band[i] / 255 - mean[c]) / std[c]);
+    const den = 2 * g + r + b;
+    // Near a zero denominator float32 rounding dominates; the rest must agree closely.
+    if (Math.abs(den) < 0.05) continue;
+    const want = (2 * g - r - b) / den;
+    worst = Math.max(worst, Math.abs(ours[i] - want) / Math.max(1, Math.abs(want)));
+    compared++;
+  }
+  assert.ok(compared > ours.length * 0.9, `${compared} of ${ours.length} pixels compared`);
+  assert.ok(worst < 1e-4, `largest relative difference ${worst}`);
+});

@@ -114,6 +114,25 @@ test('two sigmoid heads: one class raster per head, named from class_names, each
   }
 });
 
+test('two softmax heads with names per head, threshold 0.54: class rasters [Coffee, Tea] and [Juice, Beer]', async () => {
+  const model = deepnessModel('segmentor_2heads_softmax_bsx2x512_meta.onnx');
+  const out = join(tmp, 'soft.tif');
+  // This dummy's channel 1 wins nearly everywhere at 0.5; at 0.54 the zeroing rule splits the scene.
+  const report = await runDeepness({ model, input: FOTOMAP, out, resolutionCm: 3, threshold: 0.54, providers: 'cpu' });
+  const warp = warpOracle(FOTOMAP, 0.03, tmp, 'w3x');
+  const want = oracle(model, warp.path, 0.54, 'soft');
+  for (const [k, names] of [[0, ['Coffee', 'Tea']], [1, ['Juice', 'Beer']]] as const) {
+    const path = report.outputs[k].path;
+    assertClassRaster(path, warp, [...names]);
+    const ours = gdalWindow(path)[0];
+    let wrong = 0;
+    for (let i = 0; i < ours.length; i++) if (ours[i] !== want.cls[i] && !want.tie[i]) wrong++;
+    assert.equal(wrong, 0, `${path}: ${wrong} pixels differ`);
+    const ones = ours.filter((v) => v === 1).length;
+    assert.ok(ones > 1000 && ones < ours.length - 1000, `both classes present (${ones})`);
+  }
+});
+
 test('3-D sigmoid output [B, H, W] with class_names as a dict, threshold 0.48 given, batch falls back to 1', async () => {
   const model = deepnessModel('segmentor_sigmoid_bsx512_meta_dict.onnx');
   const out = join(tmp, 'dict.tif');

@@ -8,6 +8,7 @@
  * area on the ellipsoid equal to SpatiaLite's.
  */
 import { test } from 'node:test';
+import { execFileSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,9 +21,25 @@ const LABEL = dataPath('s1s2/sen1floods11/sample/Labels/Spain_7370579_LabelHand.
 const LULC = dataPath('more/eolearn_testeopatch_slovenia/LULC_label.tif');
 const LOVEDA = dataPath('hr/loveda/ann_dir/0.png');
 
+const S2 = dataPath('s1s2/sen1floods11/sample/S2/Spain_7370579_S2Hand.tif');
+
+/** Sentinel-2 NIR (B8) cut into steps of 600 by GDAL's Python bindings: a fragmented class map full of diagonal touches and holes. */
+const QUANTISE_PY = `
+import sys
+import numpy as np
+from osgeo import gdal
+src = gdal.Open(sys.argv[1])
+a = src.GetRasterBand(8).ReadAsArray().astype(np.float64)
+q = np.clip(a // 600, 0, 9).astype(np.uint8)
+ds = gdal.GetDriverByName('GTiff').Create(sys.argv[2], src.RasterXSize, src.RasterYSize, 1, gdal.GDT_Byte, ['COMPRESS=DEFLATE'])
+ds.SetGeoTransform(src.GetGeoTransform()); ds.SetProjection(src.GetProjection())
+ds.GetRasterBand(1).WriteArray(q); ds = None
+`;
+
 interface Case {
   name: string;
-  raster: string;
+  /** The class raster, or how to make it in the temp folder. */
+  raster: string | ((dir: string) => string);
   skip: number;
   /** Ellipsoidal (geographic CRS), planar m² (projected) or no area (pixel space). */
   area: 'ellipsoid' | 'planar' | 'none';
@@ -32,6 +49,16 @@ const CASES: Case[] = [
   { name: 'Sen1Floods11 water label (EPSG:4326)', raster: LABEL, skip: -1, area: 'ellipsoid' },
   { name: 'eo-learn land cover (UTM 33N)', raster: LULC, skip: 0, area: 'planar' },
   { name: 'LoveDA mask (PNG, pixel space)', raster: LOVEDA, skip: 0, area: 'none' },
+  {
+    name: 'Sentinel-2 NIR in 600-steps (8782 fragments, EPSG:4326)',
+    raster: (dir) => {
+      const out = join(dir, 'nir-classes.tif');
+      execFileSync('/usr/bin/python3', ['-c', QUANTISE_PY, S2, out]);
+      return out;
+    },
+    skip: -1,
+    area: 'ellipsoid',
+  },
 ];
 
 /** Pixels per class counted over GDAL's read of the whole band (gdal_translate to raw ENVI). */
@@ -46,11 +73,12 @@ for (const c of CASES) {
   test(`polygonize matches gdal_polygonize: ${c.name}`, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'skysense-vec-'));
     try {
+      const raster = typeof c.raster === 'string' ? c.raster : c.raster(dir);
       const ours = join(dir, 'ours.gpkg');
-      const report = await polygonizeToFile(c.raster, ours, { skipValues: [c.skip] });
+      const report = await polygonizeToFile(raster, ours, { skipValues: [c.skip] });
       const gdal = join(dir, 'gdal.gpkg');
-      gdalPolygonize(c.raster, gdal);
-      const gt = gdalinfo(c.raster).geoTransform as number[] | undefined;
+      gdalPolygonize(raster, gdal);
+      const gt = gdalinfo(raster).geoTransform as number[] | undefined;
       const pixelArea = gt ? Math.abs(gt[1] * gt[5] - gt[2] * gt[4]) : 1;
 
       // Per class: polygon count and the sorted list of polygon sizes in pixels.
@@ -76,7 +104,7 @@ for (const c of CASES) {
       }
 
       // Pixel counts per class equal GDAL's own count.
-      const counts = gdalClassCounts(c.raster, c.skip);
+      const counts = gdalClassCounts(raster, c.skip);
       assert.deepEqual(
         report.classes.map((k) => [k.value, k.pixels]),
         [...counts.entries()].sort((a, b) => a[0] - b[0]),
@@ -97,7 +125,7 @@ for (const c of CASES) {
       if (c.area === 'ellipsoid') {
         // Per polygon (those of 100 px or more), the area_m2 field against SpatiaLite's ellipsoidal area of the same geometry.
         const [worst] = ogrSql(ours, 'SELECT COUNT(*) AS n, MAX(ABS(ST_Area(geom, 1) - area_m2) / area_m2) AS rel FROM ours WHERE pixels >= 100');
-        assert.ok(worst.n > 50);
+        assert.ok(worst.n >= 10);
         assert.ok(worst.rel < 1e-8, `ellipsoidal area differs from SpatiaLite by ${worst.rel} (relative)`);
       }
 

@@ -156,3 +156,11 @@ test('tile merge streams by tile rows and keeps exactly what one global NMS keep
   // Pending boxes stay within about three tile rows (4 tiles x 12 boxes a row), not the 24 rows' worth.
   assert.ok(maxPending <= 3 * 4 * 12, `at most ${maxPending} boxes pending`);
 });
+
+test('tile merge: in a tile larger than the raster, a box centred in the mirror padding is dropped', () => {
+  const plan = planTiles({ width: 50, height: 40, tileWidth: 64, tileHeight: 64, overlapX: 0, overlapY: 0, stride: 1 });
+  const m = new TileMerger(plan, { iouThreshold: 0.5 });
+  m.addTile(0, 0, [box(45, 10, 8, 8, 0, 0.9), box(55, 10, 8, 8, 0, 0.9), box(10, 45, 8, 8, 0, 0.9)]);
+  assert.deepEqual(m.flush().map((b) => [b.cx, b.cy]), [[45, 10]]);
+  assert.equal(m.stats.droppedCentreOutside, 2);
+});

@@ -1,18 +1,16 @@
 /**
  * Second and later output files of one tiled run. A multi-head Deepness segmentor gives
  * one class raster per head, and GeoTIFF holds a colour table for one band only, so each
- * head gets its own single-band file. The tiler writes the first; the post transform
- * hands the rows of the others here, where each file's writes are chained in order.
- * The model runs once for all heads.
+ * head gets its own single-band file. The tiler writes the first; its post transform
+ * writes the others' rows here (awaited, so every file keeps the writer's pace). The model
+ * runs once for all heads.
  */
+import { rm } from 'node:fs/promises';
 import type { NumericArray } from '../../raster/index.ts';
 import { openRowSink, type OutputSpec, type RowSink } from '../output-writer.ts';
 import { writeCategoryNames } from '../index.ts';
 
 export class ExtraSinks {
-  private chain: Promise<void> = Promise.resolve();
-  private failure: unknown = null;
-
   private constructor(
     private readonly sinks: RowSink[],
     private readonly names: (string[] | undefined)[],
@@ -30,20 +28,18 @@ export class ExtraSinks {
     return new ExtraSinks(sinks, specs.map((s) => s.categoryNames), specs.map((s) => s.path));
   }
 
-  /** Queues rows for every extra file (bands[i] goes to file i). Throws a failure of an earlier write. */
-  push(bands: NumericArray[], rows: number): void {
-    if (this.failure) throw this.failure;
-    this.chain = this.chain
-      .then(() => Promise.all(this.sinks.map((s, i) => s.writeRows([bands[i]], rows))).then(() => undefined))
-      .catch((err) => {
-        this.failure ??= err;
-      });
+  /** Writes rows to every extra file (bands[i] to file i); awaited by the tiler's post transform, so all files advance together. */
+  async write(bands: NumericArray[], rows: number): Promise<void> {
+    await Promise.all(this.sinks.map((s, i) => s.writeRows([bands[i]], rows)));
   }
 
+  private placed: string[] = [];
+
   async finish(): Promise<void> {
-    await this.chain;
-    if (this.failure) throw this.failure;
-    for (const s of this.sinks) await s.finish();
+    for (let i = 0; i < this.sinks.length; i++) {
+      await this.sinks[i].finish();
+      this.placed.push(this.paths[i]);
+    }
     for (let i = 0; i < this.sinks.length; i++) {
       const names = this.names[i];
       if (names) await writeCategoryNames(this.paths[i], names);
@@ -51,7 +47,8 @@ export class ExtraSinks {
   }
 
   async abort(): Promise<void> {
-    await this.chain.catch(() => undefined);
     await Promise.all(this.sinks.map((s) => s.abort().catch(() => undefined)));
+    // Files this run already renamed into place go too: a run leaves all heads or none.
+    await Promise.all(this.placed.flatMap((p) => [rm(p, { force: true }), rm(`${p}.aux.xml`, { force: true })]));
   }
 }

@@ -14,6 +14,7 @@
  * nodata. The plugin pastes each tile's centre without blending; for the pointwise
  * dummy models both give the same values, for others the blend smooths tile seams.
  */
+import { rm } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { ApiError } from '../../api.ts';
 import type { NumericArray, Raster } from '../../raster/index.ts';
@@ -195,6 +196,7 @@ export async function runRasterModel(o: RasterRunOptions): Promise<{ result: Run
           })),
         )
       : null;
+  let placed = false;
   try {
     const result = await runTiled({
       ...common,
@@ -208,14 +210,15 @@ export async function runRasterModel(o: RasterRunOptions): Promise<{ result: Run
       post: {
         bandCount: 1,
         dataType: 'Byte',
-        transform: (bands, rows, w) => {
+        transform: async (bands, rows, w) => {
           const n = rows * w;
           const perHead: NumericArray[] = o.heads.map((h, k) => classify(bands, offsets[k], h.channels, o.threshold, n));
-          extra?.push(perHead.slice(1), rows);
+          await extra?.write(perHead.slice(1), rows);
           return [perHead[0]];
         },
       },
     });
+    placed = true;
     await extra?.finish();
     return {
       result,
@@ -223,6 +226,8 @@ export async function runRasterModel(o: RasterRunOptions): Promise<{ result: Run
     };
   } catch (err) {
     await extra?.abort();
+    // The first head's file is in place when only a later head's failed: leave none.
+    if (placed) await Promise.all([rm(paths[0], { force: true }), rm(`${paths[0]}.aux.xml`, { force: true })]).catch(() => undefined);
     throw err;
   }
 }

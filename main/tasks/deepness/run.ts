@@ -196,7 +196,7 @@ export async function runDeepness(o: DeepnessOptions): Promise<DeepnessReport> {
   try {
     source = await openRaster(Array.isArray(o.input) ? o.input : [o.input], { signal: o.signal });
     const rinfo = source.info;
-    if (o.out && rinfo.files.some((f) => resolve(f) === resolve(o.out))) throw bad(`${o.out}: the output would overwrite the input`);
+    if (rinfo.files.some((f) => resolve(f) === resolve(o.out))) throw bad(`${o.out}: the output would overwrite the input`);
     if (rinfo.dataType !== 'Byte') {
       throw new ApiError('E_UNSUPPORTED', `${rinfo.path}: is ${rinfo.dataType}; Deepness models take 8-bit input (scale it first, e.g. gdal_translate -ot Byte -scale)`, rinfo.path);
     }

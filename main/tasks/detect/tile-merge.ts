@@ -1,8 +1,9 @@
 /**
  * Merges the detections of overlapping tiles into one set, streaming by tile rows.
  *
- * 1. A box whose centre lies outside its tile is dropped: the tile saw less than half of
- *    it, and the tile that holds the centre saw more.
+ * 1. A box whose centre lies outside its tile (or outside the raster, in a tile's mirror
+ *    padding) is dropped: the tile saw less than half of it, and the tile that holds the
+ *    centre saw more.
  * 2. A box touching an interior edge of its tile (within `edgeTolerance` px) was probably
  *    cut by that edge. It is dropped when a neighbouring tile holds the same rectangle
  *    whole, away from that tile's own interior edges: the neighbour saw everything this
@@ -88,7 +89,10 @@ export class TileMerger {
     const t = this.rect(col, row);
     this.stats.received += boxes.length;
     for (const box of boxes) {
-      if (box.cx < t.x || box.cx >= t.x + t.width || box.cy < t.y || box.cy >= t.y + t.height) {
+      // Also outside the raster: a tile larger than the raster is mirror-padded, and a box centred in the padding is a reflection.
+      const x1 = Math.min(t.x + t.width, this.plan.width);
+      const y1 = Math.min(t.y + t.height, this.plan.height);
+      if (box.cx < t.x || box.cx >= x1 || box.cy < t.y || box.cy >= y1) {
         this.stats.droppedCentreOutside++;
         continue;
       }

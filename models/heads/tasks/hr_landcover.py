@@ -9,7 +9,8 @@ top-right + bottom-left are the test. Label 0 (no data) is ignored.
 Targets: per output cell (4 x 4 px) the class fractions of its labelled pixels, class-balanced
 (weights n / (K * n_k)) so rare classes (water, barren) are not drowned by forest/agriculture.
 Metric: mIoU over the classes present in the test quadrants or predicted there, every labelled
-pixel, each cell's class copied over its 4 x 4 pixels (pooled over the six test quadrants).
+pixel (pooled over the six test quadrants), class = argmax of the softmax probabilities upsampled
+bilinearly to the pixels, as the engine's default class raster.
 Potsdam/Vaihingen are not used: their classes (impervious, building, low vegetation, tree, car,
 clutter) are another legend at 5-9 cm, one crop per city, and Vaihingen is IRRG, not RGB.
 """
@@ -94,8 +95,8 @@ def build(enc, root, seed=0, quick=False):
         preds, labs = [], []
         for taps, lab, _ in items:
             with torch.no_grad():
-                logits = net(*[torch.from_numpy(taps[t])[None] for t in TAPS])[0].numpy()
-            preds.append(fit.cells_to_pixels(logits.argmax(0) + 1, stride, *lab.shape).ravel())
+                prob = torch.softmax(net(*[torch.from_numpy(taps[t])[None] for t in TAPS]), dim=1)[0].numpy()
+            preds.append(fit.upsample(prob, stride, *lab.shape).argmax(0).ravel() + 1)
             labs.append(lab.ravel())
         return np.concatenate(preds), np.concatenate(labs)
 
@@ -129,7 +130,7 @@ def build(enc, root, seed=0, quick=False):
             'samples': n_train, 'epochs': STEPS, 'script': 'models/heads/tasks/hr_landcover.py (python3 -m models.heads.train_all)',
             'metrics': rounded(metrics),
             'evaluatedOn': f'the other two quadrants of each tile ({", ".join(p[2] for p in parts["test"])}), every labelled pixel, '
-                           f'each {stride} x {stride} px cell''s class copied over its pixels; mIoU over classes present or predicted',
+                           f'argmax of the probabilities upsampled bilinearly to the pixels, as the engine does for its default class raster; mIoU over classes present or predicted',
         },
         weights_licence='Non-commercial research use only: the skysense-tiny encoder weights are, and the LoveDA labels are CC BY-NC-SA 4.0',
         report={'iou': rounded({CLASSES[c - 1]: v for c, v in ious.items()}), 'loss_first_last': [losses[0], losses[-1]],

@@ -8,9 +8,9 @@ city and date is its own encoder input on the engine's 64 px tiles (step 48).
 Targets: per output cell (4 x 4 px) the fraction of changed pixels. Change is 1-4 % of a city, so
 every cell holding change is used with a random NEG_CELLS of the others (seeded), re-weighted to the
 cities' true mix; positives get pos_weight = negative / positive mass so the classes count alike.
-The threshold maximises F1 on the training cities' pixels (expected counts from the re-weighted
-cells). Metric: F1 of change pooled over every pixel of the three test cities, each output cell's
-class copied over its 4 x 4 pixels.
+The threshold maximises F1 on the training cities (expected pixel counts from the re-weighted
+cells). Metric: F1 of change pooled over every pixel of the three test cities, the head's
+probabilities upsampled bilinearly to the pixels as the engine's default class raster.
 """
 import numpy as np
 import torch
@@ -129,7 +129,7 @@ def build(enc, root, seed=0, quick=False):
         ta, tb = taps(s2)
         with torch.no_grad():
             p = torch.sigmoid(net(torch.from_numpy(ta)[None], torch.from_numpy(tb)[None]))[0, 0].numpy()
-        pred = fit.cells_to_pixels((p >= threshold).astype(np.int64), stride, *lab.shape)
+        pred = (fit.upsample(p[None], stride, *lab.shape)[0] >= threshold).astype(np.int64)
         s, cc = binary_scores(pred, lab)
         f1_city[c] = round(s['f1'], 4)
         for k in counts:
@@ -159,7 +159,7 @@ def build(enc, root, seed=0, quick=False):
             'samples': n_train, 'epochs': STEPS, 'script': 'models/heads/tasks/oscd_change.py (python3 -m models.heads.train_all)',
             'metrics': rounded({**scores, 'train_f1': train_f1, 'final_loss': losses[-1]}),
             'evaluatedOn': f'every pixel of the held-out OSCD cities {", ".join(test_cities)} ({tp + fn} changed of '
-                           f'{tp + fp + fn + counts["tn"]}), pooled; threshold chosen on the training cities',
+                           f'{tp + fp + fn + counts["tn"]}), pooled; probabilities upsampled bilinearly to the pixels, as the engine does for its default class raster; threshold chosen on the training cities',
         },
         weights_licence='Non-commercial research use only: the skysense-tiny encoder weights are, and the OSCD labels are CC BY-NC-SA 4.0',
         report={'counts': counts, 'train_cells': per_city, 'loss_first_last': [losses[0], losses[-1]]},

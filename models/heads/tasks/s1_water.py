@@ -6,7 +6,8 @@ is its own raster for the encoder (engine tiling: 64 px tiles, step 48), so no t
 Targets: per output cell (4 x 4 px) the fraction of its labelled pixels that are water, weighted
 by the fraction labelled (label -1 = not labelled). The decision threshold is the one that
 maximises F1 on the training pixels. Metric: F1 of water on every labelled pixel of the test half,
-each output cell copied over its 4 x 4 pixels (the class raster at the input resolution).
+the head's probabilities upsampled bilinearly to the pixels, as the engine writes its default
+class raster (main/tasks/head-infer.ts).
 """
 from pathlib import Path
 
@@ -56,7 +57,7 @@ def load(root):
 def best_pixel_threshold(prob_cells, label, stride):
     """Threshold on P(water) with the best F1 over the labelled training pixels."""
     h, w = label.shape
-    p = fit.cells_to_pixels(prob_cells, stride, h, w)
+    p = fit.upsample(prob_cells[None], stride, h, w)[0]
     keep = label >= 0
     p, y = p[keep], label[keep] == 1
     best = (0.5, -1.0)
@@ -104,7 +105,7 @@ def build(enc, root, seed=0, quick=False):
         p_te = torch.sigmoid(net(torch.from_numpy(feats['test'])[None]))[0, 0].numpy()
     threshold, train_f1 = best_pixel_threshold(p_tr, lab_tr, stride)
     lab_te = halves['test'][1]
-    pred = fit.cells_to_pixels((p_te >= threshold).astype(np.int64), stride, *lab_te.shape)
+    pred = (fit.upsample(p_te[None], stride, *lab_te.shape)[0] >= threshold).astype(np.int64)
     scores, counts = binary_scores(pred, lab_te, ignore=-1)
 
     n_train = int((labelled > 0).sum())
@@ -129,7 +130,7 @@ def build(enc, root, seed=0, quick=False):
             'metrics': rounded({**scores, 'train_f1': train_f1, 'final_loss': losses[-1]}),
             'evaluatedOn': f'bottom half of the same chip (rows {mid}-{r1 - 1}, its own encoder input), '
                            f'{counts["tp"] + counts["fn"]} water / {counts["tp"] + counts["fp"] + counts["fn"] + counts["tn"]} labelled pixels, '
-                           f'each {stride} x {stride} px cell''s class copied over its pixels; threshold chosen on the training half',
+                           f'probabilities upsampled bilinearly to the pixels, as the engine does for its default class raster; threshold chosen on the training half',
         },
         weights_licence='Non-commercial research use only, as the skysense-tiny encoder weights it reads; trained on '
                         'Sen1Floods11 labels (licence unverified, see training.licence)',
