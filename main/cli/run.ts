@@ -121,7 +121,11 @@ async function dispatch(r: RunArgs, progress: (p: TiledProgress) => void, signal
     default:
       break;
   }
-  if (r.model && /\.onnx$/i.test(r.model) && !r.head) return { report: await runDeepnessTask(r, progress, signal), extra };
+  if (r.model && /\.onnx$/i.test(r.model) && !r.head) {
+    const report = await runDeepnessTask(r, progress, signal);
+    if (r.vectors) extra.push(...(await vectorize(r, report, signal)));
+    return { report, extra };
+  }
   const head = { ...c, head: r.head!, model: r.model, shard: r.shard };
   let report: AnyReport;
   switch (r.task) {
@@ -178,7 +182,7 @@ async function runDeepnessTask(r: RunArgs, progress: (p: TiledProgress) => void,
     providers: r.providers,
     progress,
     signal,
-  } as Parameters<typeof runDeepness>[0]) as Promise<AnyReport>;
+  }) as Promise<AnyReport>;
 }
 
 async function vectorize(r: RunArgs, report: AnyReport, signal: AbortSignal): Promise<string[]> {

@@ -118,3 +118,31 @@ describe('fused embed of a 2-date S2 series from the command line', () => {
     assert.ok(!existsSync(join(tmp, 'bad.tif')));
   });
 });
+
+describe('Deepness models from the command line', () => {
+  const FOTOMAP = dataPath('deepness/test_input/dummy_fotomap_small.tif');
+  const RED = dataPath('deepness/models/segmentor_red_sigmoid_bsx1x512_nometa.onnx');
+  const BADTYPE = dataPath('deepness/models/recognition_bsx3x224_badtype_meta.onnx');
+
+  test('segment --model FILE.onnx without metadata: runs as a Segmentor on the raster grid, with polygons', () => {
+    const out = join(tmp, 'red.tif');
+    const geojson = join(tmp, 'red.geojson');
+    const { report } = ok(['--task', 'segment', '--model', RED, '--input', FOTOMAP, '--out', out, '--vectors', geojson]);
+    const g = gdalinfo(out);
+    assert.equal(g.bands[0].type, 'Byte');
+    assert.ok(JSON.stringify(report).includes('Segmentor'), 'the report names the model type');
+    const values = gdalWindow(out)[0];
+    const red = values.filter((v) => v === 1).length;
+    assert.ok(red > 0 && red < values.length * 0.5, `red strokes ${red} of ${values.length}`);
+    const fc = JSON.parse(readFileSync(geojson, 'utf8')) as { features: { properties: { class: number; pixels: number } }[] };
+    const redPx = fc.features.filter((f) => f.properties.class === 1).reduce((a, f) => a + f.properties.pixels, 0);
+    assert.equal(redPx, red, 'polygon pixels of class 1 equal the raster count');
+  });
+
+  test('a model whose model_type is invalid is refused naming the file and the key; a detector model is refused for segment', () => {
+    const r = skysense('run', '--task', 'segment', '--model', BADTYPE, '--input', FOTOMAP, '--out', join(tmp, 'bad.tif'));
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /recognition_bsx3x224_badtype_meta\.onnx.*model_type/);
+    assert.ok(!existsSync(join(tmp, 'bad.tif')));
+  });
+});
