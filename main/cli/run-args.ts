@@ -41,6 +41,7 @@ export interface RunArgs {
   vectors?: string;
   threshold?: number;
   iou?: number;
+  threads?: number;
 }
 
 function wholeNumber(flag: string, v: string): number {
@@ -96,6 +97,7 @@ export function parseRunArgs(args: string[]): RunArgs {
       case '--tile': p.tile = wholeNumber(flag, value()); break;
       case '--overlap': p.overlap = wholeNumber(flag, value()); break;
       case '--batch': p.batch = wholeNumber(flag, value()); break;
+      case '--threads': p.threads = wholeNumber(flag, value()); if (p.threads < 1) throw new UsageError('--threads must be at least 1'); break;
       case '--k': p.k = wholeNumber(flag, value()); break;
       case '--seed': p.seed = wholeNumber(flag, value()); break;
       case '--grid': p.grid = wholeNumber(flag, value()); break;

@@ -51,6 +51,7 @@ Running
   --tile N           tile size in input pixels (default: the encoder's)
   --overlap N        overlap between tiles in input pixels (default: the encoder's)
   --batch N          tiles per inference call (default 4)
+  --threads N        CPU threads per model (default: every core; SKYSENSE_THREADS)
   --shard I/N        run the I-th of N blocks of tile rows (see docs/cluster.md)`;
 
 function progressPrinter(task: string): (p: TiledProgress) => void {
@@ -206,6 +207,7 @@ export async function runRun(args: string[]): Promise<number> {
     return 2;
   }
   // Ctrl-C / SIGTERM stop the run within one batch; the tasks remove their partial output.
+  if (parsed.threads) process.env.SKYSENSE_THREADS = String(parsed.threads);
   const controller = new AbortController();
   const stop = () => controller.abort();
   process.once('SIGINT', stop);

@@ -5,10 +5,9 @@
 // includes the file's size and modification time, so a re-exported model is not served
 // from a stale session.
 import { stat } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { ApiError } from '../api.ts';
-import { startSession, type SessionOptions, type StartedSession } from './session.ts';
+import { defaultThreads, startSession, type SessionOptions, type StartedSession } from './session.ts';
 import { choiceName, GPU_PROVIDERS, type ProviderChoice, type ProviderName } from './providers.ts';
 
 export interface SessionLease {
@@ -42,7 +41,7 @@ export async function sessionKey(file: string, prefs: readonly ProviderChoice[] 
     file: await fileIdentity(file),
     fp16,
     providers: prefs && prefs.length > 0 ? prefs : 'default',
-    intra: opts.intraOpThreads ?? availableParallelism(),
+    intra: opts.intraOpThreads ?? defaultThreads(),
     inter: opts.interOpThreads ?? 1,
     opt: opts.graphOptimization ?? 'all',
     log: opts.logSeverity ?? 4,

@@ -34,7 +34,7 @@ export interface Fallback {
 }
 
 export interface SessionOptions {
-  /** Threads inside one operator. Default: every core (os.availableParallelism()). */
+  /** Threads inside one operator. Default: SKYSENSE_THREADS, else every core (os.availableParallelism()). */
   intraOpThreads?: number;
   /** Threads across independent operators; >1 switches ORT to parallel execution. Default 1. */
   interOpThreads?: number;
@@ -140,7 +140,7 @@ function ortOptions(choice: ProviderChoice, opts: SessionOptions): ort.Inference
   return {
     executionProviders: [choice],
     graphOptimizationLevel: opts.graphOptimization ?? 'all',
-    intraOpNumThreads: opts.intraOpThreads ?? availableParallelism(),
+    intraOpNumThreads: opts.intraOpThreads ?? defaultThreads(),
     interOpNumThreads: inter,
     executionMode: inter > 1 ? 'parallel' : 'sequential',
     logSeverityLevel: opts.logSeverity ?? 4,
@@ -280,4 +280,18 @@ export async function openSession(file: string, plan: SessionPlan = {}): Promise
     warmup: plan.warmup ?? false,
   });
   return { session: s.session, provider: s.provider, file: s.file };
+}
+
+/**
+ * The default intra-op thread count: SKYSENSE_THREADS (what `skysense run --threads N` sets,
+ * so a cluster job can match its CPU allocation) or every core.
+ */
+export function defaultThreads(): number {
+  const v = process.env.SKYSENSE_THREADS;
+  if (v !== undefined && v !== '') {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`SKYSENSE_THREADS=${v}: expected a whole number >= 1`);
+    return n;
+  }
+  return availableParallelism();
 }

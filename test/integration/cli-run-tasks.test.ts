@@ -68,7 +68,7 @@ describe('segment with the stock s1-water head, with polygons', { skip: existsSy
 describe('cluster and similar from the command line', () => {
   test('cluster --k 3: Byte clusters on the feature grid, every cluster used, sizes in the report', () => {
     const out = join(tmp, 'clusters.tif');
-    const { report } = ok(['--task', 'cluster', '--model', MODEL, '--input', crop, '--k', '3', '--out', out]);
+    const { report } = ok(['--task', 'cluster', '--model', MODEL, '--input', crop, '--k', '3', '--threads', '1', '--out', out]);
     const g = gdalinfo(out);
     assert.equal(g.bands[0].type, 'Byte');
     assert.equal(g.size[0], 160 / 4);
@@ -96,6 +96,9 @@ describe('cluster and similar from the command line', () => {
     const b = skysense('run', '--task', 'similar', '--model', MODEL, '--input', crop, '--lonlat', '1,2', '--point', '3,4', '--out', join(tmp, 'no.tif'));
     assert.equal(b.code, 2);
     assert.match(b.stderr, /needs exactly one query/);
+    const c = skysense('run', '--task', 'cluster', '--model', MODEL, '--input', crop, '--k', '3', '--threads', '0', '--out', join(tmp, 'no.tif'));
+    assert.equal(c.code, 2);
+    assert.match(c.stderr, /--threads must be at least 1/);
     assert.ok(!existsSync(join(tmp, 'no.tif')));
   });
 });
