@@ -3,7 +3,7 @@
 API
     export_head(build: HeadBuild, enc: EncoderTaps, out_root) -> {'folder', 'bytes', 'onnxMaxDiff', ...}
         1. torch.onnx.export, opset 17, dynamic batch and spatial axes (the manifest's strings)
-        2. onnx.checker.check_model
+        2. graph input/output shapes set to the manifest's, then onnx.checker.check_model
         3. the graph run in onnxruntime-node (the engine's runtime) on one real batch of taps and on
            a second, differently sized one, compared with PyTorch (HeadError above ONNX_TOL)
         4. the manifest checked against the agreed contract (manifest.problems)
@@ -44,6 +44,22 @@ def _dynamic_axes(specs):
     return {s['name']: {i: d for i, d in enumerate(s['shape']) if isinstance(d, str)} for s in specs}
 
 
+def _declare_shapes(model, build):
+    """Graph inputs/outputs declare exactly the manifest's shapes: the exporter leaves a symbolic
+    name where its shape inference gives up (e.g. the class axis after Resize + Add)."""
+    specs = {s['name']: s['shape'] for s in build.inputs + build.outputs}
+    for v in list(model.graph.input) + list(model.graph.output):
+        dims = v.type.tensor_type.shape.dim
+        shape = specs[v.name]
+        if len(dims) != len(shape):
+            raise HeadError(f'{build.name}: ONNX {v.name} has {len(dims)} axes, the manifest {len(shape)}')
+        for d, want in zip(dims, shape):
+            if isinstance(want, str):
+                d.dim_param = want
+            else:
+                d.dim_value = want
+
+
 def _torch_out(net, batch):
     with torch.no_grad():
         return net(*[torch.from_numpy(np.ascontiguousarray(b)) for b in batch]).numpy()
@@ -76,6 +92,8 @@ def export_head(build, enc, out_root):
                               output_names=[s['name'] for s in build.outputs],
                               dynamic_axes=_dynamic_axes(build.inputs + build.outputs), do_constant_folding=True)
         model = onnx.load(str(onnx_path))
+        _declare_shapes(model, build)
+        onnx.save(model, str(onnx_path))
         onnx.checker.check_model(model, full_check=True)
         if model.opset_import[0].version != OPSET:
             raise HeadError(f'{onnx_path}: opset {model.opset_import[0].version}, expected {OPSET}')

@@ -10,7 +10,6 @@ API
         fraction of its labelled pixels in each class and the fraction of pixels labelled at all;
         what a cell-grid head can be asked to predict without guessing a sub-cell label
     class_weights(fractions (K, ...), labelled) -> (K,) n / (K_present * n_k), 0 for absent classes
-    cells_to_pixels(a (..., h, w), stride, H, W) -> (..., H, W): each cell copied over its pixels
     upsample(p (K, h, w), stride, H, W) -> (K, H, W) float32: probabilities resized bilinearly
         (half-pixel centres, edges clamped) to the input pixels, as the engine writes its default
         input-grid class raster (main/tasks/head-infer.ts), so the metrics are what a user gets
@@ -62,11 +61,6 @@ def class_weights(fractions, labelled):
     w = np.zeros(k)
     w[present] = mass.sum() / (present.sum() * mass[present])
     return w.astype(np.float32)
-
-
-def cells_to_pixels(a, stride, h, w):
-    up = np.repeat(np.repeat(a, stride, axis=-2), stride, axis=-1)
-    return up[..., :h, :w]
 
 
 def upsample(p, stride, h, w):

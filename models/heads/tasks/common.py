@@ -4,15 +4,17 @@ API
     HeadBuild: everything the exporter needs: the trained torch module, one real example batch
         (numpy, in ONNX input order), an alternative smaller batch for the dynamic-shape check,
         ONNX input/output specs (manifest form), and the manifest fields the task decides
-    binary_scores(prob, label, threshold, ignore) -> {'f1', 'precision', 'recall', 'iou'} on pixels
+    binary_scores(pred, label, ignore=-1) -> ({'f1', 'precision', 'recall', 'iou'}, counts) on pixels
     rounded(d, n=4) -> the dict with floats rounded (manifests stay readable)
-    S2_TILE_NOTE, ENGINE_TILE(spec) -> {'size', 'stride'} of an encoder module (the manifest's tile)
+    engine_tile(spec) -> {'size', 'stride'}: an encoder module's tile from the model manifest
 """
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from models.eval.metrics import binary_counts
+
+from ..errors import HeadError
 
 
 @dataclass
@@ -50,5 +52,5 @@ def rounded(d, n=4):
 def engine_tile(spec):
     t = spec.get('tile') or {}
     if not isinstance(t.get('size'), int) or not isinstance(t.get('stride'), int):
-        raise ValueError(f'encoder module has no tile size/stride in its manifest entry')
+        raise HeadError('encoder module has no tile size/stride in its model manifest entry')
     return {'size': t['size'], 'stride': t['stride']}

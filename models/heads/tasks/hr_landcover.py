@@ -113,6 +113,8 @@ def build(enc, root, seed=0, quick=False):
     # a smaller, non-square tile (384 x 288 px) to check the dynamic axes: stride-32 cells 12 x 9
     small = [np.ascontiguousarray(t0[t][None, :, :288 // strides[t], :384 // strides[t]]) for t in TAPS]
     names = [p[2] for p in parts['train']]
+    unseen = [CLASSES[c - 1] for c, w in zip(classes, cw.tolist()) if w == 0]
+    unseen_note = f'; no training pixel of {", ".join(unseen)} (the head cannot predict it reliably)' if unseen else ''
     return HeadBuild(
         name=NAME, title='Land cover from 0.3 m RGB (LoveDA 7 classes)', task='segment', modality='hr', module=module, net=net,
         example=example, example_small=small,
@@ -125,7 +127,7 @@ def build(enc, root, seed=0, quick=False):
         training={
             'data': f'LoveDA tiles {", ".join(QUICK_TILES if quick else TILES)} (1024 px RGB, 0.3 m), top-left and bottom-right '
                     f'512 px quadrants ({", ".join(names)}), one HR encoder tile each; label 0 ignored; target per {stride} x {stride} px '
-                    f'cell = its class fractions, class-balanced',
+                    f'cell = its class fractions, class-balanced{unseen_note}',
             'licence': 'LoveDA: CC BY-NC-SA 4.0 (non-commercial, share-alike); imagery from Google Earth (its terms apply)',
             'samples': n_train, 'epochs': STEPS, 'script': 'models/heads/tasks/hr_landcover.py (python3 -m models.heads.train_all)',
             'metrics': rounded(metrics),
