@@ -42,6 +42,11 @@ export interface RunArgs {
   threshold?: number;
   iou?: number;
   threads?: number;
+  fp16: boolean;
+  gsd?: 'model' | 'native';
+  mask?: string;
+  maskValues?: number[];
+  maskThreshold?: number;
 }
 
 function wholeNumber(flag: string, v: string): number {
@@ -61,6 +66,12 @@ function pair(flag: string, v: string): [number, number] {
   return [Number(m[1]), Number(m[2])];
 }
 
+function number(flag: string, v: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n)) throw new UsageError(`${flag} expects a number (got "${v}")`);
+  return n;
+}
+
 function list(flag: string, v: string): string[] {
   const items = v.split(',').map((s) => s.trim()).filter(Boolean);
   if (items.length === 0) throw new UsageError(`${flag} needs at least one value`);
@@ -68,7 +79,7 @@ function list(flag: string, v: string): string[] {
 }
 
 export function parseRunArgs(args: string[]): RunArgs {
-  const p: Partial<RunArgs> & { inputs: string[][]; s1: string[][]; probabilities: boolean } = { inputs: [], s1: [], probabilities: false };
+  const p: Partial<RunArgs> & { inputs: string[][]; s1: string[][]; probabilities: boolean; fp16: boolean } = { inputs: [], s1: [], probabilities: false, fp16: false };
   for (let i = 0; i < args.length; i++) {
     const flag = args[i];
     const value = () => {
@@ -108,8 +119,18 @@ export function parseRunArgs(args: string[]): RunArgs {
       case '--threshold': p.threshold = fraction(flag, value()); break;
       case '--iou': p.iou = fraction(flag, value()); break;
       case '--probabilities': p.probabilities = true; break;
+      case '--fp16': p.fp16 = true; break;
       case '--dates': p.dates = list(flag, value()); break;
       case '--s1-dates': p.s1Dates = list(flag, value()); break;
+      case '--mask': p.mask = value(); break;
+      case '--mask-values': p.maskValues = list(flag, value()).map((v) => number(flag, v)); break;
+      case '--mask-threshold': p.maskThreshold = number(flag, value()); break;
+      case '--gsd': {
+        const g = value();
+        if (g !== 'model' && g !== 'native') throw new UsageError(`--gsd must be model or native (got "${g}")`);
+        p.gsd = g;
+        break;
+      }
       case '--output-grid': {
         const g = value();
         if (g !== 'input' && g !== 'model') throw new UsageError(`--output-grid must be input or model (got "${g}")`);
@@ -180,6 +201,9 @@ function checkTask(r: RunArgs): void {
     const given = [r.point, r.lonLat, r.polygon].filter((v) => v !== undefined).length;
     if (given !== 1) throw new UsageError('--task similar needs exactly one query: --point X,Y (raster CRS), --lonlat LON,LAT or --polygon FILE.geojson');
   }
+  if ((r.maskValues || r.maskThreshold !== undefined) && !r.mask) throw new UsageError('--mask-values and --mask-threshold need --mask FILE');
+  if (r.maskValues && r.maskThreshold !== undefined) throw new UsageError('give --mask-values or --mask-threshold, not both');
+  if (r.gsd && isFused(r)) throw new UsageError('--gsd does not apply to a fused S2/S1 embed: the series are fused on their own 10 m grid');
   if (r.vectors && r.task !== 'segment' && r.task !== 'change') throw new UsageError('--vectors applies to segment and change (detect writes its boxes to --out)');
   if (r.vectors && !/\.(geojson|json|gpkg)$/i.test(r.vectors)) throw new UsageError(`--vectors ${r.vectors}: must end in .gpkg, .geojson or .json`);
 }

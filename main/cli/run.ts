@@ -6,6 +6,7 @@
  */
 import { ApiError } from '../api.ts';
 import type { TiledProgress } from '../tasks/index.ts';
+import type { MaskSpec } from '../tasks/preprocess/masked-raster.ts';
 import { isFused, parseRunArgs, UsageError, type RunArgs } from './run-args.ts';
 
 const USAGE = `Usage: skysense run --task TASK --out FILE [options]
@@ -34,6 +35,14 @@ Inputs
   --resample nearest read other dates/S1 onto the first input's grid (same CRS)
   --modality M       s2 | s1 | hr (default: from the band names)
   --bands LIST       1-based raster bands in the model's band order, e.g. 2,3,4,5,6,7,8,9,12,13
+  --gsd G            model | native: read the raster at the model's ground sample distance
+                     (0.3 m for hr: resampled when >25 % off; default for hr) or at its own
+                     pixel size (default for s2/s1). Outputs then lie on that grid.
+  --mask FILE        one-band raster on the input's grid; the pixels it marks become nodata
+                     (outputs nodata there, fully masked tiles skipped)
+  --mask-values LIST mask values marking invalid pixels (default: any non-zero),
+                     e.g. Sentinel-2 SCL 3,8,9,10 (cloud shadow, clouds, cirrus)
+  --mask-threshold X mask values above X mark invalid pixels (cloud probability)
 
 Task options
   --k N              clusters                                            [cluster]
@@ -52,6 +61,7 @@ Running
   --overlap N        overlap between tiles in input pixels (default: the encoder's)
   --batch N          tiles per inference call (default 4)
   --threads N        CPU threads per model (default: every core; SKYSENSE_THREADS)
+  --fp16             use the model's fp16 files on a GPU provider where it has them
   --shard I/N        run the I-th of N blocks of tile rows (see docs/cluster.md)`;
 
 function progressPrinter(task: string): (p: TiledProgress) => void {
@@ -82,8 +92,15 @@ interface AnyReport {
   warnings?: string[];
 }
 
+/** --mask and its rule as the tasks' `mask` option. */
+function maskOption(r: RunArgs): MaskSpec | undefined {
+  return r.mask ? { path: r.mask, values: r.maskValues, threshold: r.maskThreshold } : undefined;
+}
+
 const common = (r: RunArgs, progress: (p: TiledProgress) => void, signal: AbortSignal) => ({
   out: r.out,
+  gsd: r.gsd,
+  mask: maskOption(r),
   modality: r.modality,
   bands: r.bands,
   providers: r.providers,
@@ -102,7 +119,7 @@ async function dispatch(r: RunArgs, progress: (p: TiledProgress) => void, signal
       if (isFused(r)) {
         const { runFusedEmbed } = await import('../tasks/fused-embed.ts');
         const report = await runFusedEmbed({
-          model: r.model!, s2: r.inputs.map(single), s1: r.s1.map(single), dates: r.dates, s1Dates: r.s1Dates, resample: r.resample,
+          model: r.model!, s2: r.inputs.map(single), s1: r.s1.map(single), dates: r.dates, s1Dates: r.s1Dates, resample: r.resample, mask: maskOption(r),
           out: r.out, providers: r.providers, tile: r.tile, overlap: r.overlap, batch: r.batch, shard: r.shard, progress, signal,
         });
         return { report, extra };
@@ -181,6 +198,9 @@ async function runDeepnessTask(r: RunArgs, progress: (p: TiledProgress) => void,
     confidence: r.task === 'detect' ? r.threshold : undefined,
     iouThreshold: r.iou,
     providers: r.providers,
+    // A Deepness model's GSD is its `resolution` metadata; --gsd native ignores it.
+    resolutionCm: r.gsd === 'native' ? 'native' : undefined,
+    mask: maskOption(r),
     progress,
     signal,
   }) as Promise<AnyReport>;
@@ -208,6 +228,7 @@ export async function runRun(args: string[]): Promise<number> {
   }
   // Ctrl-C / SIGTERM stop the run within one batch; the tasks remove their partial output.
   if (parsed.threads) process.env.SKYSENSE_THREADS = String(parsed.threads);
+  if (parsed.fp16) process.env.SKYSENSE_PRECISION = 'fp16';
   const controller = new AbortController();
   const stop = () => controller.abort();
   process.once('SIGINT', stop);

@@ -170,7 +170,7 @@ export async function loadModelFolder(dirIn: string, plan: SessionPlan = {}): Pr
     manifest,
     moduleNames: () => Object.keys(manifest.modules),
     modulePath,
-    session(name, precision = 'fp32') {
+    session(name, precision = defaultPrecision()) {
       const key = `${name}:${precision}`;
       let p = sessions.get(key);
       if (!p) {
@@ -204,4 +204,15 @@ export function warmupShape(spec: ModuleSpec, override: Readonly<Record<string, 
     for (const d of image.slice(2)) if (typeof d === 'string') axes[d] = spec.tile.size;
   }
   return { axes: { ...axes, ...override }, defaultSize: 1 };
+}
+
+/**
+ * SKYSENSE_PRECISION=fp16 (what `skysense run --fp16` sets) picks a module's fp16 file where
+ * the manifest has one and a GPU provider runs it; otherwise fp32. The session reports which.
+ */
+export function defaultPrecision(): Precision {
+  const v = process.env.SKYSENSE_PRECISION;
+  if (v === undefined || v === '' || v === 'fp32') return 'fp32';
+  if (v === 'fp16') return 'fp16';
+  throw new Error(`SKYSENSE_PRECISION=${v}: expected fp16 or fp32`);
 }

@@ -14,7 +14,7 @@
 import { ApiError } from '../api.ts';
 import { openRaster, type Raster } from '../raster/index.ts';
 import { runDenseHead, type DenseHeadOptions } from './dense-head-run.ts';
-import { prepareHeadInput, reportHeadInput } from './head-input.ts';
+import { prepareHeadInput, reportHeadInput, type HeadInput } from './head-input.ts';
 import type { HeadReport } from './head-report.ts';
 import { openHeadSetup } from './head-setup.ts';
 import { checkSameGrid, stackRasters } from './stacked-raster.ts';
@@ -35,13 +35,16 @@ export async function runChange(o: ChangeOptions): Promise<ChangeReport> {
   let a: Raster | null = null;
   let b: Raster | null = null;
   let stack: Raster | null = null;
+  let ia: HeadInput | null = null;
+  let ib: HeadInput | null = null;
   try {
     a = await openRaster(o.inputsA, { signal: o.signal });
     b = await openRaster(o.inputsB, { signal: o.signal });
     checkSameGrid(a.info, b.info);
-    const ia = await prepareHeadInput(a, setup, o);
-    const ib = await prepareHeadInput(b, setup, o);
-    stack = stackRasters(a, b);
+    // One mask (on the shared grid) applies to both dates; both go to the same processing grid.
+    ia = await prepareHeadInput(a, setup, o);
+    ib = await prepareHeadInput(b, setup, o);
+    stack = stackRasters(ia.raster, ib.raster);
     const na = a.info.bandCount;
     if (ia.mapping.bands.length !== ib.mapping.bands.length) throw new ApiError('E_INTERNAL', 'the two dates map to different band counts');
     const report = await runDenseHead({
@@ -61,7 +64,7 @@ export async function runChange(o: ChangeOptions): Promise<ChangeReport> {
     return report as ChangeReport;
   } finally {
     if (stack) await stack.close().catch(() => undefined);
-    else await Promise.all([a?.close().catch(() => undefined), b?.close().catch(() => undefined)]);
+    else await Promise.all([(ia?.raster ?? a)?.close().catch(() => undefined), (ib?.raster ?? b)?.close().catch(() => undefined)]);
     await setup.close();
   }
 }

@@ -22,9 +22,10 @@ import { CLASS_NODATA, ClassAreas, classCategoryNames, classColorTable, classPos
 import { checkTile, writeReport } from './encoder-run.ts';
 import { probabilityPath } from './dense-head-run.ts';
 import { makeHeadInfer } from './head-infer.ts';
-import { prepareHeadInput, reportHeadInput } from './head-input.ts';
+import { prepareHeadInput, reportHeadInput, type HeadInput } from './head-input.ts';
 import { reportHead, reportModel, reportProviders, type HeadReport, type HeadReportOutput } from './head-report.ts';
 import { openHeadSetup, startHeadSessions, type HeadRunOptions } from './head-setup.ts';
+import { gridWords } from './preprocess/prepare-input.ts';
 
 export interface ClassifyOptions extends Omit<HeadRunOptions, 'overlap' | 'tile'> {
   /** The raster: one file, or the single-band files / folder of one scene. */
@@ -84,15 +85,18 @@ function sceneAnswer(s: ClassScheme, sums: Float64Array, tiles: number): Classif
 export async function runClassify(o: ClassifyOptions): Promise<ClassifyReport> {
   const t0 = performance.now();
   const s = await openHeadSetup(o, 'classify');
-  let raster: Raster | null = null;
+  let source: Raster | null = null;
+  let input: HeadInput | null = null;
   try {
-    raster = await openRaster(o.inputs, { signal: o.signal });
-    const info = raster.info;
+    source = await openRaster(o.inputs, { signal: o.signal });
     const head = s.head;
     const grid = o.grid ?? head.tile?.size ?? s.spec.tile!.size;
     if (!Number.isInteger(grid) || grid < 1) throw new ApiError('E_BAD_REQUEST', `--grid must be a whole number of pixels (got ${grid})`);
     checkTile(s.spec, s.moduleName, grid, 0, s.tapStride);
-    const input = await prepareHeadInput(raster, s, o);
+    input = await prepareHeadInput(source, s, o);
+    // The grid cells are pixels of the processing grid (the input's, unless resampled to the model's GSD).
+    const raster = input.raster;
+    const info = raster.info;
     const outPath = await checkOutPath({ outPath: o.out, raster });
     const probPath = o.probabilities ? probabilityPath(outPath) : null;
     const shard = o.shard ? parseShard(o.shard) : undefined;
@@ -160,7 +164,7 @@ export async function runClassify(o: ClassifyOptions): Promise<ClassifyReport> {
         if (result) await Promise.all([rm(result.outPath, { force: true }), rm(`${result.outPath}.aux.xml`, { force: true })]);
         throw err;
       }
-      const note = `input geotransform with the pixel size x ${grid}: one pixel per ${grid} x ${grid} px tile`;
+      const note = `geotransform of ${gridWords(input.preparation)} with the pixel size x ${grid}: one pixel per ${grid} x ${grid} px tile`;
       const outputs: HeadReportOutput[] = [
         { path: result.outPath, role: 'classes', width: result.width, height: result.height, bands: 1, dataType: 'Byte', nodata: String(CLASS_NODATA), geoTransformNote: note },
       ];
@@ -191,7 +195,7 @@ export async function runClassify(o: ClassifyOptions): Promise<ClassifyReport> {
       await sessions.head.close();
     }
   } finally {
-    await raster?.close().catch(() => undefined);
+    await (input?.raster ?? source)?.close().catch(() => undefined);
     await s.close();
   }
 }

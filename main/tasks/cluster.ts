@@ -37,6 +37,7 @@ import { checkOutPath, writeCategoryNames, type StageTimings } from './index.ts'
 import { cellArea } from './cell-area.ts';
 import { clusterColour, clusterColourTable, hex } from './cluster-palette.ts';
 import { prepareEncoderRun, providerOf, reportInput, reportModel, writeReport, type EncoderRunOptions, type ReportInput, type ReportModel } from './encoder-run.ts';
+import { gridWords } from './preprocess/prepare-input.ts';
 import { FeatureScratch } from './feature-scratch.ts';
 import { streamFeatures } from './feature-stream.ts';
 import { kmeans, nearestCentre, seededRandom } from './kmeans.ts';
@@ -301,7 +302,7 @@ export async function runCluster(o: ClusterOptions): Promise<ClusterReport> {
         nodata: 255,
         crs: crs ? (crs.epsg ? `EPSG:${crs.epsg}` : crs.name) : null,
         geoTransform,
-        geoTransformNote: `input geotransform with the pixel size x ${stride} (one label per ${stride} x ${stride} input pixels, the embedding grid)`,
+        geoTransformNote: `geotransform of ${gridWords(run.preparation)} with the pixel size x ${stride} (one label per ${stride} x ${stride} pixels, the embedding grid)`,
       }],
     };
     await writeReport(`${outPath}.report.json`, report);

@@ -8,7 +8,11 @@
  * the head's probabilities upsampled bilinearly inside each tile), so the class raster
  * overlays the input pixel for pixel. `grid: 'model'` writes the head's own grid instead
  * (the input geotransform with the pixel size x stride, stated in the report): 16x fewer
- * pixels for stride 4, and no interpolation.
+ * pixels for stride 4, and no interpolation. When the input was resampled to the model's
+ * GSD (preprocess/prepare-input.ts) "the input grid" is that processing grid: the input's
+ * origin and CRS at the model's pixel size, stated in inputs[].preparation.grid. Going back
+ * to the input's own pixels would be a second, non-integer resampling of class maps;
+ * gdalwarp -tr does it when wanted, and the report says so.
  *
  * Tiles: the encoder's (or the head manifest's) tile size with overlap = size - step; half
  * the overlap at each interior edge is dropped (margin, a multiple of the head's stride),
@@ -27,6 +31,7 @@ import { makeHeadInfer } from './head-infer.ts';
 import type { HeadInput } from './head-input.ts';
 import { reportHead, reportModel, reportProviders, type HeadReport, type HeadReportOutput } from './head-report.ts';
 import { startHeadSessions, type HeadRunOptions, type HeadSetup } from './head-setup.ts';
+import { gridWords } from './preprocess/prepare-input.ts';
 
 export interface DenseHeadOptions extends HeadRunOptions {
   /** Also write <out-stem>.prob.tif (Float32, one band per head output channel). */
@@ -140,10 +145,14 @@ export async function runDenseHead(r: DenseRun): Promise<HeadReport> {
       throw err;
     }
 
+    const prep = r.inputs[0].preparation;
+    const base = gridWords(prep);
     const gridNote =
       stride === 1
-        ? 'the input grid: same CRS, size and geotransform as the input'
-        : `the head's grid: input geotransform with the pixel size x ${stride} (one value per ${stride} x ${stride} input pixels)`;
+        ? prep.gsd.resampled
+          ? `${base}: the input's origin and CRS at ${prep.gsd.modelGsdM} m per pixel, not the input's own pixels (gdalwarp -tr to go back)`
+          : 'the input grid: same CRS, size and geotransform as the input'
+        : `the head's grid: geotransform of ${base} with the pixel size x ${stride} (one value per ${stride} x ${stride} pixels)`;
     const outputs: HeadReportOutput[] = [
       { path: result.outPath, role: 'classes', width: result.width, height: result.height, bands: 1, dataType: 'Byte', nodata: String(CLASS_NODATA), geoTransformNote: gridNote },
     ];

@@ -18,6 +18,7 @@
 import type { Fallback } from '../model/index.ts';
 import { runTiled, type StageTimings } from './index.ts';
 import { prepareEncoderRun, providerOf, reportInput, reportModel, writeReport, type EncoderRunOptions, type ReportInput, type ReportModel } from './encoder-run.ts';
+import { gridWords } from './preprocess/prepare-input.ts';
 
 export interface EmbedOptions extends EncoderRunOptions {
   shard?: string;
@@ -78,7 +79,7 @@ export async function runEmbed(o: EmbedOptions): Promise<EmbedReport> {
       timings: { ...result.timings, prepare: run.prepareMs },
       // Input pixels of this run's rows (a shard covers only its own).
       throughputMpxPerS: (info.width * Math.min(info.height, result.height * stride)) / 1e6 / (result.timings.total / 1000),
-      outputs: [{ path: result.outPath, width: result.width, height: result.height, bands: channels, dataType: 'Float32', nodata: 'NaN', geoTransformNote: `input geotransform with the pixel size x ${stride} (one feature per ${stride} x ${stride} input pixels)` }],
+      outputs: [{ path: result.outPath, width: result.width, height: result.height, bands: channels, dataType: 'Float32', nodata: 'NaN', geoTransformNote: `geotransform of ${gridWords(run.preparation)} with the pixel size x ${stride} (one feature per ${stride} x ${stride} pixels)` }],
     };
     await writeReport(`${result.outPath}.report.json`, report);
     return report;

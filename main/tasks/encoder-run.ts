@@ -1,7 +1,8 @@
 /**
  * What every task that runs a single-date encoder over a raster shares (embed, cluster,
- * similar): load the model, open the raster, settle the modality, bands, units and
- * normalisation, check the tile and overlap, open the session, and an InferFn that
+ * similar): load the model, open the raster, settle the modality and bands, mask it and
+ * put it on the processing grid (preprocess/prepare-input.ts: `mask`, `gsd`), detect units
+ * and build the normaliser, check the tile and overlap, open the session, and an InferFn that
  * normalises a batch of tiles and runs the encoder's last tap (see embed.ts for why the
  * last tap). Tasks then pass `infer` and the tiling numbers to runTiled (or the feature
  * stream) and describe the run in their report with `reportModel` / `reportInput`.
@@ -16,10 +17,11 @@ import type { InferFn, TiledProgress } from './index.ts';
 import { mapBands, type BandMapping } from './preprocess/band-map.ts';
 import { guessModality } from './preprocess/modality.ts';
 import { makeNormaliser } from './preprocess/normalise.ts';
+import { prepareInput, type InputOptions, type InputPreparation } from './preprocess/prepare-input.ts';
 import { detectUnits, sampleValues, type UnitsDetection } from './preprocess/units.ts';
 
-/** The options every encoder task takes (the CLI's run flags). */
-export interface EncoderRunOptions {
+/** The options every encoder task takes (the CLI's run flags); `gsd` and `mask` see preprocess/prepare-input.ts. */
+export interface EncoderRunOptions extends InputOptions {
   model: string;
   inputs: string[];
   out: string;
@@ -36,8 +38,10 @@ export interface EncoderRunOptions {
 
 export interface EncoderRun {
   model: ModelFolder;
+  /** The raster as tiled: masked and on the processing grid (prepare-input.ts). */
   raster: Raster;
   info: RasterInfo;
+  preparation: InputPreparation;
   modalityId: ModalityId;
   moduleName: string;
   /** The encoder output the task uses (its last tap). */
@@ -75,6 +79,8 @@ export interface ReportInput {
   bandNames: string[];
   bandsFoundBy: BandMapping['how'];
   units: UnitsDetection;
+  /** Processing grid (GSD) and mask. */
+  preparation: InputPreparation;
 }
 
 export function encoderFor(model: ModelFolder, modality: ModalityId, task = 'embed'): [string, ModuleSpec] {
@@ -110,13 +116,13 @@ export async function prepareEncoderRun(o: EncoderRunOptions, task: string, chec
   let raster: Raster | null = null;
   try {
     raster = await openRaster(o.inputs, { signal: o.signal });
-    const info = raster.info;
+    const opened = raster.info;
     const available = Object.keys(model.manifest.modalities) as ModalityId[];
-    const modalityId = o.modality ?? guessModality(info, available);
+    const modalityId = o.modality ?? guessModality(opened, available);
     const modality = model.manifest.modalities[modalityId];
     if (!modality) throw new ApiError('E_NOT_FOUND', `${model.manifestPath}: no "${modalityId}" modality (has ${available.join(', ')})`, model.manifestPath);
     const [moduleName, spec] = encoderFor(model, modalityId, task);
-    const mapping = mapBands(info, modalityId, modality.bands, o.bands);
+    const mapping = mapBands(opened, modalityId, modality.bands, o.bands);
     const out = spec.outputs[spec.outputs.length - 1];
     const stride = out.stride;
     const channels = out.channels ?? (typeof out.shape[1] === 'number' ? out.shape[1] : undefined);
@@ -133,6 +139,9 @@ export async function prepareEncoderRun(o: EncoderRunOptions, task: string, chec
     // the one tile in which it is farthest from an edge (see embed.ts).
     const margin = Math.floor(overlap / 2 / stride) * stride;
     const batch = o.batch ?? 4;
+    const prepared = await prepareInput(raster, { gsd: o.gsd, mask: o.mask, modality: modalityId, modelGsdM: modality.gsd, out: o.out, signal: o.signal });
+    raster = prepared.raster;
+    const info = raster.info;
     await check?.({ info, raster, mapping, stride, tile, overlap, margin });
 
     const units = detectUnits(modalityId, modality, await sampleValues(raster, mapping.bands, o.signal), info.path);
@@ -151,11 +160,12 @@ export async function prepareEncoderRun(o: EncoderRunOptions, task: string, chec
       const per = y.length / n;
       return Array.from({ length: n }, (_, i) => y.subarray(i * per, (i + 1) * per));
     };
-    const opened = raster;
+    const tiled = raster;
     return {
       model,
       raster,
       info,
+      preparation: prepared.preparation,
       modalityId,
       moduleName,
       outputName: out.name,
@@ -171,7 +181,7 @@ export async function prepareEncoderRun(o: EncoderRunOptions, task: string, chec
       infer,
       prepareMs: performance.now() - t0,
       close: async () => {
-        await opened.close().catch(() => undefined);
+        await tiled.close().catch(() => undefined);
         await model.close();
       },
     };
@@ -187,17 +197,18 @@ export function reportModel(run: EncoderRun): ReportModel {
 }
 
 export function reportInput(run: EncoderRun): ReportInput {
-  const { info, mapping } = run;
+  const { info, mapping, preparation } = run;
   return {
     path: info.path,
     files: info.files,
-    width: info.width,
-    height: info.height,
+    width: preparation.source.width,
+    height: preparation.source.height,
     modality: run.modalityId,
     bands: mapping.bands,
     bandNames: mapping.bands.map((b) => info.bandNames[b - 1] ?? `band ${b}`),
     bandsFoundBy: mapping.how,
     units: run.units,
+    preparation,
   };
 }
 

@@ -17,8 +17,10 @@
  * that reason rather than fused approximately.
  *
  * Every check happens before inference: option values and the user's dates, then each
- * raster's bands, its grid against the reference (fused/grid-fit.ts), its date
- * (preprocess/series-dates.ts) and its units.
+ * raster's bands, its grid against the reference (fused/grid-fit.ts), the mask's grid
+ * (preprocess/masked-raster.ts: one mask on the reference grid, applied to every date), its
+ * date (preprocess/series-dates.ts) and its units. There is no `gsd` option: S2 and S1 are
+ * fused on their 10 m grid.
  */
 import { resolve } from 'node:path';
 import { ApiError, type GeoTransform } from '../api.ts';
@@ -31,6 +33,7 @@ import { makeFusedInfer, type FrameSpec, type FusedModality, type FusedModules, 
 import { StackedRaster, type StackPart } from './fused/stacked-raster.ts';
 import { mapBands, type BandMapping } from './preprocess/band-map.ts';
 import { makeNormaliser } from './preprocess/normalise.ts';
+import { maskedRaster, openMask, type MaskReport, type MaskSpec, type OpenedMask } from './preprocess/masked-raster.ts';
 import { orderSeries, parseUserDates, resolveSeriesDates, type ResolvedDate } from './preprocess/series-dates.ts';
 import { detectUnits, sampleValues, type UnitsDetection } from './preprocess/units.ts';
 
@@ -52,6 +55,8 @@ export interface FusedEmbedOptions {
   out: string;
   /** 'none' (default): every raster must lie on the reference grid; 'nearest': same-CRS rasters are resampled onto it. */
   resample?: Resample;
+  /** Pixels of the reference grid to treat as nodata in every date (clouds, a validity mask). */
+  mask?: MaskSpec;
   /** Provider list as the user wrote it ("cpu", "cuda,cpu"); default the engine's order. */
   providers?: string;
   tile?: number;
@@ -102,6 +107,7 @@ export interface FusedEmbedReport {
   /** HR is not fused by this task (see the module doc). */
   hr: 'not supported';
   grid: { reference: string; width: number; height: number; crs: string | null; geoTransform: GeoTransform };
+  mask: MaskReport | null;
   inputs: FusedInputReport[];
   notes: string[];
   /** Provider of the fusion session; `sessions` has every module's. */
@@ -191,6 +197,8 @@ export async function runFusedEmbed(o: FusedEmbedOptions): Promise<FusedEmbedRep
   const model = await loadModelFolder(o.model, { providers, cache: false });
   const opened: Opened[] = [];
   let stack: StackedRaster | null = null;
+  let mask: OpenedMask | null = null;
+  let tiled: Raster | null = null;
   try {
     const m = model.manifest;
     const present: FusedModality[] = (['s2', 's1'] as const).filter((k) => (k === 's2' ? asked.s2 : asked.s1).length > 0);
@@ -237,6 +245,8 @@ export async function runFusedEmbed(o: FusedEmbedOptions): Promise<FusedEmbedRep
     }
     const ref = opened[0].raster.info;
     for (const e of opened.slice(1)) e.fit = fitGrid(ref, e.raster.info, o.resample ?? 'none');
+    if (o.mask && resolve(o.mask.path) === resolve(o.out)) throw bad(`${o.out}: the output would overwrite the mask`, o.out);
+    if (o.mask) mask = await openMask(o.mask, ref, o.signal);
 
     // Dates (the user's, or each file's own) before any pixel is read.
     for (const k of present) {
@@ -298,13 +308,14 @@ export async function runFusedEmbed(o: FusedEmbedOptions): Promise<FusedEmbedRep
     }));
     const parts: StackPart[] = frames.map((e) => ({ raster: e.raster, bands: e.mapping.bands, fit: e.fit, label: `${e.modality.toUpperCase()} ${e.date.date ?? `#${e.given + 1}`}` }));
     stack = new StackedRaster(ref, parts);
+    tiled = mask ? maskedRaster(stack, mask) : stack;
     const perTile = stack.info.bandCount * tile * tile * 4;
     const batch = o.batch ?? Math.max(1, Math.min(4, Math.floor((32 * 1024 * 1024) / perTile)));
     const prepare = performance.now() - t0;
     const dateList = (k: FusedModality) => frames.filter((e) => e.modality === k).map((e) => e.date.date ?? '?').join(',');
 
     const result = await runTiled({
-      raster: stack,
+      raster: tiled,
       tile,
       overlap,
       margin,
@@ -342,6 +353,7 @@ export async function runFusedEmbed(o: FusedEmbedOptions): Promise<FusedEmbedRep
       modalities: present,
       hr: 'not supported',
       grid: { reference: ref.path, width: ref.width, height: ref.height, crs: ref.crs ? (ref.crs.epsg !== null ? `EPSG:${ref.crs.epsg}` : ref.crs.name) : null, geoTransform: [...ref.geoTransform] },
+      mask: mask?.report ?? null,
       inputs: opened.map((e) => ({
         modality: e.modality,
         position: positions.get(e)!,
@@ -377,8 +389,13 @@ export async function runFusedEmbed(o: FusedEmbedOptions): Promise<FusedEmbedRep
     await writeReport(`${result.outPath}.report.json`, report);
     return report;
   } finally {
-    if (stack) await stack.close();
-    else await Promise.all(opened.map((e) => e.raster.close().catch(() => undefined)));
+    // The masked view closes the stack and the mask; the stack closes every date.
+    if (tiled) await tiled.close();
+    else {
+      await mask?.raster.close().catch(() => undefined);
+      if (stack) await stack.close();
+      else await Promise.all(opened.map((e) => e.raster.close().catch(() => undefined)));
+    }
     await model.close();
   }
 }

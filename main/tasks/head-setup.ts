@@ -28,9 +28,10 @@ import {
   type ProviderChoice,
 } from '../model/index.ts';
 import type { TiledProgress } from './index.ts';
+import type { InputOptions } from './preprocess/prepare-input.ts';
 
-/** The options every head task takes (the CLI's run flags). */
-export interface HeadRunOptions {
+/** The options every head task takes (the CLI's run flags); `gsd` and `mask` see preprocess/prepare-input.ts. */
+export interface HeadRunOptions extends InputOptions {
   /** The head folder (manifest.json of kind "head" + its ONNX file). */
   head: string;
   /** The encoder model folder; default the folder the head ships in (<model>/heads/<head>). */

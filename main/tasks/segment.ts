@@ -8,7 +8,7 @@
  */
 import { openRaster, type Raster } from '../raster/index.ts';
 import { runDenseHead, type DenseHeadOptions } from './dense-head-run.ts';
-import { prepareHeadInput, reportHeadInput } from './head-input.ts';
+import { prepareHeadInput, reportHeadInput, type HeadInput } from './head-input.ts';
 import type { HeadReport } from './head-report.ts';
 import { openHeadSetup } from './head-setup.ts';
 
@@ -24,14 +24,15 @@ export async function runSegment(o: SegmentOptions): Promise<SegmentReport> {
   const t0 = performance.now();
   const setup = await openHeadSetup(o, 'segment');
   let raster: Raster | null = null;
+  let input: HeadInput | null = null;
   try {
     raster = await openRaster(o.inputs, { signal: o.signal });
-    const input = await prepareHeadInput(raster, setup, o);
+    input = await prepareHeadInput(raster, setup, o);
     const report = await runDenseHead({
       setup,
       o,
       task: 'segment',
-      raster,
+      raster: input.raster,
       bands: input.mapping.bands,
       inputs: [input],
       reportInputs: [reportHeadInput(input, setup.modalityId)],
@@ -40,7 +41,8 @@ export async function runSegment(o: SegmentOptions): Promise<SegmentReport> {
     });
     return report as SegmentReport;
   } finally {
-    await raster?.close().catch(() => undefined);
+    // The prepared view closes the file and the mask.
+    await (input?.raster ?? raster)?.close().catch(() => undefined);
     await setup.close();
   }
 }

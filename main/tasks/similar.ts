@@ -17,6 +17,7 @@ import { ApiError, type GeoTransform } from '../api.ts';
 import type { Fallback } from '../model/index.ts';
 import { checkOutPath, runTiled, type StageTimings } from './index.ts';
 import { prepareEncoderRun, providerOf, reportInput, reportModel, writeReport, type EncoderRunOptions, type ReportInput, type ReportModel } from './encoder-run.ts';
+import { gridWords } from './preprocess/prepare-input.ts';
 import { outputGeoTransform } from './output-writer.ts';
 import { queryFeature } from './query-feature.ts';
 import { resolveQuery, type QueryRegion, type QuerySummary, type SimilarQuery } from './query.ts';
@@ -158,7 +159,7 @@ export async function runSimilar(o: SimilarOptions): Promise<SimilarReport> {
         dataType: 'Float32',
         nodata: 'NaN',
         geoTransform,
-        geoTransformNote: `input geotransform with the pixel size x ${stride} (one value per ${stride} x ${stride} input pixels, the embedding grid)`,
+        geoTransformNote: `geotransform of ${gridWords(run.preparation)} with the pixel size x ${stride} (one value per ${stride} x ${stride} pixels, the embedding grid)`,
       }],
     };
     await writeReport(`${result.outPath}.report.json`, report);

@@ -178,7 +178,8 @@ function checkDetections(features: OgrFeature[], iou: number, tiles: { xs: numbe
 
 test('detect head (axis-aligned boxes) on the HR encoder: red paint found, merged across tiles, GeoPackage in the input CRS', async () => {
   const out = join(tmp, 'red.gpkg');
-  const report = await runDetect({ head: headDir, model: MODEL, inputs: [FOTOMAP], out, providers: 'cpu' });
+  // The head was fitted on the 2 cm photo's own pixels, so it runs there (HR defaults to the model's 0.3 m).
+  const report = await runDetect({ head: headDir, model: MODEL, inputs: [FOTOMAP], out, providers: 'cpu', gsd: 'native' });
   assert.equal(report.task, 'detect');
   assert.equal(report.tile, 512);
   assert.equal(report.stride, 4);
@@ -200,7 +201,7 @@ test('detect head (axis-aligned boxes) on the HR encoder: red paint found, merge
 
 test('oriented detect head (5 box channels): the polygons turn counter-clockwise by the head angle; stricter NMS', async () => {
   const out = join(tmp, 'red-oriented.gpkg');
-  const report = await runDetect({ head: orientedDir, model: MODEL, inputs: [FOTOMAP], out, providers: 'cpu', iouThreshold: 0.3 });
+  const report = await runDetect({ head: orientedDir, model: MODEL, inputs: [FOTOMAP], out, providers: 'cpu', iouThreshold: 0.3, gsd: 'native' });
   assert.equal(report.oriented, true);
   const read = ogrRead(out);
   assert.deepEqual(Object.keys(read.fields), ['class', 'class_id', 'score', 'area', 'angle', 'source']);

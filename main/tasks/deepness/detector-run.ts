@@ -11,7 +11,7 @@ import { detectTiles, type DetectTilesResult } from '../detect/detect-tiles.ts';
 import type { DetectorType } from './metadata.ts';
 import type { DetectorOutput } from './model-io.ts';
 import { runTiles, type RunnerSpec } from './model-runner.ts';
-import type { ProcessingGrid } from './resampled-raster.ts';
+import type { ProcessingGrid } from '../preprocess/resampled-raster.ts';
 import { decodeYolo, yoloLayout, type YoloLayout } from './yolo.ts';
 
 export interface DetectorRunOptions {

@@ -36,7 +36,11 @@ export function preprocessInto(raw: Float32Array, dst: Float32Array, offset: num
     const std = spec.std?.[c] ?? 1;
     const o = offset + c * plane;
     const s = c * plane;
-    for (let i = 0; i < plane; i++) dst[o + i] = (raw[s + i] / 255 - mean) / std;
+    // NaN (pixels masked out) is fed as 0, what an 8-bit image holds where it has no data.
+    for (let i = 0; i < plane; i++) {
+      const v = raw[s + i];
+      dst[o + i] = ((v === v ? v : 0) / 255 - mean) / std;
+    }
   }
 }
 

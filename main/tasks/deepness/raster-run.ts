@@ -23,7 +23,7 @@ import type { ClassEntry } from './classes.ts';
 import { ExtraSinks } from './extra-sinks.ts';
 import type { RasterHead } from './model-io.ts';
 import { runTiles, type RunnerSpec } from './model-runner.ts';
-import type { ProcessingGrid } from './resampled-raster.ts';
+import type { ProcessingGrid } from '../preprocess/resampled-raster.ts';
 
 export interface RasterRunOptions {
   kind: 'Segmentor' | 'Regressor';

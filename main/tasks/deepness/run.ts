@@ -4,7 +4,7 @@
  * Order of work (every check before the first tile):
  *   metadata and graph I/O (metadata.ts, model-io.ts) -> model type (option, else
  *   metadata, else an error asking for it) -> raster: 8-bit, enough bands -> processing
- *   grid at the model's resolution (resampled-raster.ts) -> tile size (a fixed input size
+ *   grid at the model's resolution (preprocess/resampled-raster.ts) -> tile size (a fixed input size
  *   wins; else option, tile_size / tiles_size, 512) and overlap (percent, converted as the
  *   plugin does: int(tile * pct / 100 * 2) // 2) -> session (provider fallback) -> one
  *   probe run on zero tiles for the real output shapes -> tiles.
@@ -26,7 +26,8 @@ import { readDeepnessMetadata, type DeepnessMetadata, type DetectorType } from '
 import { checkModelIo } from './model-io.ts';
 import { probeWithFallback, type RunnerSpec } from './model-runner.ts';
 import { runRasterModel, type RasterOutput } from './raster-run.ts';
-import { processingGrid, resampledRaster } from './resampled-raster.ts';
+import { processingGrid, resampledRaster } from '../preprocess/resampled-raster.ts';
+import { maskedRaster, openMask, type MaskReport, type MaskSpec } from '../preprocess/masked-raster.ts';
 
 export type DeepnessRunType = 'Segmentor' | 'Regressor' | 'Detector';
 
@@ -61,6 +62,8 @@ export interface DeepnessOptions {
   batch?: number;
   /** Provider list as the user wrote it ("cpu", "cuda,cpu"). */
   providers?: string;
+  /** Pixels to treat as nodata (preprocess/masked-raster.ts); masked pixels are fed as 0 and written as nodata. */
+  mask?: MaskSpec;
   signal?: AbortSignal;
   progress?: (p: TiledProgress) => void;
 }
@@ -93,7 +96,7 @@ export interface DeepnessReport {
     metadata: Record<string, string>;
     detType?: DetectorType;
   };
-  input: { path: string; files: string[]; width: number; height: number; bands: number[]; resolutionCm: number | null };
+  input: { path: string; files: string[]; width: number; height: number; bands: number[]; resolutionCm: number | null; mask: MaskReport | null };
   processing: {
     resolutionCm: number | null;
     resolutionFrom: 'option' | 'metadata' | 'native';
@@ -208,6 +211,10 @@ export async function runDeepness(o: DeepnessOptions): Promise<DeepnessReport> {
     const wanted = resolutionFrom === 'option' ? (o.resolutionCm as number) : resolutionFrom === 'metadata' ? m.resolutionCm : null;
     if (resolutionFrom === 'native' && o.resolutionCm === undefined) warnings.push(`${file}: no resolution in the metadata; the raster is processed at its own pixel size`);
     const grid = processingGrid(rinfo, wanted);
+    if (o.mask && resolve(o.mask.path) === resolve(o.out)) throw bad(`${o.out}: the output would overwrite the mask`);
+    const mask = o.mask ? await openMask(o.mask, rinfo, o.signal) : null;
+    // From here closing `source` closes the file and the mask.
+    if (mask) source = maskedRaster(source, mask);
     const raster = resampledRaster(source, grid);
 
     const [tile, tileFrom] = chooseTile(file, io.input.size, o, m, warnings);
@@ -253,7 +260,7 @@ export async function runDeepness(o: DeepnessOptions): Promise<DeepnessReport> {
           metadata: info.onnx.metadata,
           ...(runType === 'Detector' ? { detType } : {}),
         },
-        input: { path: rinfo.path, files: rinfo.files, width: rinfo.width, height: rinfo.height, bands, resolutionCm: Number.isFinite(grid.sourceResolutionCm) ? grid.sourceResolutionCm : null },
+        input: { path: rinfo.path, files: rinfo.files, width: rinfo.width, height: rinfo.height, bands, resolutionCm: Number.isFinite(grid.sourceResolutionCm) ? grid.sourceResolutionCm : null, mask: mask?.report ?? null },
         provider: started.provider,
         fallbacks: started.fallbacks,
       };

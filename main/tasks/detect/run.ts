@@ -7,7 +7,9 @@
  * class, class_id, score, area, [angle,] source, and <out>.report.json.
  *
  * Tiles: the encoder's (or the head's) tile size and overlap, as segment uses them.
- * Boxes are on the input grid (input pixels), so no resampling is involved.
+ * Boxes are found on the processing grid (the input's pixels, or the input resampled to the
+ * model's GSD: preprocess/prepare-input.ts) and mapped to map coordinates through that
+ * grid's geotransform, so they land in the same place either way.
  */
 import { resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -16,7 +18,7 @@ import { openRaster, type Raster } from '../../raster/index.ts';
 import type { StageTimings } from '../index.ts';
 import { denseTiling } from '../dense-head-run.ts';
 import { writeReport } from '../encoder-run.ts';
-import { prepareHeadInput, reportHeadInput } from '../head-input.ts';
+import { prepareHeadInput, reportHeadInput, type HeadInput } from '../head-input.ts';
 import { reportHead, reportModel, reportProviders, type HeadReport } from '../head-report.ts';
 import { openHeadSetup, startHeadSessions, type HeadRunOptions } from '../head-setup.ts';
 import type { Tile } from '../tile-plan.ts';
@@ -68,7 +70,8 @@ export async function runDetect(o: DetectOptions): Promise<DetectReport> {
   checkVectorPath(o.out);
   if (o.shard) throw new ApiError('E_BAD_REQUEST', '--shard: detect writes one vector file; run it whole (shards are for raster outputs)');
   const setup = await openHeadSetup(o, 'detect');
-  let raster: Raster | null = null;
+  let source: Raster | null = null;
+  let input: HeadInput | null = null;
   try {
     const head = setup.head;
     const scoresOut = head.outputs.find((t) => t.name === 'scores')!;
@@ -76,10 +79,12 @@ export async function runDetect(o: DetectOptions): Promise<DetectReport> {
     if (boxesOut.stride !== scoresOut.stride) {
       throw new ApiError('E_CORRUPT', `${setup.headManifestPath}: outputs: "scores" and "boxes" must share one stride (${scoresOut.stride} vs ${boxesOut.stride})`, setup.headManifestPath);
     }
-    raster = await openRaster(o.inputs, { signal: o.signal });
+    source = await openRaster(o.inputs, { signal: o.signal });
+    if (resolve(o.out) === resolve(source.info.path)) throw new ApiError('E_BAD_REQUEST', `${o.out}: the output would overwrite the input`);
+    input = await prepareHeadInput(source, setup, o);
+    const prepared = input;
+    const raster = input.raster;
     const info = raster.info;
-    if (resolve(o.out) === resolve(info.path)) throw new ApiError('E_BAD_REQUEST', `${o.out}: the output would overwrite the input`);
-    const input = await prepareHeadInput(raster, setup, o);
     const { tile, overlap, stride } = denseTiling(setup, o);
     const threshold = o.threshold ?? head.threshold ?? 0.5;
     const iouThreshold = o.iouThreshold ?? 0.5;
@@ -96,7 +101,7 @@ export async function runDetect(o: DetectOptions): Promise<DetectReport> {
         const n = inputs.length;
         const plane = C * tile * tile;
         const batch = new Float32Array(n * plane);
-        inputs.forEach((t, i) => batch.set(input.normalise(t), i * plane));
+        inputs.forEach((t, i) => batch.set(prepared.normalise(t), i * plane));
         const enc = await sessions.encoder.run({ [encoderInput]: new ort.Tensor('float32', batch, [n, C, tile, tile]) });
         const feeds: Record<string, ort.Tensor> = {};
         for (const hi of head.inputs) feeds[hi.name] = enc.outputs[hi.tap];
@@ -140,7 +145,7 @@ export async function runDetect(o: DetectOptions): Promise<DetectReport> {
       try {
         const run = await detectTiles({
           raster,
-          bands: input.mapping.bands,
+          bands: prepared.mapping.bands,
           tile,
           overlap,
           batch: o.batch ?? 4,
@@ -156,7 +161,7 @@ export async function runDetect(o: DetectOptions): Promise<DetectReport> {
           task: 'detect',
           head: reportHead(setup),
           model: reportModel(setup),
-          inputs: [reportHeadInput(input, setup.modalityId)],
+          inputs: [reportHeadInput(prepared, setup.modalityId)],
           ...reportProviders(sessions),
           tile,
           overlap,
@@ -189,7 +194,7 @@ export async function runDetect(o: DetectOptions): Promise<DetectReport> {
       await sessions.head.close();
     }
   } finally {
-    await raster?.close().catch(() => undefined);
+    await (input?.raster ?? source)?.close().catch(() => undefined);
     await setup.close();
   }
 }

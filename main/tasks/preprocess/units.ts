@@ -1,7 +1,8 @@
 /**
  * What units the raster's values are in, detected from a sample, and the conversion to
  * the units the manifest's mean/std were computed in. Detection looks at a few small
- * windows (bounded memory whatever the raster size), ignoring nodata and NaN:
+ * windows (bounded memory whatever the raster size), ignoring nodata and NaN; when all of
+ * them are nodata (a masked, mostly clouded scene), at a decimated read of the whole raster:
  *
  * - S2 (manifest 'reflectance' x scale, or 'DN'): a sample whose 99th percentile is at most
  *   2 is surface reflectance (0..1.2 in practice) and is multiplied by the manifest's scale
@@ -37,12 +38,7 @@ export async function sampleValues(raster: Raster, bands: number[], signal?: Abo
   const centres = [[0.5, 0.5], [0.25, 0.25], [0.75, 0.25], [0.25, 0.75], [0.75, 0.75]];
   const seen = new Set<string>();
   const values: number[] = [];
-  for (const [fx, fy] of centres) {
-    const x = Math.max(0, Math.min(W - w, Math.round(fx * W - w / 2)));
-    const y = Math.max(0, Math.min(H - h, Math.round(fy * H - h / 2)));
-    if (seen.has(`${x},${y}`)) continue;
-    seen.add(`${x},${y}`);
-    const arrs = await raster.readWindow({ x, y, width: w, height: h }, { bands, signal });
+  const keep = (arrs: ArrayLike<number>[]) => {
     for (const a of arrs) {
       for (let i = 0; i < a.length; i++) {
         const v = a[i];
@@ -50,6 +46,17 @@ export async function sampleValues(raster: Raster, bands: number[], signal?: Abo
         values.push(v);
       }
     }
+  };
+  for (const [fx, fy] of centres) {
+    const x = Math.max(0, Math.min(W - w, Math.round(fx * W - w / 2)));
+    const y = Math.max(0, Math.min(H - h, Math.round(fy * H - h / 2)));
+    if (seen.has(`${x},${y}`)) continue;
+    seen.add(`${x},${y}`);
+    keep(await raster.readWindow({ x, y, width: w, height: h }, { bands, signal }));
+  }
+  if (values.length === 0 && (W > w || H > h)) {
+    // Every window is nodata (a masked, mostly clouded scene): one decimated read of the whole raster instead.
+    keep(await raster.readWindow({ x: 0, y: 0, width: W, height: H }, { bands, outWidth: Math.min(W, 256), outHeight: Math.min(H, 256), signal }));
   }
   return Float64Array.from(values).sort();
 }
