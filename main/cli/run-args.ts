@@ -2,8 +2,8 @@
  * `skysense run` arguments: parsed once into a typed record, checked per task, so every
  * usage error is found before a model is loaded. `--input` may be repeated: each
  * occurrence is one raster (a file, a band folder, or the single-band files of one scene)
- * and several occurrences are dates (the S2 series of a fused embed, or change's before
- * and after). `--s1` works the same way for Sentinel-1.
+ * and several occurrences are dates (the S2 series of a fused embed or of segment with a
+ * fused head, or change's before and after). `--s1` works the same way for Sentinel-1.
  */
 import type { ModalityId } from '../model/index.ts';
 
@@ -182,15 +182,16 @@ function checkTask(r: RunArgs): void {
   if (headTask && !r.head && !deepness) throw new UsageError(`--task ${r.task} needs --head DIR (a head folder), or --model FILE.onnx for a Deepness model`);
   if (!headTask && !r.model) throw new UsageError('--model is required');
   if (!headTask) refuse(r, [['head', '--head'], ['grid', '--grid'], ['vectors', '--vectors'], ['probabilities', '--probabilities'], ['threshold', '--threshold'], ['iou', '--iou'], ['outputGrid', '--output-grid']]);
-  if (r.inputs.length === 0 && !(r.task === 'embed' && r.s1.length > 0)) throw new UsageError('--input is required');
+  const series = r.task === 'embed' || r.task === 'segment';
+  if (r.inputs.length === 0 && !(series && r.s1.length > 0)) throw new UsageError('--input is required');
   if (r.task !== 'cluster') refuse(r, [['k', '--k'], ['seed', '--seed']]);
   if (r.task !== 'similar') refuse(r, [['point', '--point'], ['lonLat', '--lonlat'], ['polygon', '--polygon']]);
-  if (r.task !== 'embed') refuse(r, [['s1', '--s1'], ['dates', '--dates'], ['s1Dates', '--s1-dates'], ['resample', '--resample']]);
+  if (!series) refuse(r, [['s1', '--s1'], ['dates', '--dates'], ['s1Dates', '--s1-dates'], ['resample', '--resample']]);
   if (r.task !== 'classify') refuse(r, [['grid', '--grid']]);
   if (r.task !== 'detect') refuse(r, [['iou', '--iou']]);
   if (r.task === 'change') {
     if (r.inputs.length !== 2) throw new UsageError(`--task change needs two rasters: --input BEFORE --input AFTER (got ${r.inputs.length})`);
-  } else if (!(r.task === 'embed') && r.inputs.length > 1) {
+  } else if (!series && r.inputs.length > 1) {
     throw new UsageError(`--task ${r.task} takes one raster (one --input; several files after it are the bands of one scene)`);
   }
   if (r.task === 'cluster') {
@@ -204,8 +205,18 @@ function checkTask(r: RunArgs): void {
   if ((r.maskValues || r.maskThreshold !== undefined) && !r.mask) throw new UsageError('--mask-values and --mask-threshold need --mask FILE');
   if (r.maskValues && r.maskThreshold !== undefined) throw new UsageError('give --mask-values or --mask-threshold, not both');
   if (r.gsd && isFused(r)) throw new UsageError('--gsd does not apply to a fused S2/S1 embed: the series are fused on their own 10 m grid');
+  if (r.gsd && isSeries(r)) throw new UsageError('--gsd does not apply to segment on a series (a fused head): the series are fused on their own 10 m grid');
   if (r.vectors && r.task !== 'segment' && r.task !== 'change') throw new UsageError('--vectors applies to segment and change (detect writes its boxes to --out)');
   if (r.vectors && !/\.(geojson|json|gpkg)$/i.test(r.vectors)) throw new UsageError(`--vectors ${r.vectors}: must end in .gpkg, .geojson or .json`);
+}
+
+/**
+ * segment on a series (for a fused head): several --input (dates), --s1, or any series flag.
+ * The CLI cannot tell a fused head from a single-date one before reading it; runSegment
+ * refuses the wrong kind of input by name.
+ */
+export function isSeries(r: RunArgs): boolean {
+  return r.task === 'segment' && (r.inputs.length > 1 || r.s1.length > 0 || r.dates !== undefined || r.s1Dates !== undefined || r.resample !== undefined);
 }
 
 /** A fused embed: several dates, or S1 with S2. */

@@ -7,7 +7,7 @@
 import { ApiError } from '../api.ts';
 import type { TiledProgress } from '../tasks/index.ts';
 import type { MaskSpec } from '../tasks/preprocess/masked-raster.ts';
-import { isFused, parseRunArgs, UsageError, type RunArgs } from './run-args.ts';
+import { isFused, isSeries, parseRunArgs, UsageError, type RunArgs } from './run-args.ts';
 
 const USAGE = `Usage: skysense run --task TASK --out FILE [options]
 
@@ -18,7 +18,8 @@ Tasks
              several --input (dates) and/or --s1: the fused S2 + S1 time-series features
   cluster    label-free segmentation: k-means on the features (--k N)
   similar    cosine similarity to the features at --point X,Y | --lonlat LON,LAT | --polygon FILE.geojson
-  segment    per-pixel classes from a head (--head DIR) or a Deepness model (--model FILE.onnx)
+  segment    per-pixel classes from a head (--head DIR) or a Deepness model (--model FILE.onnx);
+             a fused head reads a series: --input per S2 date and/or --s1 per S1 date
   change     bi-temporal change from a change head: --input BEFORE --input AFTER
   classify   scene classes of each --grid N px cell and of the whole raster, from a head
   detect     boxes from a detect head or a Deepness detector; --out FILE.gpkg|.geojson
@@ -29,7 +30,7 @@ Inputs
                      the model folder it ships in unless --model is given
   --input FILE...    a raster: a file, a band folder, or the single-band files of one scene;
                      repeat --input for more dates
-  --s1 FILE...       a Sentinel-1 raster of the same ground (repeat for dates)   [embed]
+  --s1 FILE...       a Sentinel-1 raster of the same ground (repeat for dates) [embed, segment]
   --dates D,D,...    acquisition date of each --input, ISO (default: metadata or file names)
   --s1-dates D,...   the same for --s1
   --resample nearest read other dates/S1 onto the first input's grid (same CRS)
@@ -149,7 +150,10 @@ async function dispatch(r: RunArgs, progress: (p: TiledProgress) => void, signal
   switch (r.task) {
     case 'segment': {
       const { runSegment } = await import('../tasks/segment.ts');
-      report = await runSegment({ ...head, inputs: r.inputs[0], probabilities: r.probabilities, grid: r.outputGrid });
+      const series = isSeries(r)
+        ? { s2: r.inputs.length ? r.inputs.map(single) : undefined, s1: r.s1.length ? r.s1.map(single) : undefined, dates: r.dates, s1Dates: r.s1Dates, resample: r.resample }
+        : { inputs: r.inputs[0] };
+      report = await runSegment({ ...head, ...series, probabilities: r.probabilities, grid: r.outputGrid });
       break;
     }
     case 'change': {

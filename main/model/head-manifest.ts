@@ -8,7 +8,6 @@ import {
   Dtype,
   ISO_DATE,
   Licence,
-  ModalityId,
   MODULE_NAME,
   modelName,
   onnxFileName,
@@ -23,9 +22,13 @@ import {
 export const HeadTask = z.enum(['segment', 'change', 'classify', 'detect']);
 export type HeadTask = z.infer<typeof HeadTask>;
 
+/** What a head's encoder reads: one modality, or "fused" (the fusion module's S2/S1 time-series features). */
+export const HeadModality = z.enum(['hr', 's2', 's1', 'fused']);
+export type HeadModality = z.infer<typeof HeadModality>;
+
 export const HeadEncoder = z.strictObject({
   name: modelName,
-  modality: ModalityId,
+  modality: HeadModality,
   module: z.string().regex(MODULE_NAME, { error: 'expected a lower-case module name' }),
   weightsSha256: z.string().regex(/^[0-9a-f]{64}$/, { error: 'expected 64 lower-case hex digits or null' }).nullable(),
 });
@@ -177,6 +180,10 @@ export function crossCheckHead(h: HeadManifest): Problem[] {
     const b = boxes >= 0 ? h.outputs[boxes].shape[1] : undefined;
     if (typeof b === 'number' && b !== 4 && b !== 5) add(['outputs', boxes, 'shape', 1], `is ${b}: boxes have 4 (dx, dy, w, h) or 5 (+ angle) channels`);
   }
+
+  // Only segment runs the fused S2/S1 series pipeline; change, classify and detect read one
+  // date's encoder taps.
+  if (h.encoder.modality === 'fused' && h.task !== 'segment') add(['encoder', 'modality'], `"fused" heads are segment heads (this is a ${h.task} head)`);
 
   if (h.tile && h.tile.stride > h.tile.size) add(['tile', 'stride'], `${h.tile.stride} exceeds tile size ${h.tile.size}`);
   return problems;

@@ -16,82 +16,34 @@
  * (a 64 px S2 tile = a 2048 px HR tile), which is a different tiler. `hr` is refused with
  * that reason rather than fused approximately.
  *
- * Every check happens before inference: option values and the user's dates, then each
+ * Every check happens before inference (fused/fused-series.ts, shared with segment's fused heads): option values and the user's dates, then each
  * raster's bands, its grid against the reference (fused/grid-fit.ts), the mask's grid
  * (preprocess/masked-raster.ts: one mask on the reference grid, applied to every date), its
  * date (preprocess/series-dates.ts) and its units. There is no `gsd` option: S2 and S1 are
  * fused on their 10 m grid.
  */
-import { resolve } from 'node:path';
 import { ApiError, type GeoTransform } from '../api.ts';
-import { loadModelFolder, parseProviderList, type Fallback, type ModelFolder, type ModuleSpec } from '../model/index.ts';
-import { openRaster, type Raster } from '../raster/index.ts';
-import { checkTile, encoderFor, writeReport } from './encoder-run.ts';
+import { loadModelFolder, parseProviderList, type Fallback } from '../model/index.ts';
+import { writeReport } from './encoder-run.ts';
 import { runTiled, type StageTimings, type TiledProgress } from './index.ts';
-import { fitGrid, type GridFit, type Resample } from './fused/grid-fit.ts';
-import { makeFusedInfer, type FrameSpec, type FusedModality, type FusedModules, type ModuleIO } from './fused/fused-infer.ts';
-import { StackedRaster, type StackPart } from './fused/stacked-raster.ts';
-import { mapBands, type BandMapping } from './preprocess/band-map.ts';
-import { makeNormaliser } from './preprocess/normalise.ts';
-import { maskedRaster, openMask, type MaskReport, type MaskSpec, type OpenedMask } from './preprocess/masked-raster.ts';
-import { orderSeries, parseUserDates, resolveSeriesDates, type ResolvedDate } from './preprocess/series-dates.ts';
-import { detectUnits, sampleValues, type UnitsDetection } from './preprocess/units.ts';
+import type { FusedModality } from './fused/fused-infer.ts';
+import { checkSeriesOptions, openFusedSeries, type FusedInputReport, type FusedSeries, type SeriesOptions } from './fused/fused-series.ts';
+import type { MaskReport } from './preprocess/masked-raster.ts';
 
 export type { Resample } from './fused/grid-fit.ts';
 export type { DateSource } from './preprocess/dates.ts';
+export type { FusedInputReport } from './fused/fused-series.ts';
 
-export interface FusedEmbedOptions {
+export interface FusedEmbedOptions extends SeriesOptions {
   model: string;
-  /** Sentinel-2 series: one raster (file or band folder) per date. */
-  s2?: string[];
-  /** Sentinel-1 series: one raster (VV, VH) per date. */
-  s1?: string[];
   /** HR (aerial) raster: not supported by this task (refused with the reason). */
   hr?: string;
-  /** S2 acquisition dates, YYYY-MM-DD, one per `s2` input in the same order (`--dates`). */
-  dates?: string[];
-  /** S1 acquisition dates, one per `s1` input (`--s1-dates`); S1 gets no calendar embedding in SkySense. */
-  s1Dates?: string[];
-  out: string;
-  /** 'none' (default): every raster must lie on the reference grid; 'nearest': same-CRS rasters are resampled onto it. */
-  resample?: Resample;
-  /** Pixels of the reference grid to treat as nodata in every date (clouds, a validity mask). */
-  mask?: MaskSpec;
   /** Provider list as the user wrote it ("cpu", "cuda,cpu"); default the engine's order. */
   providers?: string;
-  tile?: number;
-  overlap?: number;
-  /** Tiles per batch (default: up to 4, fewer for long series so a batch stays ~32 MiB). */
-  batch?: number;
   shard?: string;
   /** "Today" for the future-date check (default now). */
   now?: Date;
   progress?: (p: TiledProgress) => void;
-  signal?: AbortSignal;
-}
-
-export interface FusedInputReport {
-  modality: FusedModality;
-  /** Position of this date in the fusion sequence (0-based; S2 dates first, in date order). */
-  position: number;
-  /** Position in the list the user gave (0-based). */
-  given: number;
-  path: string;
-  files: string[];
-  date: string | null;
-  dateSource: ResolvedDate['source'];
-  dateDetail: string;
-  dayOfYear: number | null;
-  /** Row of the model's date table, null when the modality gets no calendar embedding. */
-  tableIndex: number | null;
-  /** What the fusion's doy input received (table row + 1, or 0 for none). */
-  doyFed: number;
-  bands: number[];
-  bandNames: string[];
-  bandsFoundBy: BandMapping['how'];
-  units: UnitsDetection;
-  grid: string;
-  notes: string[];
 }
 
 export interface FusedEmbedReport {
@@ -124,25 +76,16 @@ export interface FusedEmbedReport {
   outputs: { path: string; width: number; height: number; bands: number; dataType: 'Float32'; nodata: string; geoTransformNote: string }[];
 }
 
-function bad(msg: string, file?: string): ApiError {
-  return new ApiError('E_BAD_REQUEST', msg, file);
+/** The reference grid as reports give it. */
+export function seriesGrid(f: FusedSeries): FusedEmbedReport['grid'] {
+  const ref = f.ref;
+  return { reference: ref.path, width: ref.width, height: ref.height, crs: ref.crs ? (ref.crs.epsg !== null ? `EPSG:${ref.crs.epsg}` : ref.crs.name) : null, geoTransform: [...ref.geoTransform] };
 }
 
-interface Opened {
-  modality: FusedModality;
-  given: number;
-  path: string;
-  raster: Raster;
-  mapping: BandMapping;
-  fit: GridFit;
-  date: ResolvedDate;
-  units: UnitsDetection;
-}
-
-/** The checks that need no file: what was asked for, and the user's dates. */
-function checkOptions(o: FusedEmbedOptions, now: Date) {
-  const s2 = o.s2 ?? [];
-  const s1 = o.s1 ?? [];
+/** Runs fused-embed; writes <out> and <out>.report.json and returns the report. */
+export async function runFusedEmbed(o: FusedEmbedOptions): Promise<FusedEmbedReport> {
+  const t0 = performance.now();
+  const now = o.now ?? new Date();
   if (o.hr !== undefined) {
     throw new ApiError(
       'E_UNSUPPORTED',
@@ -150,252 +93,66 @@ function checkOptions(o: FusedEmbedOptions, now: Date) {
       o.hr,
     );
   }
-  if (s2.length === 0 && s1.length === 0) throw bad('fused-embed needs an S2 series and/or an S1 series (at least one raster)');
-  if (o.dates && s2.length === 0) throw bad('--dates: given, but there is no S2 input');
-  if (o.s1Dates && s1.length === 0) throw bad('--s1-dates: given, but there is no S1 input');
-  const seen = new Map<string, string>();
-  for (const [label, list] of [['S2', s2], ['S1', s1]] as const) {
-    list.forEach((p, i) => {
-      const key = resolve(p);
-      const prev = seen.get(key);
-      if (prev) throw bad(`${p}: given twice (${prev} and ${label} input ${i + 1})`, p);
-      seen.set(key, `${label} input ${i + 1}`);
-    });
-  }
-  if (o.resample !== undefined && o.resample !== 'none' && o.resample !== 'nearest') throw bad(`--resample ${String(o.resample)}: expected none or nearest`);
-  return {
-    s2,
-    s1,
-    s2Dates: o.dates ? parseUserDates(o.dates, '--dates', s2.length, 'S2', now) : undefined,
-    s1Dates: o.s1Dates ? parseUserDates(o.s1Dates, '--s1-dates', s1.length, 'S1', now) : undefined,
-  };
-}
-
-function moduleOf(model: ModelFolder, role: ModuleSpec['role'], modality: ModuleSpec['modality'], what: string): [string, ModuleSpec] {
-  const hit = Object.entries(model.manifest.modules).find(([, s]) => s.role === role && s.modality === modality);
-  if (!hit) throw new ApiError('E_NOT_FOUND', `${model.manifestPath}: no ${what} module (fused-embed needs one)`, model.manifestPath);
-  return hit;
-}
-
-function channelsOf(spec: ModuleSpec, k: number): number | null {
-  const o = spec.outputs[k];
-  return o.channels ?? (typeof o.shape[1] === 'number' ? o.shape[1] : null);
-}
-
-function gridNote(fit: GridFit): string {
-  if (fit.kind === 'same') return 'on the reference grid';
-  const [dx, dy] = fit.offsetPx;
-  return `resampled onto the reference grid by nearest neighbour (origin offset ${dx.toFixed(2)}, ${dy.toFixed(2)} px; ${(1 / fit.sx).toPrecision(4)} x ${(1 / fit.sy).toPrecision(4)} reference pixels per source pixel)`;
-}
-
-/** Runs fused-embed; writes <out> and <out>.report.json and returns the report. */
-export async function runFusedEmbed(o: FusedEmbedOptions): Promise<FusedEmbedReport> {
-  const t0 = performance.now();
-  const now = o.now ?? new Date();
-  const asked = checkOptions(o, now);
+  const asked = checkSeriesOptions(o, now, 'fused-embed');
   const providers = o.providers ? parseProviderList(o.providers) : undefined;
   const model = await loadModelFolder(o.model, { providers, cache: false });
-  const opened: Opened[] = [];
-  let stack: StackedRaster | null = null;
-  let mask: OpenedMask | null = null;
-  let tiled: Raster | null = null;
+  let series: FusedSeries | null = null;
   try {
     const m = model.manifest;
-    const present: FusedModality[] = (['s2', 's1'] as const).filter((k) => (k === 's2' ? asked.s2 : asked.s1).length > 0);
-    const [fusionName, fusionSpec] = moduleOf(model, 'fusion', 'fused', 'fusion');
-    const io: Partial<Record<FusedModality, { enc: [string, ModuleSpec]; up: [string, ModuleSpec] }>> = {};
-    for (const k of present) {
-      if (!m.modalities[k]) throw new ApiError('E_NOT_FOUND', `${model.manifestPath}: no "${k}" modality`, model.manifestPath);
-      io[k] = { enc: encoderFor(model, k, 'fused-embed'), up: moduleOf(model, 'upsample', k, `${k} UPHead (upsample)`) };
-    }
-    const ref0 = io.s2 ?? io.s1!;
-    const tileSpec = ref0.enc[1].tile!;
-    const tile = o.tile ?? tileSpec.size;
-    const overlap = o.overlap ?? Math.min(tileSpec.size - tileSpec.stride, Math.floor(tile / 2));
-    for (const k of present) checkTile(io[k]!.enc[1], io[k]!.enc[0], tile, overlap, 1);
-    const margin = Math.floor(overlap / 2);
-    const fusionOut = fusionSpec.outputs[0];
-    const outChannels = channelsOf(fusionSpec, 0);
-    const tokensIn = fusionSpec.inputs.find((i) => i.dtype === 'float32');
-    const doyIn = fusionSpec.inputs.find((i) => i.dtype === 'int64');
-    if (!outChannels || !tokensIn || !doyIn) {
-      throw new ApiError('E_CORRUPT', `${model.manifestPath}: modules.${fusionName}: needs a float32 tokens input, an int64 doy input and an output with channels`, model.manifestPath);
-    }
-    const upChannels = channelsOf(io[present[0]]!.up[1], 0);
-    if (!upChannels) throw new ApiError('E_CORRUPT', `${model.manifestPath}: modules.${io[present[0]]!.up[0]}.outputs[0]: channels missing`, model.manifestPath);
-    const de = m.dateEmbedding ?? null;
-    const dated = (k: FusedModality) => de?.appliesTo.includes(k) ?? false;
-
-    // Open every raster and map its bands (a missing band names the file).
-    for (const k of present) {
-      const list = k === 's2' ? asked.s2 : asked.s1;
-      for (let i = 0; i < list.length; i++) {
-        if (o.signal?.aborted) throw new ApiError('E_CANCELLED', 'fused-embed cancelled');
-        const raster = await openRaster([list[i]], { signal: o.signal });
-        let mapping: BandMapping;
-        try {
-          mapping = mapBands(raster.info, k, m.modalities[k]!.bands);
-        } catch (err) {
-          await raster.close().catch(() => undefined);
-          throw err;
-        }
-        // date and units are filled in below, before anything reads them.
-        opened.push({ modality: k, given: i, path: list[i], raster, mapping, fit: { kind: 'same' }, date: undefined!, units: undefined! });
-      }
-    }
-    const ref = opened[0].raster.info;
-    for (const e of opened.slice(1)) e.fit = fitGrid(ref, e.raster.info, o.resample ?? 'none');
-    if (o.mask && resolve(o.mask.path) === resolve(o.out)) throw bad(`${o.out}: the output would overwrite the mask`, o.out);
-    if (o.mask) mask = await openMask(o.mask, ref, o.signal);
-
-    // Dates (the user's, or each file's own) before any pixel is read.
-    for (const k of present) {
-      const mine = opened.filter((e) => e.modality === k);
-      const dates = await resolveSeriesDates(
-        mine.map((e) => ({ path: e.path, files: e.raster.info.files })),
-        { label: k.toUpperCase(), flag: k === 's2' ? '--dates' : '--s1-dates', user: k === 's2' ? asked.s2Dates : asked.s1Dates, required: dated(k), table: dated(k) ? de!.table : null, now },
-      );
-      mine.forEach((e, i) => (e.date = dates[i]));
-    }
-    const notes: string[] = [];
-    const frames: Opened[] = [];
-    for (const k of present) {
-      const mine = opened.filter((e) => e.modality === k);
-      const { order, reordered } = orderSeries(mine.map((e) => e.date));
-      if (reordered) {
-        notes.push(`${k.toUpperCase()} inputs were not in date order; fused in date order (${order.map((i) => mine[i].date.date ?? '?').join(', ')}). The fusion has no positional embedding, so the order does not change the features.`);
-      }
-      frames.push(...order.map((i) => mine[i]));
-      const days = mine.map((e) => e.date.date).filter((d): d is string => d !== null).sort();
-      if (days.length > 1 && Date.parse(days[days.length - 1]) - Date.parse(days[0]) > 365 * 86400e3) {
-        notes.push(`${k.toUpperCase()} dates span more than a year (${days[0]} .. ${days[days.length - 1]}): the calendar embedding sees only the day of the year`);
-      }
-      const dup = days.filter((d, i) => i > 0 && d === days[i - 1]);
-      if (dup.length) notes.push(`${k.toUpperCase()} has more than one raster for ${[...new Set(dup)].join(', ')}`);
-    }
-
-    // Units, per raster: series mix L1C/L2A sources or linear/dB S1 files.
-    for (const e of frames) {
-      e.units = detectUnits(e.modality, m.modalities[e.modality]!, await sampleValues(e.raster, e.mapping.bands, o.signal), e.raster.info.path);
-    }
-
-    const sessions: Record<string, string> = {};
-    const fallbacks: Fallback[] = [];
-    const sessionFor = async (name: string) => {
-      const s = await model.session(name);
-      sessions[name] = s.provider;
-      fallbacks.push(...s.fallbacks);
-      return s;
-    };
-    const mods: FusedModules = { encoders: {}, ups: {}, fusion: undefined!, upChannels };
-    for (const k of present) {
-      const [en, es] = io[k]!.enc;
-      const [un, us] = io[k]!.up;
-      const encIO: ModuleIO = { session: await sessionFor(en), input: es.inputs[0].name, output: es.outputs[es.outputs.length - 1].name };
-      const upIO: ModuleIO = { session: await sessionFor(un), input: us.inputs[0].name, output: us.outputs[0].name };
-      mods.encoders[k] = encIO;
-      mods.ups[k] = upIO;
-    }
-    const fusionSession = await sessionFor(fusionName);
-    mods.fusion = { session: fusionSession, tokens: tokensIn.name, doy: doyIn.name, output: fusionOut.name, channels: outChannels };
-
-    const frameSpecs: FrameSpec[] = frames.map((e) => ({
-      modality: e.modality,
-      channels: e.mapping.bands.length,
-      // The stack has already turned each file's nodata into NaN.
-      normalise: makeNormaliser(m.modalities[e.modality]!, e.units, null),
-      doy: e.date.tableIndex === null ? 0 : e.date.tableIndex + 1,
-    }));
-    const parts: StackPart[] = frames.map((e) => ({ raster: e.raster, bands: e.mapping.bands, fit: e.fit, label: `${e.modality.toUpperCase()} ${e.date.date ?? `#${e.given + 1}`}` }));
-    stack = new StackedRaster(ref, parts);
-    tiled = mask ? maskedRaster(stack, mask) : stack;
-    const perTile = stack.info.bandCount * tile * tile * 4;
-    const batch = o.batch ?? Math.max(1, Math.min(4, Math.floor((32 * 1024 * 1024) / perTile)));
+    series = await openFusedSeries(model, asked, o, { task: 'fused-embed', now });
+    const f = series;
+    const ref = f.ref;
     const prepare = performance.now() - t0;
-    const dateList = (k: FusedModality) => frames.filter((e) => e.modality === k).map((e) => e.date.date ?? '?').join(',');
-
     const result = await runTiled({
-      raster: tiled,
-      tile,
-      overlap,
-      margin,
+      raster: f.raster,
+      tile: f.tile,
+      overlap: f.overlap,
+      margin: f.margin,
       stride: 1,
-      batch,
-      outChannels,
+      batch: f.batch,
+      outChannels: f.channels,
       outDataType: 'Float32',
       outPath: o.out,
       nodata: Number.NaN,
       shard: o.shard,
       signal: o.signal,
       progress: o.progress,
-      bandNames: Array.from({ length: outChannels }, (_, i) => `f${String(i).padStart(3, '0')}`),
+      bandNames: Array.from({ length: f.channels }, (_, i) => `f${String(i).padStart(3, '0')}`),
       metadata: {
         SKYSENSE_TASK: 'fused-embed',
         SKYSENSE_MODEL: m.name,
-        SKYSENSE_MODULE: fusionName,
-        SKYSENSE_OUTPUT: fusionOut.name,
-        ...(present.includes('s2') ? { SKYSENSE_S2_DATES: dateList('s2') } : {}),
-        ...(present.includes('s1') ? { SKYSENSE_S1_DATES: dateList('s1') } : {}),
+        SKYSENSE_MODULE: f.fusionName,
+        SKYSENSE_OUTPUT: f.fusionOutput,
+        ...f.dateMetadata,
       },
-      infer: makeFusedInfer(frameSpecs, mods, { margin, width: ref.width, height: ref.height }),
+      infer: f.infer(f.margin),
     });
 
-    const positions = new Map(frames.map((e, i) => [e, i]));
     const report: FusedEmbedReport = {
       task: 'fused-embed',
-      model: {
-        dir: model.dir,
-        name: m.name,
-        weights: m.provenance.weights,
-        modules: Object.keys(sessions),
-        dateEmbedding: de ? { table: de.table, index: de.index, appliesTo: [...de.appliesTo] } : null,
-      },
-      modalities: present,
+      model: { dir: model.dir, name: m.name, weights: m.provenance.weights, modules: Object.keys(f.sessions), dateEmbedding: f.dateEmbedding },
+      modalities: f.present,
       hr: 'not supported',
-      grid: { reference: ref.path, width: ref.width, height: ref.height, crs: ref.crs ? (ref.crs.epsg !== null ? `EPSG:${ref.crs.epsg}` : ref.crs.name) : null, geoTransform: [...ref.geoTransform] },
-      mask: mask?.report ?? null,
-      inputs: opened.map((e) => ({
-        modality: e.modality,
-        position: positions.get(e)!,
-        given: e.given,
-        path: e.path,
-        files: e.raster.info.files,
-        date: e.date.date,
-        dateSource: e.date.source,
-        dateDetail: e.date.detail,
-        dayOfYear: e.date.dayOfYear,
-        tableIndex: e.date.tableIndex,
-        doyFed: frameSpecs[positions.get(e)!].doy,
-        bands: e.mapping.bands,
-        bandNames: e.mapping.bands.map((b) => e.raster.info.bandNames[b - 1] ?? `band ${b}`),
-        bandsFoundBy: e.mapping.how,
-        units: e.units,
-        grid: e === opened[0] ? 'the reference grid' : gridNote(e.fit),
-        notes: e.date.notes,
-      })),
-      notes,
-      provider: fusionSession.provider,
-      sessions,
-      fallbacks,
-      tile,
-      overlap,
-      margin,
-      batch,
+      grid: seriesGrid(f),
+      mask: f.mask,
+      inputs: f.inputs,
+      notes: f.notes,
+      provider: f.provider,
+      sessions: f.sessions,
+      fallbacks: f.fallbacks,
+      tile: f.tile,
+      overlap: f.overlap,
+      margin: f.margin,
+      batch: f.batch,
       tiles: { inferred: result.tiles, skipped: result.skipped, total: result.total },
       timings: { ...result.timings, prepare },
       throughputMpxPerS: (ref.width * result.height) / 1e6 / (result.timings.total / 1000),
-      outputs: [{ path: result.outPath, width: result.width, height: result.height, bands: outChannels, dataType: 'Float32', nodata: 'NaN', geoTransformNote: `the reference grid of ${ref.path} (one fused feature per input pixel)` }],
+      outputs: [{ path: result.outPath, width: result.width, height: result.height, bands: f.channels, dataType: 'Float32', nodata: 'NaN', geoTransformNote: `the reference grid of ${ref.path} (one fused feature per input pixel)` }],
     };
     await writeReport(`${result.outPath}.report.json`, report);
     return report;
   } finally {
-    // The masked view closes the stack and the mask; the stack closes every date.
-    if (tiled) await tiled.close();
-    else {
-      await mask?.raster.close().catch(() => undefined);
-      if (stack) await stack.close();
-      else await Promise.all(opened.map((e) => e.raster.close().catch(() => undefined)));
-    }
+    await series?.close();
     await model.close();
   }
 }

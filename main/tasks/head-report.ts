@@ -64,7 +64,7 @@ export interface HeadReport {
   warnings: string[];
 }
 
-export function reportHead(s: HeadSetup): HeadReportHead {
+export function reportHead(s: Pick<HeadSetup, 'headDir' | 'head'>): HeadReportHead {
   const h = s.head;
   return {
     dir: s.headDir,

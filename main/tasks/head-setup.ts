@@ -78,7 +78,7 @@ export interface HeadSessions {
 }
 
 /** <model>/heads/<name>: a stock head ships inside its encoder's folder. */
-async function shippedIn(headDir: string): Promise<string | null> {
+export async function shippedIn(headDir: string): Promise<string | null> {
   const parent = dirname(headDir);
   if (basename(parent) !== 'heads') return null;
   const modelDir = dirname(parent);
@@ -90,6 +90,11 @@ export async function openHeadSetup(o: HeadRunOptions, task: HeadTask): Promise<
   const m = h.manifest;
   if (m.task !== task) {
     throw new ApiError('E_BAD_REQUEST', `${h.manifestPath}: task: head "${m.name}" is a ${m.task} head; the ${task} task needs a ${task} head`, h.manifestPath);
+  }
+  const modalityId = m.encoder.modality;
+  if (modalityId === 'fused') {
+    // segment routes fused heads to segment-series.ts before this; the manifest refuses fused change/classify/detect heads.
+    throw new ApiError('E_BAD_REQUEST', `${h.manifestPath}: encoder.modality: head "${m.name}" reads fused S2/S1 series features; only segment runs fused heads, on a series (s2 / s1)`, h.manifestPath);
   }
   const modelDir = o.model ? resolve(o.model) : await shippedIn(h.dir);
   if (!modelDir) {
@@ -106,7 +111,7 @@ export async function openHeadSetup(o: HeadRunOptions, task: HeadTask): Promise<
     if (spec.role !== 'encoder' || spec.modality !== m.encoder.modality) {
       throw new ApiError('E_CORRUPT', `${where}: module "${m.encoder.module}" of ${model.manifestPath} is a ${spec.modality} ${spec.role}, the head expects a ${m.encoder.modality} encoder`, h.manifestPath);
     }
-    const modality = model.manifest.modalities[m.encoder.modality];
+    const modality = model.manifest.modalities[modalityId];
     if (!modality || !spec.tile) throw new ApiError('E_CORRUPT', `${model.manifestPath}: modules.${m.encoder.module}: needs its modality and tile`, model.manifestPath);
 
     const strides = new Set<number>();
@@ -145,7 +150,7 @@ export async function openHeadSetup(o: HeadRunOptions, task: HeadTask): Promise<
       model,
       moduleName: m.encoder.module,
       spec,
-      modalityId: m.encoder.modality,
+      modalityId,
       modality,
       taps: [...new Set(m.inputs.map((t) => t.tap))],
       tapStride,

@@ -1,32 +1,69 @@
 /**
- * The `segment` task: per-pixel classes of one single-date raster from a segmentation head
- * (kind "head", task "segment") on its encoder. Writes <out> (Byte class raster: nodata 255,
- * colour table and category names from the head's classes, 'nearest' overviews), with
- * `probabilities` also <out-stem>.prob.tif (Float32, one band per head output channel: the
- * blended class probabilities), and <out>.report.json. See dense-head-run.ts for the grid
- * and tiling, class-output.ts for how classes are decided.
+ * The `segment` task: per-pixel classes from a segmentation head (kind "head", task
+ * "segment"). A single-date head (encoder modality hr, s2 or s1) reads one raster
+ * (`inputs`) through its encoder's taps; a fused head (modality "fused") reads an S2 and/or
+ * S1 time series (`s2`, `s1`, `dates`, `s1Dates`, `resample`, as fused-embed takes them)
+ * through the fusion module (segment-series.ts). Each is refused, by name, the other's input.
+ * Writes <out> (Byte class raster: nodata 255, colour table and category names from the
+ * head's classes, 'nearest' overviews), with `probabilities` also <out-stem>.prob.tif
+ * (Float32, one band per head output channel: the blended class probabilities), and
+ * <out>.report.json. See dense-head-run.ts for the grid and tiling, class-output.ts for how
+ * classes are decided.
  */
+import { ApiError } from '../api.ts';
+import { readHeadFolder } from '../model/index.ts';
 import { openRaster, type Raster } from '../raster/index.ts';
 import { runDenseHead, type DenseHeadOptions } from './dense-head-run.ts';
 import { prepareHeadInput, reportHeadInput, type HeadInput } from './head-input.ts';
 import type { HeadReport } from './head-report.ts';
 import { openHeadSetup } from './head-setup.ts';
+import { runSegmentSeries, type SegmentSeriesReport, type SeriesInputOptions } from './segment-series.ts';
 
-export interface SegmentOptions extends DenseHeadOptions {
-  /** The raster: one file, or the single-band files / folder of one scene. */
-  inputs: string[];
+export type { SegmentSeriesReport } from './segment-series.ts';
+
+export interface SegmentOptions extends DenseHeadOptions, SeriesInputOptions {
+  /** Single-date heads: the raster, one file or the single-band files / folder of one scene. */
+  inputs?: string[];
 }
 
-export type SegmentReport = HeadReport & { task: 'segment' };
+export type SegmentReport = (HeadReport & { task: 'segment' }) | SegmentSeriesReport;
 
 /** Runs segment; writes <out>, optionally <out-stem>.prob.tif, and <out>.report.json. */
 export async function runSegment(o: SegmentOptions): Promise<SegmentReport> {
   const t0 = performance.now();
+  const h = await readHeadFolder(o.head);
+  const m = h.manifest;
+  const seriesGiven = [
+    ['s2', o.s2],
+    ['s1', o.s1],
+    ['dates', o.dates],
+    ['s1Dates', o.s1Dates],
+    ['resample', o.resample],
+  ].filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0)).map(([k]) => k as string);
+  if (m.task === 'segment' && m.encoder.modality === 'fused') {
+    if (o.inputs !== undefined) {
+      throw new ApiError(
+        'E_BAD_REQUEST',
+        `${h.manifestPath}: head "${m.name}" is a fused head (encoder.modality "fused"): it reads an S2 and/or S1 time series (s2 / s1, one raster per date; on the command line --input per S2 date, --s1 per S1 date, or one --input with --dates), not a single raster (${o.inputs.join(', ')})`,
+        h.manifestPath,
+      );
+    }
+    return runSegmentSeries(h, o, t0);
+  }
+  if (m.task === 'segment' && seriesGiven.length > 0) {
+    throw new ApiError(
+      'E_BAD_REQUEST',
+      `${h.manifestPath}: head "${m.name}" reads one ${m.encoder.modality} raster (encoder.modality "${m.encoder.modality}"), not a time series: ${seriesGiven.join(', ')} apply only to fused heads (encoder.modality "fused"); give one raster as inputs (one --input)`,
+      h.manifestPath,
+    );
+  }
+  if (!o.inputs || o.inputs.length === 0) throw new ApiError('E_BAD_REQUEST', `segment with head "${m.name}" needs an input raster`);
+  const inputs = o.inputs;
   const setup = await openHeadSetup(o, 'segment');
   let raster: Raster | null = null;
   let input: HeadInput | null = null;
   try {
-    raster = await openRaster(o.inputs, { signal: o.signal });
+    raster = await openRaster(inputs, { signal: o.signal });
     input = await prepareHeadInput(raster, setup, o);
     const report = await runDenseHead({
       setup,

@@ -1,0 +1,271 @@
+/**
+ * segment with a fused head (head manifest encoder.modality "fused"): per-pixel classes of an
+ * S2 and/or S1 time series from a head on the fusion module's features (one 128-channel
+ * feature per S2 pixel, stride 1). runSegment routes here; the series is read, dated and
+ * checked exactly as fused-embed does (fused/fused-series.ts) and the outputs are those of
+ * every segment run: the Byte class raster (nodata 255, palette, category names), optionally
+ * <out-stem>.prob.tif, and <out>.report.json with the dates and where each came from.
+ *
+ * The fusion runs on whole tiles here, not only on the part the blend keeps (as fused-embed
+ * does): a head may look at neighbouring pixels, and a feature left NaN at the tile's margin
+ * would spread into the kept part. Output is on the reference grid (the first S2 input):
+ * the fused features are already one per input pixel, so the `grid` option has nothing to
+ * choose and there is no `gsd` (S2/S1 are fused on their 10 m grid).
+ */
+import { rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { ApiError } from '../api.ts';
+import { fileSha256, loadHead, loadModelFolder, parseProviderList, type HeadFolder, type HeadManifest, type ModelFolder, type ModuleSpec } from '../model/index.ts';
+import { CLASS_NODATA, ClassAreas, classCategoryNames, classColorTable, classPost, classScheme, probabilityBandNames } from './class-output.ts';
+import { cellArea } from './cell-area.ts';
+import { probabilityPath, type DenseHeadOptions } from './dense-head-run.ts';
+import { writeReport } from './encoder-run.ts';
+import { seriesGrid, type FusedEmbedReport } from './fused-embed.ts';
+import type { FusedModality } from './fused/fused-infer.ts';
+import { checkSeriesOptions, openFusedSeries, type FusedInputReport, type FusedSeries, type SeriesOptions } from './fused/fused-series.ts';
+import { sigmoidInPlace, softmaxPlanes } from './head-infer.ts';
+import { reportHead, type HeadReport, type HeadReportOutput } from './head-report.ts';
+import { shippedIn } from './head-setup.ts';
+import { checkOutPath, planTiles, parseShard, runTiled, type InferFn } from './index.ts';
+import { outputGeoTransform } from './output-writer.ts';
+
+export type SeriesInputOptions = Pick<SeriesOptions, 's2' | 's1' | 'dates' | 's1Dates' | 'resample'> & {
+  /** "Today" for the future-date check (default now). */
+  now?: Date;
+};
+
+export type SegmentSeriesReport = Omit<HeadReport, 'task' | 'inputs'> & {
+  task: 'segment';
+  /** The fused series, as fused-embed reports it. */
+  series: Pick<FusedEmbedReport, 'modalities' | 'grid' | 'mask' | 'notes' | 'sessions'> & { dateEmbedding: FusedEmbedReport['model']['dateEmbedding'] };
+  /** One per date: its source, date and where the date came from (fused-embed's inputs). */
+  inputs: FusedInputReport[];
+};
+
+interface FusedHead {
+  head: HeadManifest;
+  headDir: string;
+  manifestPath: string;
+  model: ModelFolder;
+  moduleName: string;
+  spec: ModuleSpec;
+  outChannels: number | null;
+  warnings: string[];
+}
+
+/** The checks of a fused head against its model's fusion module, before any file of the series is read. */
+async function openFusedHead(h: { dir: string; manifestPath: string; manifest: HeadManifest }, o: DenseHeadOptions): Promise<FusedHead> {
+  const m = h.manifest;
+  const modelDir = o.model ? resolve(o.model) : await shippedIn(h.dir);
+  if (!modelDir) {
+    throw new ApiError('E_BAD_REQUEST', `${h.dir}: give the encoder model folder (head "${m.name}" runs on "${m.encoder.name}", module ${m.encoder.module}; it is not inside a model folder's heads/)`, h.dir);
+  }
+  const model = await loadModelFolder(modelDir, { providers: o.providers ? parseProviderList(o.providers) : undefined, cache: false });
+  try {
+    const spec = Object.hasOwn(model.manifest.modules, m.encoder.module) ? model.manifest.modules[m.encoder.module] : undefined;
+    if (!spec) {
+      throw new ApiError('E_NOT_FOUND', `${h.manifestPath}: encoder.module: "${m.encoder.module}" is not a module of ${model.manifestPath} (it has ${model.moduleNames().join(', ')})`, h.manifestPath);
+    }
+    if (spec.role !== 'fusion') {
+      throw new ApiError('E_CORRUPT', `${h.manifestPath}: encoder: module "${m.encoder.module}" of ${model.manifestPath} is a ${spec.modality} ${spec.role}; a fused head reads the fusion module`, h.manifestPath);
+    }
+    m.inputs.forEach((input, i) => {
+      const out = spec.outputs.find((t) => t.name === input.tap);
+      if (!out) {
+        throw new ApiError('E_CORRUPT', `${h.manifestPath}: inputs[${i}].tap: "${input.tap}" is not an output of ${m.encoder.module} in ${model.manifestPath} (it has ${spec.outputs.map((t) => t.name).join(', ')})`, h.manifestPath);
+      }
+      const c = out.channels ?? out.shape[1];
+      if (typeof c === 'number' && typeof input.shape[1] === 'number' && c !== input.shape[1]) {
+        throw new ApiError('E_CORRUPT', `${h.manifestPath}: inputs[${i}].shape[1]: the head takes ${input.shape[1]} channels, ${m.encoder.module}.${input.tap} gives ${c}`, h.manifestPath);
+      }
+      if ((out.stride ?? 1) !== 1) throw new ApiError('E_UNSUPPORTED', `${model.manifestPath}: modules.${m.encoder.module}.outputs: "${input.tap}" has stride ${out.stride}; fused heads read one feature per S2 pixel`, model.manifestPath);
+    });
+    const first = m.outputs[0];
+    if (first.stride !== 1) {
+      throw new ApiError('E_UNSUPPORTED', `${h.manifestPath}: outputs[0].stride: ${first.stride}: a fused head gives one value per fused feature (stride 1)`, h.manifestPath);
+    }
+    const warnings: string[] = [];
+    if (model.manifest.name !== m.encoder.name) {
+      warnings.push(`head "${m.name}" was trained on encoder "${m.encoder.name}"; it runs here on "${model.manifest.name}" (${model.dir}): its classes may mean little`);
+    }
+    const k = first.shape[1];
+    return { head: m, headDir: h.dir, manifestPath: h.manifestPath, model, moduleName: m.encoder.module, spec, outChannels: typeof k === 'number' ? k : null, warnings };
+  } catch (err) {
+    await model.close();
+    throw err;
+  }
+}
+
+/** The fused features of each tile through the head: probabilities (softmax or sigmoid) on the same grid. */
+function fusedHeadInfer(fh: FusedHead, head: HeadFolder, fused: InferFn, channels: number): InferFn {
+  const output = fh.head.outputs[0];
+  return async (inputs, ctx) => {
+    const feats = await fused(inputs, ctx);
+    const n = feats.length;
+    const { width: tw, height: th } = ctx.tiles[0];
+    const plane = tw * th;
+    // NaN (past the raster's edge) becomes 0 for the head, and no data in its answer.
+    const holes = feats.map(() => new Uint8Array(plane));
+    const x = new Float32Array(n * channels * plane);
+    feats.forEach((f, i) => {
+      for (let j = 0; j < channels * plane; j++) {
+        const v = f[j];
+        if (v === v) x[i * channels * plane + j] = v;
+        else holes[i][j % plane] = 1;
+      }
+    });
+    const t = new ort.Tensor('float32', x, [n, channels, th, tw]);
+    const feeds: Record<string, ort.Tensor> = {};
+    for (const input of fh.head.inputs) feeds[input.name] = t;
+    const res = await head.session.run(feeds);
+    const y = res[output.name];
+    if (!y || y.type !== 'float32') {
+      throw new ApiError('E_CORRUPT', `${fh.manifestPath}: outputs[0]: the head gave ${y ? y.type : 'no'} "${output.name}", float32 expected`, fh.manifestPath);
+    }
+    const dims = y.dims.map(Number);
+    const k = dims[1];
+    const expected = [n, k, th, tw];
+    if (dims.length !== 4 || dims.some((v, i) => v !== expected[i]) || (fh.outChannels !== null && k !== fh.outChannels)) {
+      throw new ApiError('E_CORRUPT', `${fh.manifestPath}: outputs[0]: the head gave [${dims.join(', ')}] for ${n} tile(s) of ${tw} x ${th} px; expected [${expected.join(', ')}] (stride 1)`, fh.manifestPath);
+    }
+    const data = y.data as Float32Array;
+    const per = k * plane;
+    return feats.map((_, i) => {
+      const p = data.slice(i * per, (i + 1) * per);
+      if (fh.head.activation === 'softmax') softmaxPlanes(p, k, plane);
+      else sigmoidInPlace(p);
+      const hole = holes[i];
+      for (let j = 0; j < plane; j++) if (hole[j]) for (let c = 0; c < k; c++) p[c * plane + j] = Number.NaN;
+      return p;
+    });
+  };
+}
+
+/** Runs a fused segment head on an S2 / S1 series; called by runSegment. */
+export async function runSegmentSeries(
+  h: { dir: string; manifestPath: string; manifest: HeadManifest },
+  o: DenseHeadOptions & SeriesInputOptions,
+  t0: number,
+): Promise<SegmentSeriesReport> {
+  const now = o.now ?? new Date();
+  if (o.gsd !== undefined) throw new ApiError('E_BAD_REQUEST', `gsd "${o.gsd}": does not apply to fused head "${h.manifest.name}": the S2/S1 series is fused on its own 10 m grid`);
+  if (o.grid !== undefined && o.grid !== 'input' && o.grid !== 'model') throw new ApiError('E_BAD_REQUEST', `grid "${String(o.grid)}": use "input" or "model"`);
+  const asked = checkSeriesOptions(o, now, `segment with fused head "${h.manifest.name}"`);
+  const fh = await openFusedHead(h, o);
+  let series: FusedSeries | null = null;
+  let head: HeadFolder | null = null;
+  try {
+    series = await openFusedSeries(fh.model, asked, o, { task: 'segment', now, tilePref: fh.head.tile });
+    const f = series;
+    const info = f.raster.info;
+    const outPath = await checkOutPath({ outPath: o.out, raster: f.raster });
+    const probPath = o.probabilities ? probabilityPath(outPath) : null;
+    if (probPath && info.files.includes(probPath)) throw new ApiError('E_BAD_REQUEST', `${probPath}: the probability output would overwrite an input`);
+    const shard = o.shard ? parseShard(o.shard) : undefined;
+    const plan = planTiles({ width: info.width, height: info.height, tileWidth: f.tile, tileHeight: f.tile, overlapX: f.overlap, overlapY: f.overlap, stride: 1 }, shard);
+    const K = fh.outChannels ?? (fh.head.activation === 'softmax' ? fh.head.classes.length : 1);
+    const scheme = classScheme(fh.head, K);
+    const area = cellArea(info, 1);
+    const areas = new ClassAreas(area, plan.outRowFrom);
+
+    const want = fh.head.encoder.weightsSha256;
+    const moduleFile = fh.model.modulePath(fh.moduleName);
+    if (!want) fh.warnings.push(`head "${fh.head.name}" does not record its encoder's weights (encoder.weightsSha256 is null): cannot check it matches ${fh.moduleName}`);
+    else if ((await fileSha256(moduleFile)) !== want) {
+      fh.warnings.push(`head "${fh.head.name}" was trained on ${fh.moduleName} weights with sha256 ${want.slice(0, 12)}..., but ${moduleFile} differs: the fusion changed since the head was trained, so its output may be wrong`);
+    }
+    const warmupAxes: Record<string, number> = {};
+    for (const input of fh.head.inputs) for (const d of input.shape.slice(2)) if (typeof d === 'string') warmupAxes[d] = f.tile;
+    head = await loadHead(fh.headDir, { providers: o.providers ? parseProviderList(o.providers) : undefined, warmupAxes });
+
+    const prepare = performance.now() - t0;
+    const metadata = {
+      SKYSENSE_TASK: 'segment',
+      SKYSENSE_HEAD: fh.head.name,
+      SKYSENSE_MODEL: fh.model.manifest.name,
+      SKYSENSE_MODULE: fh.moduleName,
+      SKYSENSE_TRAINED_ON: fh.head.training.data,
+      ...f.dateMetadata,
+    };
+    const prob = classPost(
+      scheme,
+      areas,
+      probPath
+        ? {
+            path: probPath,
+            width: plan.outWidth,
+            height: plan.outRowTo - plan.outRowFrom,
+            geoTransform: info.georeferenced ? outputGeoTransform(info.geoTransform, 1, plan.outRowFrom) : null,
+            crs: info.crs,
+            bandNames: probabilityBandNames(scheme),
+            metadata: { ...metadata, SKYSENSE_OUTPUT: 'class probabilities' },
+          }
+        : undefined,
+    );
+    let result;
+    try {
+      result = await runTiled({
+        raster: f.raster,
+        tile: f.tile,
+        overlap: f.overlap,
+        margin: f.margin,
+        stride: 1,
+        batch: o.batch ?? f.batch,
+        outChannels: K,
+        outPath,
+        nodata: CLASS_NODATA,
+        shard,
+        signal: o.signal,
+        progress: o.progress,
+        resampling: 'nearest',
+        colorTable: classColorTable(fh.head.classes),
+        categoryNames: classCategoryNames(fh.head.classes),
+        bandNames: [fh.head.title],
+        metadata: { ...metadata, SKYSENSE_OUTPUT: 'classes' },
+        post: prob.post,
+        infer: fusedHeadInfer(fh, head, f.infer(0), f.channels),
+      });
+      await prob.finish();
+    } catch (err) {
+      await prob.abort();
+      if (result) await Promise.all([rm(result.outPath, { force: true }), rm(`${result.outPath}.aux.xml`, { force: true })]);
+      throw err;
+    }
+
+    const note = `the reference grid of ${f.ref.path}: same CRS, size and geotransform (one class per S2 pixel)`;
+    const outputs: HeadReportOutput[] = [
+      { path: result.outPath, role: 'classes', width: result.width, height: result.height, bands: 1, dataType: 'Byte', nodata: String(CLASS_NODATA), geoTransformNote: note },
+    ];
+    if (probPath) outputs.push({ path: probPath, role: 'probabilities', width: result.width, height: result.height, bands: K, dataType: 'Float32', nodata: 'NaN', geoTransformNote: note });
+    const m = fh.model.manifest;
+    const report: SegmentSeriesReport = {
+      task: 'segment',
+      head: reportHead({ headDir: fh.headDir, head: fh.head }),
+      model: { dir: fh.model.dir, name: m.name, weights: m.provenance.weights, module: fh.moduleName, taps: [...new Set(fh.head.inputs.map((t) => t.tap))] },
+      series: { modalities: f.present as FusedModality[], grid: seriesGrid(f), mask: f.mask, notes: f.notes, sessions: f.sessions, dateEmbedding: f.dateEmbedding },
+      inputs: f.inputs,
+      provider: f.provider,
+      headProvider: head.session.provider,
+      fallbacks: [...f.fallbacks, ...head.session.fallbacks.map((x) => ({ ...x, reason: `head: ${x.reason}` }))],
+      tile: f.tile,
+      overlap: f.overlap,
+      margin: f.margin,
+      stride: 1,
+      grid: o.grid ?? 'input',
+      tiles: { inferred: result.tiles, skipped: result.skipped, total: result.total },
+      timings: { ...result.timings, prepare },
+      throughputMpxPerS: (info.width * Math.min(info.height, result.height)) / 1e6 / (result.timings.total / 1000),
+      classes: areas.tally(fh.head.classes),
+      area: { method: area.method, note: area.note },
+      outputs,
+      warnings: fh.warnings,
+    };
+    await writeReport(`${result.outPath}.report.json`, report);
+    return report;
+  } finally {
+    await head?.close();
+    await series?.close();
+    await fh.model.close();
+  }
+}
