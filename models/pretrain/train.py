@@ -40,6 +40,7 @@ from models.pretrain.data.views import GROUPS, ViewConfig  # noqa: E402
 from models.pretrain.ema import EMATeacher, momentum_at  # noqa: E402
 from models.pretrain.model import PretrainModel  # noqa: E402
 from models.pretrain.objective import LossConfig, batch_losses  # noqa: E402
+from models.pretrain.collapse import CollapseGuard  # noqa: E402
 
 # samples per batch on a 2-core CPU; --batch-scale multiplies them (co-located groups are capped
 # by how many co-located samples exist)
@@ -62,6 +63,10 @@ def parse_args(argv):
     ap.add_argument('--warmup-frac', type=float, default=0.05)
     ap.add_argument('--ema-base', type=float, default=0.99)
     ap.add_argument('--grad-clip', type=float, default=3.0)
+    ap.add_argument('--collapse-action', default='lower-lr', choices=['lower-lr', 'stop', 'off'],
+                    help='when a group\'s teacher std stays under --collapse-std (see collapse.py)')
+    ap.add_argument('--collapse-std', type=float, default=0.005)
+    ap.add_argument('--collapse-window', type=int, default=10, help='steps of one group judged together')
     ap.add_argument('--symmetric', action='store_true', help='both view directions per batch (2x compute)')
     ap.add_argument('--max-frames', type=int, default=4)
     ap.add_argument('--max-pixels', type=int, default=512, help='sampled locations per pixel-level InfoNCE')
@@ -189,6 +194,7 @@ def main(argv=None):
           f'{dict(zip(stream.groups, np.round(stream.p, 3)))}, batches {batch}, '
           f'training budget {train_budget_s / 60:.1f} min', flush=True)
 
+    guard = CollapseGuard(a.collapse_std, a.collapse_window, a.collapse_action)
     last_ckpt = time.time()
     seen_step_times = []
     train_t0 = time.time() - progress['train_seconds']
@@ -198,12 +204,15 @@ def main(argv=None):
         frac = train_s / train_budget_s
         if frac >= 1.0 or time.time() - t_start >= train_budget_s or (a.max_steps and progress['step'] >= a.max_steps):
             break
+        if guard.stopped:
+            print(f'stopped by the collapse guard at step {progress["step"]}', flush=True)
+            break
         t0, c0 = time.time(), time.process_time()
         view_a, view_b, meta = next(source)
         group = meta['group']
         view_a, view_b = to_device(view_a, device), to_device(view_b, device)
         meta = {**meta, 'lat': meta['lat'].to(device), 'lon': meta['lon'].to(device)}
-        lr = lr_at(frac, a.lr, a.warmup_frac)
+        lr = lr_at(frac, a.lr, a.warmup_frac) * guard.scale
         for g in opt.param_groups:
             g['lr'] = lr
         total, terms, health = batch_losses(student, teacher.model, view_a, view_b, meta, loss_cfg, a.symmetric, gen)
@@ -215,6 +224,9 @@ def main(argv=None):
         opt.step()
         m = momentum_at(frac, a.ema_base)
         teacher.update(student, m)
+        event = guard.observe(progress['step'] + 1, group, health['teacher_std'])
+        if event:
+            print(f'collapse guard: {event}', flush=True)
         dt, cpu = time.time() - t0, time.process_time() - c0
         n = len(meta['ids'])
         progress['step'] += 1
@@ -257,6 +269,8 @@ def main(argv=None):
     step_cpu = sum(t[3] for t in seen_step_times)
     n_seen = sum(t[1] for t in seen_step_times)
     summary = {
+        'collapse_guard': {'action': a.collapse_action, 'min_std': a.collapse_std, 'window': a.collapse_window,
+                           'events': guard.events, 'final_lr_scale': guard.scale},
         'config': a.config, 'device': str(device), 'threads': a.threads, 'seed': a.seed,
         'budget_minutes': a.budget_minutes, 'steps': progress['step'],
         'train_minutes': round(progress['train_seconds'] / 60, 2),
