@@ -4,6 +4,9 @@
  * occurrence is one raster (a file, a band folder, or the single-band files of one scene)
  * and several occurrences are dates (the S2 series of a fused embed or of segment with a
  * fused head, or change's before and after). `--s1` works the same way for Sentinel-1.
+ * change with a fused head reads two series instead: `--a` / `--b` (one S2 raster per date of
+ * series a / b, repeated), `--a-s1` / `--b-s1` (S1), `--a-dates` / `--b-dates`,
+ * `--a-s1-dates` / `--b-s1-dates`.
  */
 import type { ModalityId } from '../model/index.ts';
 
@@ -11,6 +14,16 @@ export const TASKS = ['embed', 'cluster', 'similar', 'segment', 'change', 'class
 export type TaskName = (typeof TASKS)[number];
 
 export class UsageError extends Error {}
+
+export interface CliSeries {
+  /** One entry per --a (or --b) occurrence. */
+  s2: string[][];
+  s1: string[][];
+  dates?: string[];
+  s1Dates?: string[];
+}
+
+const seriesGiven = (s: CliSeries) => s.s2.length > 0 || s.s1.length > 0 || s.dates !== undefined || s.s1Dates !== undefined;
 
 export interface RunArgs {
   task: TaskName;
@@ -22,6 +35,9 @@ export interface RunArgs {
   dates?: string[];
   s1Dates?: string[];
   resample?: 'none' | 'nearest';
+  /** change on two series (fused change head): series a and b, as --input/--s1/--dates/--s1-dates are for one. */
+  seriesA: CliSeries;
+  seriesB: CliSeries;
   out: string;
   modality?: ModalityId;
   bands?: number[];
@@ -79,7 +95,14 @@ function list(flag: string, v: string): string[] {
 }
 
 export function parseRunArgs(args: string[]): RunArgs {
-  const p: Partial<RunArgs> & { inputs: string[][]; s1: string[][]; probabilities: boolean; fp16: boolean } = { inputs: [], s1: [], probabilities: false, fp16: false };
+  const p: Partial<RunArgs> & { inputs: string[][]; s1: string[][]; probabilities: boolean; fp16: boolean; seriesA: CliSeries; seriesB: CliSeries } = {
+    inputs: [],
+    s1: [],
+    probabilities: false,
+    fp16: false,
+    seriesA: { s2: [], s1: [] },
+    seriesB: { s2: [], s1: [] },
+  };
   for (let i = 0; i < args.length; i++) {
     const flag = args[i];
     const value = () => {
@@ -157,6 +180,14 @@ export function parseRunArgs(args: string[]): RunArgs {
       }
       case '--input': p.inputs.push(files()); break;
       case '--s1': p.s1.push(files()); break;
+      case '--a': p.seriesA.s2.push(files()); break;
+      case '--b': p.seriesB.s2.push(files()); break;
+      case '--a-s1': p.seriesA.s1.push(files()); break;
+      case '--b-s1': p.seriesB.s1.push(files()); break;
+      case '--a-dates': p.seriesA.dates = list(flag, value()); break;
+      case '--b-dates': p.seriesB.dates = list(flag, value()); break;
+      case '--a-s1-dates': p.seriesA.s1Dates = list(flag, value()); break;
+      case '--b-s1-dates': p.seriesB.s1Dates = list(flag, value()); break;
       default:
         throw new UsageError(flag.startsWith('-') ? `unknown option ${flag}` : `unexpected argument "${flag}"`);
     }
@@ -183,13 +214,23 @@ function checkTask(r: RunArgs): void {
   if (!headTask && !r.model) throw new UsageError('--model is required');
   if (!headTask) refuse(r, [['head', '--head'], ['grid', '--grid'], ['vectors', '--vectors'], ['probabilities', '--probabilities'], ['threshold', '--threshold'], ['iou', '--iou'], ['outputGrid', '--output-grid']]);
   const series = r.task === 'embed' || r.task === 'segment';
-  if (r.inputs.length === 0 && !(series && r.s1.length > 0)) throw new UsageError('--input is required');
+  const twoSeries = isChangeSeries(r);
+  if (r.task !== 'change' && (seriesGiven(r.seriesA) || seriesGiven(r.seriesB))) {
+    throw new UsageError(`--a/--b/--a-s1/--b-s1/--a-dates/--b-dates/--a-s1-dates/--b-s1-dates apply only to --task change (two series for a fused change head)`);
+  }
+  if (r.inputs.length === 0 && !(series && r.s1.length > 0) && !twoSeries) throw new UsageError('--input is required');
   if (r.task !== 'cluster') refuse(r, [['k', '--k'], ['seed', '--seed']]);
   if (r.task !== 'similar') refuse(r, [['point', '--point'], ['lonLat', '--lonlat'], ['polygon', '--polygon']]);
-  if (!series) refuse(r, [['s1', '--s1'], ['dates', '--dates'], ['s1Dates', '--s1-dates'], ['resample', '--resample']]);
+  if (!series) refuse(r, [['s1', '--s1'], ['dates', '--dates'], ['s1Dates', '--s1-dates']]);
+  if (!series && !twoSeries) refuse(r, [['resample', '--resample']]);
   if (r.task !== 'classify') refuse(r, [['grid', '--grid']]);
   if (r.task !== 'detect') refuse(r, [['iou', '--iou']]);
-  if (r.task === 'change') {
+  if (twoSeries) {
+    if (r.inputs.length > 0) throw new UsageError('--task change takes two rasters (--input BEFORE --input AFTER) or two series (--a/--a-s1 ... and --b/--b-s1 ...), not both');
+    for (const [k, s] of [['a', r.seriesA], ['b', r.seriesB]] as const) {
+      if (s.s2.length === 0 && s.s1.length === 0) throw new UsageError(`--task change on two series needs series ${k}: --${k} FILE per S2 date and/or --${k}-s1 FILE per S1 date`);
+    }
+  } else if (r.task === 'change') {
     if (r.inputs.length !== 2) throw new UsageError(`--task change needs two rasters: --input BEFORE --input AFTER (got ${r.inputs.length})`);
   } else if (!series && r.inputs.length > 1) {
     throw new UsageError(`--task ${r.task} takes one raster (one --input; several files after it are the bands of one scene)`);
@@ -205,6 +246,7 @@ function checkTask(r: RunArgs): void {
   if ((r.maskValues || r.maskThreshold !== undefined) && !r.mask) throw new UsageError('--mask-values and --mask-threshold need --mask FILE');
   if (r.maskValues && r.maskThreshold !== undefined) throw new UsageError('give --mask-values or --mask-threshold, not both');
   if (r.gsd && isFused(r)) throw new UsageError('--gsd does not apply to a fused S2/S1 embed: the series are fused on their own 10 m grid');
+  if (r.gsd && twoSeries) throw new UsageError('--gsd does not apply to change on two series (a fused head): the series are fused on their own 10 m grid');
   if (r.gsd && isSeries(r)) throw new UsageError('--gsd does not apply to segment on a series (a fused head): the series are fused on their own 10 m grid');
   if (r.vectors && r.task !== 'segment' && r.task !== 'change') throw new UsageError('--vectors applies to segment and change (detect writes its boxes to --out)');
   if (r.vectors && !/\.(geojson|json|gpkg)$/i.test(r.vectors)) throw new UsageError(`--vectors ${r.vectors}: must end in .gpkg, .geojson or .json`);
@@ -217,6 +259,11 @@ function checkTask(r: RunArgs): void {
  */
 export function isSeries(r: RunArgs): boolean {
   return r.task === 'segment' && (r.inputs.length > 1 || r.s1.length > 0 || r.dates !== undefined || r.s1Dates !== undefined || r.resample !== undefined);
+}
+
+/** change on two series (a fused change head): any --a/--b flag. runChange refuses them for a single-date head by name. */
+export function isChangeSeries(r: RunArgs): boolean {
+  return r.task === 'change' && (seriesGiven(r.seriesA) || seriesGiven(r.seriesB));
 }
 
 /** A fused embed: several dates, or S1 with S2. */

@@ -7,7 +7,7 @@
 import { ApiError } from '../api.ts';
 import type { TiledProgress } from '../tasks/index.ts';
 import type { MaskSpec } from '../tasks/preprocess/masked-raster.ts';
-import { isFused, isSeries, parseRunArgs, UsageError, type RunArgs } from './run-args.ts';
+import { isChangeSeries, isFused, isSeries, parseRunArgs, UsageError, type CliSeries, type RunArgs } from './run-args.ts';
 
 const USAGE = `Usage: skysense run --task TASK --out FILE [options]
 
@@ -20,7 +20,9 @@ Tasks
   similar    cosine similarity to the features at --point X,Y | --lonlat LON,LAT | --polygon FILE.geojson
   segment    per-pixel classes from a head (--head DIR) or a Deepness model (--model FILE.onnx);
              a fused head reads a series: --input per S2 date and/or --s1 per S1 date
-  change     bi-temporal change from a change head: --input BEFORE --input AFTER
+  change     bi-temporal change from a change head: --input BEFORE --input AFTER;
+             a fused change head compares two series: --a FILE per S2 date of series a
+             (before) and --b FILE per S2 date of series b (after), --a-s1/--b-s1 for S1
   classify   scene classes of each --grid N px cell and of the whole raster, from a head
   detect     boxes from a detect head or a Deepness detector; --out FILE.gpkg|.geojson
 
@@ -34,6 +36,9 @@ Inputs
   --dates D,D,...    acquisition date of each --input, ISO (default: metadata or file names)
   --s1-dates D,...   the same for --s1
   --resample nearest read other dates/S1 onto the first input's grid (same CRS)
+  --a FILE, --b FILE series a / b of change with a fused head: one S2 raster per date
+                     (repeat); --a-s1/--b-s1 FILE for S1; --a-dates/--b-dates D,D,... and
+                     --a-s1-dates/--b-s1-dates D,... their dates. a and b share one grid
   --modality M       s2 | s1 | hr (default: from the band names)
   --bands LIST       1-based raster bands in the model's band order, e.g. 2,3,4,5,6,7,8,9,12,13
   --gsd G            model | native: read the raster at the model's ground sample distance
@@ -158,7 +163,10 @@ async function dispatch(r: RunArgs, progress: (p: TiledProgress) => void, signal
     }
     case 'change': {
       const { runChange } = await import('../tasks/change.ts');
-      report = await runChange({ ...head, inputsA: r.inputs[0], inputsB: r.inputs[1], grid: r.outputGrid });
+      const pair = isChangeSeries(r)
+        ? { seriesA: cliSeries(r.seriesA), seriesB: cliSeries(r.seriesB), resample: r.resample }
+        : { inputsA: r.inputs[0], inputsB: r.inputs[1] };
+      report = await runChange({ ...head, ...pair, grid: r.outputGrid });
       break;
     }
     case 'classify': {
@@ -176,6 +184,11 @@ async function dispatch(r: RunArgs, progress: (p: TiledProgress) => void, signal
   }
   if (r.vectors) extra.push(...(await vectorize(r, report, signal)));
   return { report, extra };
+}
+
+/** One series of change (--a ... or --b ...) as runChange takes it. */
+function cliSeries(s: CliSeries): { s2?: string[]; s1?: string[]; dates?: string[]; s1Dates?: string[] } {
+  return { s2: s.s2.length ? s.s2.map(single) : undefined, s1: s.s1.length ? s.s1.map(single) : undefined, dates: s.dates, s1Dates: s.s1Dates };
 }
 
 /** A raster given as one --input: a single path, or the files of one scene. */
@@ -205,6 +218,7 @@ async function runDeepnessTask(r: RunArgs, progress: (p: TiledProgress) => void,
     // A Deepness model's GSD is its `resolution` metadata; --gsd native ignores it.
     resolutionCm: r.gsd === 'native' ? 'native' : undefined,
     mask: maskOption(r),
+    shard: r.shard,
     progress,
     signal,
   }) as Promise<AnyReport>;
@@ -213,7 +227,7 @@ async function runDeepnessTask(r: RunArgs, progress: (p: TiledProgress) => void,
 async function vectorize(r: RunArgs, report: AnyReport, signal: AbortSignal): Promise<string[]> {
   const { polygonizeToFile } = await import('../vector/index.ts');
   const classRaster = report.outputs?.[0]?.path ?? r.out;
-  const res = await polygonizeToFile(classRaster, r.vectors!, { sourceFile: r.inputs.at(-1)!.join(','), signal });
+  const res = await polygonizeToFile(classRaster, r.vectors!, { sourceFile: (r.inputs.at(-1) ?? r.seriesB.s2.at(-1) ?? r.seriesB.s1.at(-1) ?? []).join(','), signal });
   return [`${r.vectors} (${res.polygons} polygons)`];
 }
 

@@ -181,9 +181,9 @@ export function crossCheckHead(h: HeadManifest): Problem[] {
     if (typeof b === 'number' && b !== 4 && b !== 5) add(['outputs', boxes, 'shape', 1], `is ${b}: boxes have 4 (dx, dy, w, h) or 5 (+ angle) channels`);
   }
 
-  // Only segment runs the fused S2/S1 series pipeline; change, classify and detect read one
-  // date's encoder taps.
-  if (h.encoder.modality === 'fused' && h.task !== 'segment') add(['encoder', 'modality'], `"fused" heads are segment heads (this is a ${h.task} head)`);
+  // Only segment (one series) and change (two series, a and b) run the fused S2/S1 series
+  // pipeline; classify and detect read one raster's encoder taps.
+  if (h.encoder.modality === 'fused' && h.task !== 'segment' && h.task !== 'change') add(['encoder', 'modality'], `"fused" heads are segment or change heads (this is a ${h.task} head)`);
 
   if (h.tile && h.tile.stride > h.tile.size) add(['tile', 'stride'], `${h.tile.stride} exceeds tile size ${h.tile.size}`);
   return problems;

@@ -10,6 +10,9 @@
  * before any work with an error naming both files and what differs (stacked-raster.ts).
  * Each date's units are detected on its own, so a pair stored differently (dB and linear
  * power, DN and reflectance) is still compared like for like.
+ *
+ * A fused change head (encoder.modality "fused") reads two S2/S1 time series instead
+ * (seriesA, seriesB): change-series.ts.
  */
 import { ApiError } from '../api.ts';
 import { openRaster, type Raster } from '../raster/index.ts';
@@ -17,20 +20,49 @@ import { runDenseHead, type DenseHeadOptions } from './dense-head-run.ts';
 import { prepareHeadInput, reportHeadInput, type HeadInput } from './head-input.ts';
 import type { HeadReport } from './head-report.ts';
 import { openHeadSetup } from './head-setup.ts';
+import { readHeadFolder } from '../model/index.ts';
+import { runChangeSeries, type ChangeSeriesOptions, type ChangeSeriesReport } from './change-series.ts';
+
+export type { ChangeSeries, ChangeSeriesReport } from './change-series.ts';
 import { checkSameGrid, stackRasters } from './stacked-raster.ts';
 
-export interface ChangeOptions extends Omit<DenseHeadOptions, 'probabilities'> {
-  /** Date a (before): one file, or the single-band files / folder of one scene. */
-  inputsA: string[];
-  /** Date b (after), on date a's grid. */
-  inputsB: string[];
+export interface ChangeOptions extends Omit<DenseHeadOptions, 'probabilities'>, Omit<ChangeSeriesOptions, keyof DenseHeadOptions> {
+  /** Single-date heads: date a (before): one file, or the single-band files / folder of one scene. */
+  inputsA?: string[];
+  /** Single-date heads: date b (after), on date a's grid. */
+  inputsB?: string[];
 }
 
-export type ChangeReport = HeadReport & { task: 'change' };
+export type ChangeReport = (HeadReport & { task: 'change' }) | ChangeSeriesReport;
+
+const given = (v: unknown) => v !== undefined && !(Array.isArray(v) && v.length === 0);
 
 /** Runs change; writes <out>, <out-stem>.prob.tif and <out>.report.json. */
 export async function runChange(o: ChangeOptions): Promise<ChangeReport> {
   const t0 = performance.now();
+  const h = await readHeadFolder(o.head);
+  const m = h.manifest;
+  const seriesGiven = (['seriesA', 'seriesB', 'resample'] as const).filter((k) => given(o[k]));
+  if (m.task === 'change' && m.encoder.modality === 'fused') {
+    if (given(o.inputsA) || given(o.inputsB)) {
+      throw new ApiError(
+        'E_BAD_REQUEST',
+        `${h.manifestPath}: head "${m.name}" is a fused change head (encoder.modality "fused"): it reads two S2 and/or S1 time series (seriesA, seriesB; on the command line --a/--b per S2 date, --a-s1/--b-s1 per S1 date), not two single rasters (${[...(o.inputsA ?? []), ...(o.inputsB ?? [])].join(', ')})`,
+        h.manifestPath,
+      );
+    }
+    return runChangeSeries(h, o, t0);
+  }
+  if (m.task === 'change' && seriesGiven.length > 0) {
+    throw new ApiError(
+      'E_BAD_REQUEST',
+      `${h.manifestPath}: head "${m.name}" reads two single ${m.encoder.modality} rasters (encoder.modality "${m.encoder.modality}"), not time series: ${seriesGiven.join(', ')} apply only to fused change heads (encoder.modality "fused"); give date a and date b as inputsA / inputsB (--input BEFORE --input AFTER)`,
+      h.manifestPath,
+    );
+  }
+  if (!given(o.inputsA) || !given(o.inputsB)) throw new ApiError('E_BAD_REQUEST', `change with head "${m.name}" needs two rasters: date a (before) and date b (after)`);
+  const inputsA = o.inputsA!;
+  const inputsB = o.inputsB!;
   const setup = await openHeadSetup(o, 'change');
   let a: Raster | null = null;
   let b: Raster | null = null;
@@ -38,8 +70,8 @@ export async function runChange(o: ChangeOptions): Promise<ChangeReport> {
   let ia: HeadInput | null = null;
   let ib: HeadInput | null = null;
   try {
-    a = await openRaster(o.inputsA, { signal: o.signal });
-    b = await openRaster(o.inputsB, { signal: o.signal });
+    a = await openRaster(inputsA, { signal: o.signal });
+    b = await openRaster(inputsB, { signal: o.signal });
     checkSameGrid(a.info, b.info);
     // One mask (on the shared grid) applies to both dates; both go to the same processing grid.
     ia = await prepareHeadInput(a, setup, o);

@@ -93,8 +93,8 @@ export async function openHeadSetup(o: HeadRunOptions, task: HeadTask): Promise<
   }
   const modalityId = m.encoder.modality;
   if (modalityId === 'fused') {
-    // segment routes fused heads to segment-series.ts before this; the manifest refuses fused change/classify/detect heads.
-    throw new ApiError('E_BAD_REQUEST', `${h.manifestPath}: encoder.modality: head "${m.name}" reads fused S2/S1 series features; only segment runs fused heads, on a series (s2 / s1)`, h.manifestPath);
+    // segment and change route fused heads to segment-series.ts / change-series.ts before this; the manifest refuses fused classify/detect heads.
+    throw new ApiError('E_BAD_REQUEST', `${h.manifestPath}: encoder.modality: head "${m.name}" reads fused S2/S1 series features; only segment (one series) and change (series a and b) run fused heads`, h.manifestPath);
   }
   const modelDir = o.model ? resolve(o.model) : await shippedIn(h.dir);
   if (!modelDir) {

@@ -16,6 +16,7 @@ import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { ApiError } from '../api.ts';
+import type { Raster } from '../raster/index.ts';
 import { fileSha256, loadHead, loadModelFolder, parseProviderList, type HeadFolder, type HeadManifest, type ModelFolder, type ModuleSpec } from '../model/index.ts';
 import { CLASS_NODATA, ClassAreas, classCategoryNames, classColorTable, classPost, classScheme, probabilityBandNames } from './class-output.ts';
 import { cellArea } from './cell-area.ts';
@@ -43,7 +44,7 @@ export type SegmentSeriesReport = Omit<HeadReport, 'task' | 'inputs'> & {
   inputs: FusedInputReport[];
 };
 
-interface FusedHead {
+export interface FusedHead {
   head: HeadManifest;
   headDir: string;
   manifestPath: string;
@@ -55,7 +56,7 @@ interface FusedHead {
 }
 
 /** The checks of a fused head against its model's fusion module, before any file of the series is read. */
-async function openFusedHead(h: { dir: string; manifestPath: string; manifest: HeadManifest }, o: DenseHeadOptions): Promise<FusedHead> {
+export async function openFusedHead(h: { dir: string; manifestPath: string; manifest: HeadManifest }, o: DenseHeadOptions): Promise<FusedHead> {
   const m = h.manifest;
   const modelDir = o.model ? resolve(o.model) : await shippedIn(h.dir);
   if (!modelDir) {
@@ -97,28 +98,51 @@ async function openFusedHead(h: { dir: string; manifestPath: string; manifest: H
   }
 }
 
-/** The fused features of each tile through the head: probabilities (softmax or sigmoid) on the same grid. */
-function fusedHeadInfer(fh: FusedHead, head: HeadFolder, fused: InferFn, channels: number): InferFn {
+/** One series the tiler reads: its bands in the tile, its fused features, and the head inputs it feeds. */
+export interface FusedFeed {
+  /** Bands of this series in the tiled raster (series lie one after another). */
+  bands: number;
+  infer: InferFn;
+  /** Feeds the head inputs of this date; undefined feeds every input (segment). */
+  date?: 'a' | 'b';
+}
+
+/**
+ * The fused features of each tile through the head: probabilities (softmax or sigmoid) on the
+ * same grid. Each series (one for segment, a and b for change) is fused from its own bands of
+ * the tile, and feeds the head inputs of its date.
+ */
+function fusedHeadInfer(fh: FusedHead, head: HeadFolder, feeds: FusedFeed[], channels: number): InferFn {
   const output = fh.head.outputs[0];
   return async (inputs, ctx) => {
-    const feats = await fused(inputs, ctx);
-    const n = feats.length;
+    const n = inputs.length;
     const { width: tw, height: th } = ctx.tiles[0];
     const plane = tw * th;
-    // NaN (past the raster's edge) becomes 0 for the head, and no data in its answer.
-    const holes = feats.map(() => new Uint8Array(plane));
-    const x = new Float32Array(n * channels * plane);
-    feats.forEach((f, i) => {
-      for (let j = 0; j < channels * plane; j++) {
-        const v = f[j];
-        if (v === v) x[i * channels * plane + j] = v;
-        else holes[i][j % plane] = 1;
-      }
-    });
-    const t = new ort.Tensor('float32', x, [n, channels, th, tw]);
-    const feeds: Record<string, ort.Tensor> = {};
-    for (const input of fh.head.inputs) feeds[input.name] = t;
-    const res = await head.session.run(feeds);
+    // NaN (past the raster's edge, or a date with no data) becomes 0 for the head, and no data in its answer.
+    const holes = inputs.map(() => new Uint8Array(plane));
+    const tensors: ort.Tensor[] = [];
+    let first = 0;
+    for (const feed of feeds) {
+      const from = first;
+      first += feed.bands;
+      const feats = await feed.infer(inputs.map((x) => x.subarray(from * plane, (from + feed.bands) * plane)), ctx);
+      const x = new Float32Array(n * channels * plane);
+      feats.forEach((f, i) => {
+        for (let j = 0; j < channels * plane; j++) {
+          const v = f[j];
+          if (v === v) x[i * channels * plane + j] = v;
+          else holes[i][j % plane] = 1;
+        }
+      });
+      tensors.push(new ort.Tensor('float32', x, [n, channels, th, tw]));
+    }
+    const headFeeds: Record<string, ort.Tensor> = {};
+    for (const input of fh.head.inputs) {
+      const k = feeds.findIndex((f) => f.date === undefined || f.date === input.date);
+      if (k < 0) throw new ApiError('E_INTERNAL', `${fh.manifestPath}: no series feeds head input "${input.name}"`);
+      headFeeds[input.name] = tensors[k];
+    }
+    const res = await head.session.run(headFeeds);
     const y = res[output.name];
     if (!y || y.type !== 'float32') {
       throw new ApiError('E_CORRUPT', `${fh.manifestPath}: outputs[0]: the head gave ${y ? y.type : 'no'} "${output.name}", float32 expected`, fh.manifestPath);
@@ -131,7 +155,7 @@ function fusedHeadInfer(fh: FusedHead, head: HeadFolder, fused: InferFn, channel
     }
     const data = y.data as Float32Array;
     const per = k * plane;
-    return feats.map((_, i) => {
+    return inputs.map((_, i) => {
       const p = data.slice(i * per, (i + 1) * per);
       if (fh.head.activation === 'softmax') softmaxPlanes(p, k, plane);
       else sigmoidInPlace(p);
@@ -142,51 +166,62 @@ function fusedHeadInfer(fh: FusedHead, head: HeadFolder, fused: InferFn, channel
   };
 }
 
-/** Runs a fused segment head on an S2 / S1 series; called by runSegment. */
-export async function runSegmentSeries(
-  h: { dir: string; manifestPath: string; manifest: HeadManifest },
-  o: DenseHeadOptions & SeriesInputOptions,
-  t0: number,
-): Promise<SegmentSeriesReport> {
-  const now = o.now ?? new Date();
-  if (o.gsd !== undefined) throw new ApiError('E_BAD_REQUEST', `gsd "${o.gsd}": does not apply to fused head "${h.manifest.name}": the S2/S1 series is fused on its own 10 m grid`);
-  if (o.grid !== undefined && o.grid !== 'input' && o.grid !== 'model') throw new ApiError('E_BAD_REQUEST', `grid "${String(o.grid)}": use "input" or "model"`);
-  const asked = checkSeriesOptions(o, now, `segment with fused head "${h.manifest.name}"`);
-  const fh = await openFusedHead(h, o);
-  let series: FusedSeries | null = null;
-  let head: HeadFolder | null = null;
+export interface FusedDenseRun {
+  fh: FusedHead;
+  task: 'segment' | 'change';
+  o: DenseHeadOptions;
+  /** The series in the order their bands lie in `raster` (all on one grid, same tiling). */
+  series: FusedSeries[];
+  /** Which head inputs each series feeds (segment: undefined). */
+  dates: ('a' | 'b' | undefined)[];
+  /** What the tiler reads: the series' rasters, one after another. */
+  raster: Raster;
+  probabilities: boolean;
+  /** Date metadata for the outputs. */
+  dateMetadata: Record<string, string>;
+  gridNote: string;
+  t0: number;
+}
+
+export type FusedDenseReport = Omit<HeadReport, 'task' | 'inputs'>;
+
+/**
+ * The tiled run shared by segment (one series) and change (series a and b): the head's
+ * weights check, the head session, the tiler with the class raster (+ probabilities), and the
+ * report's common part; the caller adds task, series and inputs and writes it.
+ */
+export async function runFusedDense(r: FusedDenseRun): Promise<{ report: FusedDenseReport; outPath: string }> {
+  const { fh, o } = r;
+  const f = r.series[0];
+  const info = r.raster.info;
+  const outPath = await checkOutPath({ outPath: o.out, raster: r.raster });
+  const probPath = r.probabilities ? probabilityPath(outPath) : null;
+  if (probPath && info.files.includes(probPath)) throw new ApiError('E_BAD_REQUEST', `${probPath}: the probability output would overwrite an input`);
+  const shard = o.shard ? parseShard(o.shard) : undefined;
+  const plan = planTiles({ width: info.width, height: info.height, tileWidth: f.tile, tileHeight: f.tile, overlapX: f.overlap, overlapY: f.overlap, stride: 1 }, shard);
+  const K = fh.outChannels ?? (fh.head.activation === 'softmax' ? fh.head.classes.length : 1);
+  const scheme = classScheme(fh.head, K);
+  const area = cellArea(info, 1);
+  const areas = new ClassAreas(area, plan.outRowFrom);
+
+  const want = fh.head.encoder.weightsSha256;
+  const moduleFile = fh.model.modulePath(fh.moduleName);
+  if (!want) fh.warnings.push(`head "${fh.head.name}" does not record its encoder's weights (encoder.weightsSha256 is null): cannot check it matches ${fh.moduleName}`);
+  else if ((await fileSha256(moduleFile)) !== want) {
+    fh.warnings.push(`head "${fh.head.name}" was trained on ${fh.moduleName} weights with sha256 ${want.slice(0, 12)}..., but ${moduleFile} differs: the fusion changed since the head was trained, so its output may be wrong`);
+  }
+  const warmupAxes: Record<string, number> = {};
+  for (const input of fh.head.inputs) for (const d of input.shape.slice(2)) if (typeof d === 'string') warmupAxes[d] = f.tile;
+  const head = await loadHead(fh.headDir, { providers: o.providers ? parseProviderList(o.providers) : undefined, warmupAxes });
   try {
-    series = await openFusedSeries(fh.model, asked, o, { task: 'segment', now, tilePref: fh.head.tile });
-    const f = series;
-    const info = f.raster.info;
-    const outPath = await checkOutPath({ outPath: o.out, raster: f.raster });
-    const probPath = o.probabilities ? probabilityPath(outPath) : null;
-    if (probPath && info.files.includes(probPath)) throw new ApiError('E_BAD_REQUEST', `${probPath}: the probability output would overwrite an input`);
-    const shard = o.shard ? parseShard(o.shard) : undefined;
-    const plan = planTiles({ width: info.width, height: info.height, tileWidth: f.tile, tileHeight: f.tile, overlapX: f.overlap, overlapY: f.overlap, stride: 1 }, shard);
-    const K = fh.outChannels ?? (fh.head.activation === 'softmax' ? fh.head.classes.length : 1);
-    const scheme = classScheme(fh.head, K);
-    const area = cellArea(info, 1);
-    const areas = new ClassAreas(area, plan.outRowFrom);
-
-    const want = fh.head.encoder.weightsSha256;
-    const moduleFile = fh.model.modulePath(fh.moduleName);
-    if (!want) fh.warnings.push(`head "${fh.head.name}" does not record its encoder's weights (encoder.weightsSha256 is null): cannot check it matches ${fh.moduleName}`);
-    else if ((await fileSha256(moduleFile)) !== want) {
-      fh.warnings.push(`head "${fh.head.name}" was trained on ${fh.moduleName} weights with sha256 ${want.slice(0, 12)}..., but ${moduleFile} differs: the fusion changed since the head was trained, so its output may be wrong`);
-    }
-    const warmupAxes: Record<string, number> = {};
-    for (const input of fh.head.inputs) for (const d of input.shape.slice(2)) if (typeof d === 'string') warmupAxes[d] = f.tile;
-    head = await loadHead(fh.headDir, { providers: o.providers ? parseProviderList(o.providers) : undefined, warmupAxes });
-
-    const prepare = performance.now() - t0;
+    const prepare = performance.now() - r.t0;
     const metadata = {
-      SKYSENSE_TASK: 'segment',
+      SKYSENSE_TASK: r.task,
       SKYSENSE_HEAD: fh.head.name,
       SKYSENSE_MODEL: fh.model.manifest.name,
       SKYSENSE_MODULE: fh.moduleName,
       SKYSENSE_TRAINED_ON: fh.head.training.data,
-      ...f.dateMetadata,
+      ...r.dateMetadata,
     };
     const prob = classPost(
       scheme,
@@ -203,15 +238,16 @@ export async function runSegmentSeries(
           }
         : undefined,
     );
+    const feeds: FusedFeed[] = r.series.map((s, i) => ({ bands: s.raster.info.bandCount, infer: s.infer(0), date: r.dates[i] }));
     let result;
     try {
       result = await runTiled({
-        raster: f.raster,
+        raster: r.raster,
         tile: f.tile,
         overlap: f.overlap,
         margin: f.margin,
         stride: 1,
-        batch: o.batch ?? f.batch,
+        batch: o.batch ?? Math.min(...r.series.map((s) => s.batch)),
         outChannels: K,
         outPath,
         nodata: CLASS_NODATA,
@@ -224,7 +260,7 @@ export async function runSegmentSeries(
         bandNames: [fh.head.title],
         metadata: { ...metadata, SKYSENSE_OUTPUT: 'classes' },
         post: prob.post,
-        infer: fusedHeadInfer(fh, head, f.infer(0), f.channels),
+        infer: fusedHeadInfer(fh, head, feeds, f.channels),
       });
       await prob.finish();
     } catch (err) {
@@ -233,21 +269,17 @@ export async function runSegmentSeries(
       throw err;
     }
 
-    const note = `the reference grid of ${f.ref.path}: same CRS, size and geotransform (one class per S2 pixel)`;
     const outputs: HeadReportOutput[] = [
-      { path: result.outPath, role: 'classes', width: result.width, height: result.height, bands: 1, dataType: 'Byte', nodata: String(CLASS_NODATA), geoTransformNote: note },
+      { path: result.outPath, role: 'classes', width: result.width, height: result.height, bands: 1, dataType: 'Byte', nodata: String(CLASS_NODATA), geoTransformNote: r.gridNote },
     ];
-    if (probPath) outputs.push({ path: probPath, role: 'probabilities', width: result.width, height: result.height, bands: K, dataType: 'Float32', nodata: 'NaN', geoTransformNote: note });
+    if (probPath) outputs.push({ path: probPath, role: 'probabilities', width: result.width, height: result.height, bands: K, dataType: 'Float32', nodata: 'NaN', geoTransformNote: r.gridNote });
     const m = fh.model.manifest;
-    const report: SegmentSeriesReport = {
-      task: 'segment',
+    const report: FusedDenseReport = {
       head: reportHead({ headDir: fh.headDir, head: fh.head }),
       model: { dir: fh.model.dir, name: m.name, weights: m.provenance.weights, module: fh.moduleName, taps: [...new Set(fh.head.inputs.map((t) => t.tap))] },
-      series: { modalities: f.present as FusedModality[], grid: seriesGrid(f), mask: f.mask, notes: f.notes, sessions: f.sessions, dateEmbedding: f.dateEmbedding },
-      inputs: f.inputs,
       provider: f.provider,
       headProvider: head.session.provider,
-      fallbacks: [...f.fallbacks, ...head.session.fallbacks.map((x) => ({ ...x, reason: `head: ${x.reason}` }))],
+      fallbacks: [...new Map([...r.series.flatMap((s) => s.fallbacks), ...head.session.fallbacks.map((x) => ({ ...x, reason: `head: ${x.reason}` }))].map((x) => [JSON.stringify(x), x])).values()],
       tile: f.tile,
       overlap: f.overlap,
       margin: f.margin,
@@ -261,10 +293,48 @@ export async function runSegmentSeries(
       outputs,
       warnings: fh.warnings,
     };
-    await writeReport(`${result.outPath}.report.json`, report);
+    return { report, outPath: result.outPath };
+  } finally {
+    await head.close();
+  }
+}
+
+/** Runs a fused segment head on an S2 / S1 series; called by runSegment. */
+export async function runSegmentSeries(
+  h: { dir: string; manifestPath: string; manifest: HeadManifest },
+  o: DenseHeadOptions & SeriesInputOptions,
+  t0: number,
+): Promise<SegmentSeriesReport> {
+  const now = o.now ?? new Date();
+  if (o.gsd !== undefined) throw new ApiError('E_BAD_REQUEST', `gsd "${o.gsd}": does not apply to fused head "${h.manifest.name}": the S2/S1 series is fused on its own 10 m grid`);
+  if (o.grid !== undefined && o.grid !== 'input' && o.grid !== 'model') throw new ApiError('E_BAD_REQUEST', `grid "${String(o.grid)}": use "input" or "model"`);
+  const asked = checkSeriesOptions(o, now, `segment with fused head "${h.manifest.name}"`);
+  const fh = await openFusedHead(h, o);
+  let series: FusedSeries | null = null;
+  try {
+    series = await openFusedSeries(fh.model, asked, o, { task: 'segment', now, tilePref: fh.head.tile });
+    const f = series;
+    const { report: common, outPath } = await runFusedDense({
+      fh,
+      task: 'segment',
+      o,
+      series: [f],
+      dates: [undefined],
+      raster: f.raster,
+      probabilities: o.probabilities ?? false,
+      dateMetadata: f.dateMetadata,
+      gridNote: `the reference grid of ${f.ref.path}: same CRS, size and geotransform (one class per S2 pixel)`,
+      t0,
+    });
+    const report: SegmentSeriesReport = {
+      task: 'segment',
+      ...common,
+      series: { modalities: f.present as FusedModality[], grid: seriesGrid(f), mask: f.mask, notes: f.notes, sessions: f.sessions, dateEmbedding: f.dateEmbedding },
+      inputs: f.inputs,
+    };
+    await writeReport(`${outPath}.report.json`, report);
     return report;
   } finally {
-    await head?.close();
     await series?.close();
     await fh.model.close();
   }

@@ -197,6 +197,7 @@ export const goodHeadVariants: { what: string; change(m: any): void }[] = [
   { what: 'detect head with oriented boxes', change: (m) => { m.task = 'detect'; m.outputs = [{ name: 'scores', dtype: 'float32', shape: ['batch', 1, 'h', 'w'], stride: 4 }, { name: 'boxes', dtype: 'float32', shape: ['batch', 5, 'h', 'w'], stride: 4 }]; m.classes = [{ value: 0, name: 'ship', color: '#ff0000' }]; } },
   { what: 'unknown encoder hash, no optional keys', change: (m) => { m.encoder.weightsSha256 = null; delete m.threshold; delete m.tile; m.training = { data: 'x', licence: 'y' }; } },
   { what: 'fused S2/S1 series segment head on the fusion output', change: (m) => { m.encoder = { name: 'skysense-tiny', modality: 'fused', module: 'fusion', weightsSha256: null }; m.inputs = [{ name: 'fused', dtype: 'float32', shape: ['batch', 128, 'h', 'w'], tap: 'fused' }]; m.outputs[0].stride = 1; } },
+  { what: 'fused change head on series a and b', change: (m) => { m.task = 'change'; m.encoder = { name: 'skysense-tiny', modality: 'fused', module: 'fusion', weightsSha256: null }; m.inputs = changeInputs().map((i) => ({ ...i, tap: 'fused' })); m.outputs[0].stride = 1; } },
   { what: 'dynamic class axis', change: (m) => (m.outputs[0].shape[1] = 'k') },
 ];
 
@@ -211,7 +212,7 @@ export const badHeadCases: BadCase[] = [
   { what: 'head: file outside the folder', break: (m) => (m.file = '../head.onnx'), expect: 'file: expected a plain .onnx file name', schemaRejects: true },
   { what: 'head: encoder hash not hex', break: (m) => (m.encoder.weightsSha256 = 'xyz'), expect: 'encoder.weightsSha256', schemaRejects: true },
   { what: 'head: encoder modality outside the enum', break: (m) => (m.encoder.modality = 'sar'), expect: 'encoder.modality', schemaRejects: true },
-  { what: 'head: fused change head', break: (m) => { m.task = 'change'; m.inputs = changeInputs(); m.encoder.modality = 'fused'; }, expect: 'encoder.modality: "fused" heads are segment heads (this is a change head)', schemaRejects: false },
+  { what: 'head: fused classify head', break: (m) => { m.task = 'classify'; m.outputs = [{ name: 'scores', dtype: 'float32', shape: ['batch', 2] }]; m.encoder.modality = 'fused'; }, expect: 'encoder.modality: "fused" heads are segment or change heads (this is a classify head)', schemaRejects: false },
   { what: 'head: training without data', break: (m) => delete m.training.data, expect: 'training.data: missing', schemaRejects: true },
   { what: 'head: metric not a number', break: (m) => (m.training.metrics.f1 = 'good'), expect: 'training.metrics.f1', schemaRejects: true },
   { what: 'head: encoder keys on a head', break: (m) => (m.config = 'tiny'), expect: 'config: unknown key', schemaRejects: true },
