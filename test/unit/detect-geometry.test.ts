@@ -121,7 +121,7 @@ test('tile merge: a box cut at an interior edge is dropped when the neighbour se
     out.map((b) => [b.cx, b.cy, b.w]),
     [[115, 20, 30], [85, 60, 30], [5, 50, 10], [195, 50, 10]],
   );
-  assert.deepEqual(m.stats, { received: 7, droppedCentreOutside: 1, droppedCutAtEdge: 2, droppedNms: 0, kept: 4 });
+  assert.deepEqual(m.stats, { received: 7, droppedCentreOutside: 1, droppedCutAtEdge: 2, droppedNms: 0, kept: 4, droppedOtherShard: 0 });
 });
 
 test('tile merge streams by tile rows and keeps exactly what one global NMS keeps', () => {

@@ -1,7 +1,8 @@
 /**
  * Deepness Detector models: YOLO outputs decoded per tile (yolo.ts), merged across tiles
  * with class-wise NMS (main/tasks/detect), written as polygons on the processing grid's
- * map coordinates.
+ * map coordinates. With a shard, only the boxes centred in its block of tile rows, decided
+ * as one run decides them (detect-tiles.ts), so the shards' files append into one.
  */
 import { ApiError } from '../../api.ts';
 import type { Raster } from '../../raster/index.ts';
@@ -9,6 +10,7 @@ import type { TiledProgress } from '../index.ts';
 import { openBoxOutput } from '../detect/box-output.ts';
 import { detectTiles, type DetectTilesResult } from '../detect/detect-tiles.ts';
 import type { DetectorType } from './metadata.ts';
+import type { Shard } from '../tile-plan.ts';
 import type { DetectorOutput } from './model-io.ts';
 import { runTiles, type RunnerSpec } from './model-runner.ts';
 import type { ProcessingGrid } from '../preprocess/resampled-raster.ts';
@@ -32,6 +34,7 @@ export interface DetectorRunOptions {
   iouThreshold: number;
   out: string;
   source: string;
+  shard?: Shard;
   signal?: AbortSignal;
   progress?: (p: TiledProgress) => void;
 }
@@ -58,14 +61,16 @@ export async function runDetectorModel(o: DetectorRunOptions): Promise<DetectorR
     );
   }
   const classNames = Array.from({ length: layout.classes }, (_, c) => o.classNames?.[c] ?? `class_${c}`);
-  const output = await openBoxOutput({
-    path: o.out,
-    crs: o.raster.info.crs,
-    geoTransform: o.raster.info.georeferenced ? o.grid.geoTransform : null,
-    classNames,
-    source: o.source,
-    oriented: layout.oriented,
-  });
+  const open = () =>
+    openBoxOutput({
+      path: o.out,
+      crs: o.raster.info.crs,
+      geoTransform: o.raster.info.georeferenced ? o.grid.geoTransform : null,
+      classNames,
+      source: o.source,
+      oriented: layout.oriented,
+    });
+  let output = await open();
   try {
     const run = await detectTiles({
       raster: o.raster,
@@ -78,6 +83,11 @@ export async function runDetectorModel(o: DetectorRunOptions): Promise<DetectorR
       progress: o.progress,
       infer: async (inputs) => (await runTiles(o.runner, inputs)).map((outs) => decodeYolo(outs[0].data, layout, o.confidence)),
       onBoxes: (boxes) => output.add(boxes),
+      shard: o.shard,
+      reset: async () => {
+        await output.abort();
+        output = await open();
+      },
     });
     await output.finish();
     return { run, layout, count: output.count, perClass: output.perClass, classNames };

@@ -20,6 +20,7 @@ import { parseProviderList, startSession, type Fallback } from '../../model/inde
 import { openRaster, type Raster } from '../../raster/index.ts';
 import type { StageTimings, TiledProgress } from '../index.ts';
 import { checkVectorPath } from '../detect/box-output.ts';
+import { parseShard } from '../tile-plan.ts';
 import { headClasses, type ClassEntry } from './classes.ts';
 import { runDetectorModel } from './detector-run.ts';
 import { readDeepnessMetadata, type DeepnessMetadata, type DetectorType } from './metadata.ts';
@@ -64,6 +65,8 @@ export interface DeepnessOptions {
   providers?: string;
   /** Pixels to treat as nodata (preprocess/masked-raster.ts); masked pixels are fed as 0 and written as nodata. */
   mask?: MaskSpec;
+  /** Detector only: "I/N", the boxes of the I-th block of tile rows (docs/cluster.md). */
+  shard?: string;
   signal?: AbortSignal;
   progress?: (p: TiledProgress) => void;
 }
@@ -118,7 +121,9 @@ export interface DeepnessReport {
   provider: string;
   fallbacks: Fallback[];
   tiles: { inferred: number; skipped: number; total: number };
-  detections?: { received: number; droppedCentreOutside: number; droppedCutAtEdge: number; droppedNms: number; kept: number; maxPending: number };
+  detections?: { received: number; droppedCentreOutside: number; droppedCutAtEdge: number; droppedNms: number; droppedOtherShard: number; kept: number; maxPending: number };
+  /** Detector shard runs: which block, the pixel rows owned (processing grid), the tile rows run, restarts from higher rows. */
+  shard?: { index: number; count: number; rows: [number, number]; tileRows: [number, number]; restarts: number } | null;
   timings: Partial<StageTimings> & { prepare: number; total: number };
   outputs: DeepnessOutput[];
   warnings: string[];
@@ -188,6 +193,8 @@ export async function runDeepness(o: DeepnessOptions): Promise<DeepnessReport> {
   const io = checkModelIo(file, info.onnx, type, detType);
   const runType = type as DeepnessRunType;
   checkOutExtension(runType, o.out);
+  const shard = o.shard ? parseShard(o.shard) : undefined;
+  if (shard && runType !== 'Detector') throw bad(`${file}: --shard runs Deepness Detector models only (this is a ${runType})`);
   if (m.segSmallSegment && runType === 'Segmentor') warnings.push(`${file}: seg_small_segment ${m.segSmallSegment} (the plugin's median filter against small areas) is not applied`);
   if (detType === 'YOLO_Ultralytics_segmentation') warnings.push(`${file}: ${detType}: boxes are written, instance masks are not`);
   const C = io.input.channels;
@@ -300,6 +307,7 @@ export async function runDeepness(o: DeepnessOptions): Promise<DeepnessReport> {
           iouThreshold,
           out: o.out,
           source: rinfo.path,
+          shard,
           signal: o.signal,
           progress: o.progress,
         });
@@ -308,6 +316,7 @@ export async function runDeepness(o: DeepnessOptions): Promise<DeepnessReport> {
           processing: { ...processingBase, overlapPx, margin: 0, confidence, iouThreshold },
           tiles: det.run.tiles,
           detections: { ...det.run.merge, maxPending: det.run.maxPending },
+          shard: shard && shard.count > 1 ? { ...shard, rows: [det.run.plan.outRowFrom, det.run.plan.outRowTo], tileRows: [det.run.plan.rowFrom, det.run.plan.rowTo], restarts: det.run.restarts } : null,
           timings: { read: det.run.timings.read, infer: det.run.timings.infer, prepare, total: performance.now() - t0 },
           outputs: [{ path: resolve(o.out), kind: 'detections', head: io.detector!.name, features: det.count, perClass: det.perClass }],
           warnings,

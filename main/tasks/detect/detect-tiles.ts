@@ -5,15 +5,25 @@
  * handed on as soon as they are final. There is no output raster, so there is no blend:
  * the next batch is read while the current one infers, and memory is two batches of
  * tiles plus the pending boxes of a few tile rows.
+ *
+ * Shards (docs/cluster.md, "Merging"): shard i of N owns the pixel rows of its block of
+ * tile rows (tile-plan.ts) and writes exactly the boxes a whole run would write with their
+ * centre in those rows, so the N vector files append into the one-run file. To decide its
+ * boundary boxes as one run would, it starts two tiles' height above its block (boxes up
+ * to a tile tall that can touch its owned boxes), runs on below its block until no owned
+ * box is pending (every owned cluster closed), and keeps, after the same NMS, only owned
+ * boxes. Should an owned cluster still reach the rows above, where unseen boxes could
+ * chain into it, the shard restarts one tile row higher (`reset` empties the output first);
+ * the check runs before a cluster is handed on, and such chains are rare.
  */
 import { ApiError } from '../../api.ts';
 import type { Raster } from '../../raster/index.ts';
 import { cancelled } from '../pipeline.ts';
 import { ProgressClock, type TiledProgress } from '../progress.ts';
 import { readTile, type TileData } from '../tile-read.ts';
-import { planTiles, planTilesInOrder, tileCount, type Tile, type TilePlan } from '../tile-plan.ts';
+import { planTiles, tileAt, type Shard, type Tile, type TilePlan } from '../tile-plan.ts';
 import type { Box } from './box.ts';
-import { TileMerger, type MergeStats } from './tile-merge.ts';
+import { NeedRowsAbove, TileMerger, type MergeStats } from './tile-merge.ts';
 
 /** Boxes per tile in TILE pixel coordinates (origin at the tile's top-left), past the score threshold. */
 export type DetectInferFn = (inputs: Float32Array[], ctx: { tiles: Tile[]; signal?: AbortSignal }) => Promise<Box[][]>;
@@ -32,10 +42,17 @@ export interface DetectTilesOptions {
   onBoxes: (boxes: Box[]) => Promise<void>;
   signal?: AbortSignal;
   progress?: (p: TiledProgress) => void;
+  /** Run one block of tile rows, keeping the boxes centred in its rows. */
+  shard?: Shard;
+  /** Shard mode: drop everything handed to onBoxes so far (the shard restarts higher up). */
+  reset?: () => Promise<void>;
 }
 
 export interface DetectTilesResult {
+  /** The whole grid; rowFrom..rowTo are the tile rows this run ran, outRow* the rows it owns. */
   plan: TilePlan;
+  /** Shard mode: restarts from higher tile rows (0 when the first start sufficed). */
+  restarts: number;
   tiles: { inferred: number; skipped: number; total: number };
   merge: MergeStats;
   /** Most boxes pending at once (memory check). */
@@ -44,30 +61,65 @@ export interface DetectTilesResult {
 }
 
 export async function detectTiles(o: DetectTilesOptions): Promise<DetectTilesResult> {
+  const info = o.raster.info;
+  const grid = { width: info.width, height: info.height, tileWidth: o.tile, tileHeight: o.tile, overlapX: o.overlap, overlapY: o.overlap, stride: 1 };
+  const plan = planTiles(grid, o.shard);
+  if (!o.shard || o.shard.count === 1) return runRows(o, plan, 0, plan.ys.length, null);
+  const ys = plan.ys;
+  const T = o.tile;
+  const first = Math.floor(((o.shard.index - 1) * ys.length) / o.shard.count);
+  const next = Math.floor((o.shard.index * ys.length) / o.shard.count);
+  // Tile rows whose boxes (at most a tile tall, centred in their tile) can reach the owned rows' boxes.
+  let from = first;
+  while (from > 0 && ys[from - 1] + 2 * T > plan.outRowFrom) from--;
+  for (let restarts = 0; ; restarts++) {
+    try {
+      return await runRows(o, plan, from, next, restarts);
+    } catch (err) {
+      if (!(err instanceof NeedRowsAbove) || from === 0) throw err;
+      from--;
+      await o.reset?.();
+    }
+  }
+}
+
+/**
+ * Runs tile rows from `from`: all of them (shardRestarts null), or in shard mode at least to
+ * `ownedEnd` and on until no owned box is pending.
+ */
+async function runRows(o: DetectTilesOptions, whole: TilePlan, from: number, ownedEnd: number, shardRestarts: number | null): Promise<DetectTilesResult> {
   const t0 = performance.now();
   const info = o.raster.info;
-  const plan = planTiles({ width: info.width, height: info.height, tileWidth: o.tile, tileHeight: o.tile, overlapX: o.overlap, overlapY: o.overlap, stride: 1 });
-  const merger = new TileMerger(plan, { iouThreshold: o.iouThreshold, edgeTolerance: o.edgeTolerance });
-  const total = tileCount(plan);
+  const shard = shardRestarts !== null;
+  const T = o.tile;
+  const owned = shard ? { fromY: whole.outRowFrom, toY: whole.outRowTo, aboveBound: from === 0 ? -Infinity : whole.ys[from - 1] + 1.5 * T } : undefined;
+  const merger = new TileMerger(whole, { iouThreshold: o.iouThreshold, edgeTolerance: o.edgeTolerance, owned });
+  const cols = whole.xs.length;
+  const rows = whole.ys.length;
+  // Progress total: a shard's expected rows (its block, the rows above and the tile rows that can hold boxes touching its own).
+  let expectedTo = ownedEnd;
+  if (shard) while (expectedTo < rows && whole.ys[expectedTo] < whole.outRowTo + T) expectedTo++;
+  const total = (expectedTo - from) * cols;
   const clock = new ProgressClock(total, 0);
   const timings = { read: 0, infer: 0, merge: 0, total: 0 };
   let inferred = 0;
   let skipped = 0;
   let maxPending = 0;
+  let lastRow = from - 1;
   const check = () => {
     if (o.signal?.aborted) throw cancelled();
   };
 
-  const batches: Tile[][] = [];
-  let cur: Tile[] = [];
-  for (const t of planTilesInOrder(plan)) {
-    cur.push(t);
-    if (cur.length === o.batch) {
-      batches.push(cur);
-      cur = [];
+  // Batches are cut lazily, tile row by tile row, since a shard learns only as it goes where it may stop.
+  let nextIndex = from * cols;
+  const nextBatch = (): Tile[] | null => {
+    const out: Tile[] = [];
+    while (out.length < o.batch && nextIndex < rows * cols) {
+      out.push(tileAt(whole, nextIndex % cols, Math.floor(nextIndex / cols)));
+      nextIndex++;
     }
-  }
-  if (cur.length) batches.push(cur);
+    return out.length ? out : null;
+  };
 
   const read = async (tiles: Tile[]): Promise<TileData[]> => {
     const ts = performance.now();
@@ -77,12 +129,15 @@ export async function detectTiles(o: DetectTilesOptions): Promise<DetectTilesRes
     return out;
   };
 
-  let next: Promise<TileData[]> | null = batches.length ? read(batches[0]) : null;
-  for (let b = 0; b < batches.length; b++) {
+  let batch = nextBatch();
+  let next: Promise<TileData[]> | null = batch ? read(batch) : null;
+  let done = false;
+  while (next && !done) {
     check();
-    const entries = await next!;
+    const entries = await next;
     // Read ahead while this batch infers; a failure there surfaces when it is awaited.
-    next = b + 1 < batches.length ? read(batches[b + 1]) : null;
+    batch = nextBatch();
+    next = batch ? read(batch) : null;
     next?.catch(() => undefined);
     const live = entries.filter((e) => e.data !== null);
     let boxes: Box[][] = [];
@@ -95,26 +150,34 @@ export async function detectTiles(o: DetectTilesOptions): Promise<DetectTilesRes
     check();
     const tm = performance.now();
     let k = 0;
+    let ran = 0;
     for (const e of entries) {
       const t = e.tile;
+      ran++;
       if (e.data !== null) {
         const local = boxes[k++];
         merger.addTile(t.col, t.row, local.map((bx) => ({ ...bx, cx: bx.cx + t.x, cy: bx.cy + t.y })));
-      }
+      } else skipped++;
       maxPending = Math.max(maxPending, merger.pendingCount);
       // The last tile of a tile row: boxes wholly above the rows still to come are final.
-      if (t.col === plan.xs.length - 1) {
-        const done = merger.finishRow(t.row);
-        if (done.length) await o.onBoxes(done);
+      if (t.col === cols - 1) {
+        lastRow = t.row;
+        const final = merger.finishRow(t.row);
+        if (final.length) await o.onBoxes(final);
+        if (shard && t.row >= ownedEnd - 1 && !merger.ownedPending) {
+          done = true;
+          break;
+        }
       }
     }
     timings.merge += performance.now() - tm;
-    inferred += live.length;
-    skipped += entries.length - live.length;
-    o.progress?.(clock.add(entries.length, entries.length - live.length));
+    inferred += k;
+    o.progress?.(clock.add(ran, ran - k));
   }
+  next?.catch(() => undefined);
   const rest = merger.flush();
   if (rest.length) await o.onBoxes(rest);
   timings.total = performance.now() - t0;
-  return { plan, tiles: { inferred, skipped, total }, merge: merger.stats, maxPending, timings };
+  const plan: TilePlan = { ...whole, rowFrom: from, rowTo: lastRow + 1 };
+  return { plan, restarts: shardRestarts ?? 0, tiles: { inferred, skipped, total: (lastRow + 1 - from) * cols }, merge: merger.stats, maxPending, timings };
 }

@@ -6,6 +6,10 @@
  * write polygons in the raster's CRS (GeoJSON in WGS84 or GeoPackage, by extension) with
  * class, class_id, score, area, [angle,] source, and <out>.report.json.
  *
+ * `shard: "I/N"` writes the boxes centred in the I-th block of tile rows, decided exactly as
+ * one run decides them (detect-tiles.ts), so the N files append into the one-run file
+ * (docs/cluster.md, "Merging").
+ *
  * Tiles: the encoder's (or the head's) tile size and overlap, as segment uses them.
  * Boxes are found on the processing grid (the input's pixels, or the input resampled to the
  * model's GSD: preprocess/prepare-input.ts) and mapped to map coordinates through that
@@ -21,7 +25,7 @@ import { writeReport } from '../encoder-run.ts';
 import { prepareHeadInput, reportHeadInput, type HeadInput } from '../head-input.ts';
 import { reportHead, reportModel, reportProviders, type HeadReport } from '../head-report.ts';
 import { openHeadSetup, startHeadSessions, type HeadRunOptions } from '../head-setup.ts';
-import type { Tile } from '../tile-plan.ts';
+import { parseShard, type Tile } from '../tile-plan.ts';
 import type { Box } from './box.ts';
 import { checkVectorPath, openBoxOutput } from './box-output.ts';
 import { detectTiles } from './detect-tiles.ts';
@@ -52,7 +56,9 @@ export interface DetectReport {
   iouThreshold: number;
   oriented: boolean;
   tiles: { inferred: number; skipped: number; total: number };
-  detections: { received: number; droppedCentreOutside: number; droppedCutAtEdge: number; droppedNms: number; kept: number; maxPending: number };
+  detections: { received: number; droppedCentreOutside: number; droppedCutAtEdge: number; droppedNms: number; droppedOtherShard: number; kept: number; maxPending: number };
+  /** Shard runs: which block, the pixel rows owned (processing grid), the tile rows run, restarts from higher rows. */
+  shard: { index: number; count: number; rows: [number, number]; tileRows: [number, number]; restarts: number } | null;
   timings: Pick<StageTimings, 'read' | 'infer' | 'total'> & { merge: number; prepare: number };
   outputs: { path: string; role: 'detections'; features: number; perClass: Record<string, number>; crs: string | null; coordinates: string }[];
   warnings: string[];
@@ -68,7 +74,7 @@ export async function runDetect(o: DetectOptions): Promise<DetectReport> {
   prob('threshold', o.threshold);
   prob('iouThreshold', o.iouThreshold);
   checkVectorPath(o.out);
-  if (o.shard) throw new ApiError('E_BAD_REQUEST', '--shard: detect writes one vector file; run it whole (shards are for raster outputs)');
+  const shard = o.shard ? parseShard(o.shard) : undefined;
   const setup = await openHeadSetup(o, 'detect');
   let source: Raster | null = null;
   let input: HeadInput | null = null;
@@ -154,6 +160,12 @@ export async function runDetect(o: DetectOptions): Promise<DetectReport> {
           progress: o.progress,
           infer,
           onBoxes: async (boxes) => (await open()).add(boxes),
+          shard,
+          reset: async () => {
+            await output?.abort();
+            output = null;
+            if (oriented !== null) await open();
+          },
         });
         const out = await open();
         await out.finish();
@@ -171,6 +183,7 @@ export async function runDetect(o: DetectOptions): Promise<DetectReport> {
           oriented: oriented ?? false,
           tiles: run.tiles,
           detections: { ...run.merge, maxPending: run.maxPending },
+          shard: shard && shard.count > 1 ? { ...shard, rows: [run.plan.outRowFrom, run.plan.outRowTo], tileRows: [run.plan.rowFrom, run.plan.rowTo], restarts: run.restarts } : null,
           timings: { read: run.timings.read, infer: run.timings.infer, merge: run.timings.merge, total: performance.now() - t0, prepare },
           outputs: [
             {

@@ -18,6 +18,14 @@
  * decisions propagate along chains); a cluster lying wholly above that bound is final.
  * Pending boxes are therefore a few tile rows' worth, whatever the scene size. A box
  * taller than a tile (never seen whole by any tile) may meet an already-written one.
+ *
+ * Shards (`owned`): a shard runs only some tile rows and keeps, of each final cluster,
+ * the boxes it owns (centre row in [fromY, toY)). That equals the single run only when the
+ * shard saw the cluster's whole chain of boxes: a cluster holding an owned box that reaches
+ * up to `aboveBound` (the lowest bottom a box of the unrun tile rows above can have) might
+ * chain into boxes the shard never saw, so the merger throws NeedRowsAbove and the caller
+ * reruns from one tile row higher (detect-tiles.ts). Downwards the caller simply runs on
+ * until no owned box is pending, so every owned cluster is closed the way it is in one run.
  */
 import type { TilePlan } from '../tile-plan.ts';
 import { boxExtent, type Box } from './box.ts';
@@ -27,6 +35,15 @@ export interface MergeOptions {
   iouThreshold: number;
   /** Pixels from an interior tile edge within which a box counts as cut (default 2). */
   edgeTolerance?: number;
+  /** Shard mode: keep only boxes whose centre y lies in [fromY, toY); see NeedRowsAbove. */
+  owned?: { fromY: number; toY: number; aboveBound: number };
+}
+
+/** A cluster with an owned box may reach boxes of tile rows the shard did not run. */
+export class NeedRowsAbove extends Error {
+  constructor() {
+    super('a shard needs more tile rows above its block');
+  }
 }
 
 export interface MergeStats {
@@ -36,6 +53,8 @@ export interface MergeStats {
   droppedCutAtEdge: number;
   droppedNms: number;
   kept: number;
+  /** Shard mode: final boxes whose centre belongs to another shard's rows. */
+  droppedOtherShard: number;
 }
 
 interface Pending {
@@ -53,7 +72,7 @@ interface TileRect {
 }
 
 export class TileMerger {
-  readonly stats: MergeStats = { received: 0, droppedCentreOutside: 0, droppedCutAtEdge: 0, droppedNms: 0, kept: 0 };
+  readonly stats: MergeStats = { received: 0, droppedCentreOutside: 0, droppedCutAtEdge: 0, droppedNms: 0, kept: 0, droppedOtherShard: 0 };
   private pending: Pending[] = [];
   private readonly tol: number;
 
@@ -141,14 +160,49 @@ export class TileMerger {
     }
     const out: Pending[] = [];
     const keep: Pending[] = [];
-    for (let i = 0; i < p.length; i++) (isFinal(maxY.get(find(parent, i))!) ? out : keep).push(p[i]);
+    const finalRoots = new Set<number>();
+    for (let i = 0; i < p.length; i++) {
+      const r = find(parent, i);
+      if (isFinal(maxY.get(r)!)) {
+        out.push(p[i]);
+        finalRoots.add(r);
+      } else keep.push(p[i]);
+    }
+    const own = this.opts.owned;
+    if (own && out.length) {
+      // Checked before anything is returned, so a rerun from higher up has written nothing twice.
+      const minY = new Map<number, number>();
+      const hasOwned = new Set<number>();
+      for (let i = 0; i < p.length; i++) {
+        const r = find(parent, i);
+        if (!finalRoots.has(r)) continue;
+        minY.set(r, Math.min(minY.get(r) ?? Infinity, p[i].ext[1]));
+        if (this.owns(p[i].box)) hasOwned.add(r);
+      }
+      for (const r of hasOwned) if (minY.get(r)! < own.aboveBound) throw new NeedRowsAbove();
+    }
     this.pending = keep;
     if (out.length === 0) return [];
     const boxes = out.map((q) => q.box);
-    const kept = classWiseNms(boxes, this.opts.iouThreshold).map((i) => boxes[i]);
+    let kept = classWiseNms(boxes, this.opts.iouThreshold).map((i) => boxes[i]);
     this.stats.droppedNms += boxes.length - kept.length;
+    if (own) {
+      const mine = kept.filter((b) => this.owns(b));
+      this.stats.droppedOtherShard += kept.length - mine.length;
+      kept = mine;
+    }
     this.stats.kept += kept.length;
     return kept;
+  }
+
+  private owns(b: Box): boolean {
+    const own = this.opts.owned;
+    return !own || (b.cy >= own.fromY && b.cy < own.toY);
+  }
+
+  /** Shard mode: whether an owned box is still pending (the shard must run more tile rows). */
+  get ownedPending(): boolean {
+    return this.pending.some((q) => this.owns(q.box));
   }
 
   get pendingCount(): number {
