@@ -18,7 +18,9 @@ import type { DataType, GeoTransform, Crs } from '../api.ts';
 import { classColorRgb, type HeadClass, type HeadManifest } from '../model/index.ts';
 import type { PostTransform } from './index.ts';
 import type { CellArea } from './cell-area.ts';
-import { openRowSink, type RowSink } from './output-writer.ts';
+import { openRowSink, outputGeoTransform, type RowSink } from './output-writer.ts';
+import type { RasterInfo } from '../api.ts';
+import type { TilePlan } from './tile-plan.ts';
 
 export const CLASS_NODATA = 255;
 
@@ -118,6 +120,20 @@ export interface ProbabilityFile {
  * given, writes the blended probabilities to that file. finish()/abort() close the second
  * file; call one of them after runTiled.
  */
+/** The .prob.tif beside a class raster: the plan's rows on the input grid scaled by `stride`; undefined without a path. */
+export function probabilityFile(path: string | null, plan: TilePlan, info: RasterInfo, stride: number, scheme: ClassScheme, metadata: Record<string, string>, what: string): ProbabilityFile | undefined {
+  if (!path) return undefined;
+  return {
+    path,
+    width: plan.outWidth,
+    height: plan.outRowTo - plan.outRowFrom,
+    geoTransform: info.georeferenced ? outputGeoTransform(info.geoTransform, stride, plan.outRowFrom) : null,
+    crs: info.crs,
+    bandNames: probabilityBandNames(scheme),
+    metadata: { ...metadata, SKYSENSE_OUTPUT: what },
+  };
+}
+
 export function classPost(s: ClassScheme, areas: ClassAreas, probabilities?: ProbabilityFile): { post: PostTransform; finish(): Promise<void>; abort(): Promise<void> } {
   let sink: Promise<RowSink> | null = null;
   const openProb = () =>

@@ -16,9 +16,8 @@ import { rm } from 'node:fs/promises';
 import { ApiError } from '../api.ts';
 import { openRaster, type Raster } from '../raster/index.ts';
 import { checkOutPath, parseShard, planTiles, runTiled } from './index.ts';
-import { outputGeoTransform } from './output-writer.ts';
 import { cellArea } from './cell-area.ts';
-import { CLASS_NODATA, ClassAreas, classCategoryNames, classColorTable, classPost, classScheme, probabilityBandNames, type ClassScheme } from './class-output.ts';
+import { CLASS_NODATA, ClassAreas, classCategoryNames, classColorTable, classPost, classScheme, probabilityFile, type ClassScheme } from './class-output.ts';
 import { checkTile, writeReport } from './encoder-run.ts';
 import { probabilityPath } from './dense-head-run.ts';
 import { makeHeadInfer } from './head-infer.ts';
@@ -112,21 +111,7 @@ export async function runClassify(o: ClassifyOptions): Promise<ClassifyReport> {
       const sums = new Float64Array(K);
       let counted = 0;
       const metadata = { SKYSENSE_TASK: 'classify', SKYSENSE_HEAD: head.name, SKYSENSE_MODEL: s.model.manifest.name, SKYSENSE_MODULE: s.moduleName, SKYSENSE_TRAINED_ON: head.training.data };
-      const prob = classPost(
-        scheme,
-        areas,
-        probPath
-          ? {
-              path: probPath,
-              width: plan.outWidth,
-              height: plan.outRowTo - plan.outRowFrom,
-              geoTransform: info.georeferenced ? outputGeoTransform(info.geoTransform, grid, plan.outRowFrom) : null,
-              crs: info.crs,
-              bandNames: probabilityBandNames(scheme),
-              metadata: { ...metadata, SKYSENSE_OUTPUT: 'class probabilities per tile' },
-            }
-          : undefined,
-      );
+      const prob = classPost(scheme, areas, probabilityFile(probPath, plan, info, grid, scheme, metadata, 'class probabilities per tile'));
       let result;
       try {
         result = await runTiled({

@@ -36,7 +36,7 @@ import type { Fallback } from '../model/index.ts';
 import { checkOutPath, writeCategoryNames, type StageTimings } from './index.ts';
 import { cellArea } from './cell-area.ts';
 import { clusterColour, clusterColourTable, hex } from './cluster-palette.ts';
-import { prepareEncoderRun, providerOf, reportInput, reportModel, writeReport, type EncoderRunOptions, type ReportInput, type ReportModel } from './encoder-run.ts';
+import { prepareEncoderRun, writeReport, type EncoderRunOptions, type ReportInput, type ReportModel, reportRun } from './encoder-run.ts';
 import { gridWords } from './preprocess/prepare-input.ts';
 import { FeatureScratch } from './feature-scratch.ts';
 import { streamFeatures } from './feature-stream.ts';
@@ -265,13 +265,7 @@ export async function runCluster(o: ClusterOptions): Promise<ClusterReport> {
     const total = performance.now() - t0;
     const report: ClusterReport = {
       task: 'cluster',
-      model: reportModel(run),
-      input: reportInput(run),
-      ...providerOf(run),
-      tile: run.tile,
-      overlap: run.overlap,
-      margin: run.margin,
-      stride,
+      ...reportRun(run, stride),
       k: o.k,
       seed,
       distance: 'squared euclidean on standardised features',

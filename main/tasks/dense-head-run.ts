@@ -23,9 +23,8 @@ import { rm } from 'node:fs/promises';
 import { ApiError } from '../api.ts';
 import type { Raster } from '../raster/index.ts';
 import { checkOutPath, planTiles, runTiled, parseShard } from './index.ts';
-import { outputGeoTransform } from './output-writer.ts';
 import { cellArea } from './cell-area.ts';
-import { CLASS_NODATA, ClassAreas, classCategoryNames, classColorTable, classPost, classScheme, probabilityBandNames } from './class-output.ts';
+import { CLASS_NODATA, ClassAreas, classCategoryNames, classColorTable, classPost, classScheme, probabilityFile } from './class-output.ts';
 import { checkTile, writeReport } from './encoder-run.ts';
 import { makeHeadInfer } from './head-infer.ts';
 import type { HeadInput } from './head-input.ts';
@@ -98,21 +97,7 @@ export async function runDenseHead(r: DenseRun): Promise<HeadReport> {
       SKYSENSE_MODULE: s.moduleName,
       SKYSENSE_TRAINED_ON: head.training.data,
     };
-    const prob = classPost(
-      scheme,
-      areas,
-      probPath
-        ? {
-            path: probPath,
-            width: plan.outWidth,
-            height: plan.outRowTo - plan.outRowFrom,
-            geoTransform: info.georeferenced ? outputGeoTransform(info.geoTransform, stride, plan.outRowFrom) : null,
-            crs: info.crs,
-            bandNames: probabilityBandNames(scheme),
-            metadata: { ...metadata, SKYSENSE_OUTPUT: 'class probabilities' },
-          }
-        : undefined,
-    );
+    const prob = classPost(scheme, areas, probabilityFile(probPath, plan, info, stride, scheme, metadata, 'class probabilities'));
     let result;
     try {
       result = await runTiled({

@@ -17,7 +17,7 @@
  */
 import type { Fallback } from '../model/index.ts';
 import { runTiled, type StageTimings } from './index.ts';
-import { prepareEncoderRun, providerOf, reportInput, reportModel, writeReport, type EncoderRunOptions, type ReportInput, type ReportModel } from './encoder-run.ts';
+import { prepareEncoderRun, writeReport, type EncoderRunOptions, type ReportInput, type ReportModel, reportRun } from './encoder-run.ts';
 import { gridWords } from './preprocess/prepare-input.ts';
 
 export interface EmbedOptions extends EncoderRunOptions {
@@ -68,13 +68,7 @@ export async function runEmbed(o: EmbedOptions): Promise<EmbedReport> {
 
     const report: EmbedReport = {
       task: 'embed',
-      model: reportModel(run),
-      input: reportInput(run),
-      ...providerOf(run),
-      tile: run.tile,
-      overlap: run.overlap,
-      margin: run.margin,
-      stride,
+      ...reportRun(run, stride),
       tiles: { inferred: result.tiles, skipped: result.skipped, total: result.total },
       timings: { ...result.timings, prepare: run.prepareMs },
       // Input pixels of this run's rows (a shard covers only its own).

@@ -216,6 +216,11 @@ export function providerOf(run: EncoderRun): { provider: string; fallbacks: Fall
   return { provider: run.session.provider, fallbacks: [...run.session.fallbacks] };
 }
 
+/** What every encoder task's report starts with: model, input, provider, tiling. */
+export function reportRun(run: EncoderRun, stride: number) {
+  return { model: reportModel(run), input: reportInput(run), ...providerOf(run), tile: run.tile, overlap: run.overlap, margin: run.margin, stride };
+}
+
 /** Writes a run report next to the output (temporary name, then renamed). */
 export async function writeReport(path: string, report: unknown): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}`;

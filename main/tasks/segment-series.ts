@@ -18,7 +18,7 @@ import * as ort from 'onnxruntime-node';
 import { ApiError } from '../api.ts';
 import type { Raster } from '../raster/index.ts';
 import { fileSha256, loadHead, loadModelFolder, parseProviderList, type HeadFolder, type HeadManifest, type ModelFolder, type ModuleSpec } from '../model/index.ts';
-import { CLASS_NODATA, ClassAreas, classCategoryNames, classColorTable, classPost, classScheme, probabilityBandNames } from './class-output.ts';
+import { CLASS_NODATA, ClassAreas, classCategoryNames, classColorTable, classPost, classScheme, probabilityFile } from './class-output.ts';
 import { cellArea } from './cell-area.ts';
 import { probabilityPath, type DenseHeadOptions } from './dense-head-run.ts';
 import { writeReport } from './encoder-run.ts';
@@ -29,7 +29,6 @@ import { sigmoidInPlace, softmaxPlanes } from './head-infer.ts';
 import { reportHead, type HeadReport, type HeadReportOutput } from './head-report.ts';
 import { shippedIn } from './head-setup.ts';
 import { checkOutPath, planTiles, parseShard, runTiled, type InferFn } from './index.ts';
-import { outputGeoTransform } from './output-writer.ts';
 
 export type SeriesInputOptions = Pick<SeriesOptions, 's2' | 's1' | 'dates' | 's1Dates' | 'resample'> & {
   /** "Today" for the future-date check (default now). */
@@ -223,21 +222,7 @@ export async function runFusedDense(r: FusedDenseRun): Promise<{ report: FusedDe
       SKYSENSE_TRAINED_ON: fh.head.training.data,
       ...r.dateMetadata,
     };
-    const prob = classPost(
-      scheme,
-      areas,
-      probPath
-        ? {
-            path: probPath,
-            width: plan.outWidth,
-            height: plan.outRowTo - plan.outRowFrom,
-            geoTransform: info.georeferenced ? outputGeoTransform(info.geoTransform, 1, plan.outRowFrom) : null,
-            crs: info.crs,
-            bandNames: probabilityBandNames(scheme),
-            metadata: { ...metadata, SKYSENSE_OUTPUT: 'class probabilities' },
-          }
-        : undefined,
-    );
+    const prob = classPost(scheme, areas, probabilityFile(probPath, plan, info, 1, scheme, metadata, 'class probabilities'));
     const feeds: FusedFeed[] = r.series.map((s, i) => ({ bands: s.raster.info.bandCount, infer: s.infer(0), date: r.dates[i] }));
     let result;
     try {

@@ -16,7 +16,7 @@
 import { ApiError, type GeoTransform } from '../api.ts';
 import type { Fallback } from '../model/index.ts';
 import { checkOutPath, runTiled, type StageTimings } from './index.ts';
-import { prepareEncoderRun, providerOf, reportInput, reportModel, writeReport, type EncoderRunOptions, type ReportInput, type ReportModel } from './encoder-run.ts';
+import { prepareEncoderRun, writeReport, type EncoderRunOptions, type ReportInput, type ReportModel, reportRun } from './encoder-run.ts';
 import { gridWords } from './preprocess/prepare-input.ts';
 import { outputGeoTransform } from './output-writer.ts';
 import { queryFeature } from './query-feature.ts';
@@ -139,13 +139,7 @@ export async function runSimilar(o: SimilarOptions): Promise<SimilarReport> {
     const geoTransform = info.georeferenced ? outputGeoTransform(info.geoTransform, stride, result.plan.outRowFrom) : null;
     const report: SimilarReport = {
       task: 'similar',
-      model: reportModel(run),
-      input: reportInput(run),
-      ...providerOf(run),
-      tile: run.tile,
-      overlap: run.overlap,
-      margin: run.margin,
-      stride,
+      ...reportRun(run, stride),
       query: { ...q.summary, pixels: qf.pixels, nodataPixels: qf.nodataPixels, tiles: qf.tiles, featureNorm: qn },
       similarity: { min: count ? min : Number.NaN, max: count ? max : Number.NaN, mean: count ? sum / count : Number.NaN, pixels: count, nodataPixels },
       tiles: { inferred: result.tiles, skipped: result.skipped, total: result.total },
