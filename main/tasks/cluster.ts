@@ -32,11 +32,10 @@
  * sample (cluster 1 the largest); 0 is unused, 255 is nodata. Hence k <= 254.
  */
 import { ApiError, type Crs, type GeoTransform } from '../api.ts';
-import type { Fallback } from '../model/index.ts';
 import { checkOutPath, writeCategoryNames, type StageTimings } from './index.ts';
 import { cellArea } from './cell-area.ts';
 import { clusterColour, clusterColourTable, hex } from './cluster-palette.ts';
-import { prepareEncoderRun, writeReport, type EncoderRunOptions, type ReportInput, type ReportModel, reportRun } from './encoder-run.ts';
+import { prepareEncoderRun, writeReport, type EncoderRunOptions, reportRun, type RunReportHead } from './encoder-run.ts';
 import { gridWords } from './preprocess/prepare-input.ts';
 import { FeatureScratch } from './feature-scratch.ts';
 import { streamFeatures } from './feature-stream.ts';
@@ -65,16 +64,8 @@ export interface ClusterSize {
   fraction: number;
 }
 
-export interface ClusterReport {
+export interface ClusterReport extends RunReportHead {
   task: 'cluster';
-  model: ReportModel;
-  input: ReportInput;
-  provider: string;
-  fallbacks: Fallback[];
-  tile: number;
-  overlap: number;
-  margin: number;
-  stride: number;
   k: number;
   seed: number;
   distance: 'squared euclidean on standardised features';

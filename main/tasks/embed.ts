@@ -15,25 +15,16 @@
  * pixel come from exactly one tile — the one in which it is farthest from an edge.
  * The shared steps (model, raster, bands, units, session, infer) are in encoder-run.ts.
  */
-import type { Fallback } from '../model/index.ts';
 import { runTiled, type StageTimings } from './index.ts';
-import { prepareEncoderRun, writeReport, type EncoderRunOptions, type ReportInput, type ReportModel, reportRun } from './encoder-run.ts';
+import { prepareEncoderRun, writeReport, type EncoderRunOptions, reportRun, type RunReportHead } from './encoder-run.ts';
 import { gridWords } from './preprocess/prepare-input.ts';
 
 export interface EmbedOptions extends EncoderRunOptions {
   shard?: string;
 }
 
-export interface EmbedReport {
+export interface EmbedReport extends RunReportHead {
   task: 'embed';
-  model: ReportModel;
-  input: ReportInput;
-  provider: string;
-  fallbacks: Fallback[];
-  tile: number;
-  overlap: number;
-  margin: number;
-  stride: number;
   tiles: { inferred: number; skipped: number; total: number };
   timings: StageTimings & { prepare: number };
   throughputMpxPerS: number;

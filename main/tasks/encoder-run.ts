@@ -217,7 +217,18 @@ export function providerOf(run: EncoderRun): { provider: string; fallbacks: Fall
 }
 
 /** What every encoder task's report starts with: model, input, provider, tiling. */
-export function reportRun(run: EncoderRun, stride: number) {
+export interface RunReportHead {
+  model: ReportModel;
+  input: ReportInput;
+  provider: string;
+  fallbacks: Fallback[];
+  tile: number;
+  overlap: number;
+  margin: number;
+  stride: number;
+}
+
+export function reportRun(run: EncoderRun, stride: number): RunReportHead {
   return { model: reportModel(run), input: reportInput(run), ...providerOf(run), tile: run.tile, overlap: run.overlap, margin: run.margin, stride };
 }
 

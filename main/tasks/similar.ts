@@ -14,9 +14,8 @@
  * tracks contrast.
  */
 import { ApiError, type GeoTransform } from '../api.ts';
-import type { Fallback } from '../model/index.ts';
 import { checkOutPath, runTiled, type StageTimings } from './index.ts';
-import { prepareEncoderRun, writeReport, type EncoderRunOptions, type ReportInput, type ReportModel, reportRun } from './encoder-run.ts';
+import { prepareEncoderRun, writeReport, type EncoderRunOptions, reportRun, type RunReportHead } from './encoder-run.ts';
 import { gridWords } from './preprocess/prepare-input.ts';
 import { outputGeoTransform } from './output-writer.ts';
 import { queryFeature } from './query-feature.ts';
@@ -30,16 +29,8 @@ export interface SimilarOptions extends EncoderRunOptions {
   shard?: string;
 }
 
-export interface SimilarReport {
+export interface SimilarReport extends RunReportHead {
   task: 'similar';
-  model: ReportModel;
-  input: ReportInput;
-  provider: string;
-  fallbacks: Fallback[];
-  tile: number;
-  overlap: number;
-  margin: number;
-  stride: number;
   query: QuerySummary & { pixels: number; nodataPixels: number; tiles: number; featureNorm: number };
   similarity: { min: number; max: number; mean: number; pixels: number; nodataPixels: number };
   tiles: { inferred: number; skipped: number; total: number };
