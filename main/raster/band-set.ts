@@ -14,6 +14,7 @@ import type { NumericArray, Raster, ReadOptions, Window } from './types.ts';
 import { rasterError, throwIfAborted } from './errors.ts';
 import { commonType, makeArray } from './data-type.ts';
 import { cornersOf } from './geotransform.ts';
+import { crsLabel, sameCrs } from './grid-compare.ts';
 import { bandNameOf, sortBandFiles } from './sentinel2-bands.ts';
 import { fillValue, resolveRead, type IndexedSource } from './indexed-source.ts';
 import { pickLevel } from './sample-grid.ts';
@@ -57,17 +58,6 @@ export async function openBandSet(path: string, files: string[], signal?: AbortS
 function sameNodata(values: (number | null)[]): number | null {
   const first = values[0];
   return values.every((v) => Object.is(v, first) || v === first) ? first : null;
-}
-
-function crsLabel(info: RasterInfo): string {
-  if (!info.crs) return 'no CRS';
-  return info.crs.epsg !== null ? `EPSG:${info.crs.epsg}` : `"${info.crs.name}"`;
-}
-
-function sameCrs(a: RasterInfo, b: RasterInfo): boolean {
-  if (!a.crs || !b.crs) return a.crs === b.crs;
-  if (a.crs.epsg !== null && b.crs.epsg !== null) return a.crs.epsg === b.crs.epsg;
-  return a.crs.proj4 === b.crs.proj4;
 }
 
 function extentOf(info: RasterInfo): [number, number, number, number] {

@@ -76,7 +76,7 @@ function parseAttrs(s: string): Record<string, string> {
   return out;
 }
 
-function unescapeXml(s: string): string {
+export function unescapeXml(s: string): string {
   return s
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
@@ -86,6 +86,6 @@ function unescapeXml(s: string): string {
     .replace(/&amp;/g, '&');
 }
 
-function escapeXml(s: string): string {
+export function escapeXml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

@@ -7,8 +7,8 @@
  * last tap). Tasks then pass `infer` and the tiling numbers to runTiled (or the feature
  * stream) and describe the run in their report with `reportModel` / `reportInput`.
  */
-import { rename, rm, writeFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
+import { writeWhole } from '../raster/write-whole.ts';
 import { ApiError, type RasterInfo } from '../api.ts';
 import { loadModelFolder, parseProviderList, type Fallback, type ModalityId, type ModelFolder, type ModuleSpec } from '../model/index.ts';
 import type { ModuleSession } from '../model/index.ts';
@@ -234,12 +234,5 @@ export function reportRun(run: EncoderRun, stride: number): RunReportHead {
 
 /** Writes a run report next to the output (temporary name, then renamed). */
 export async function writeReport(path: string, report: unknown): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    await writeFile(tmp, `${JSON.stringify(report, null, 2)}\n`);
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
+  await writeWhole(path, `${JSON.stringify(report, null, 2)}\n`);
 }

@@ -16,12 +16,13 @@
  * E.g. 8192 px wide, 4 bands, 512 px tiles, batch 4: 80 + 32 + 96 + 64 MiB; peak RSS
  * measured 513 MiB with Node itself (test/bench/tiler-throughput.bench.ts).
  */
-import { access, constants, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { access, constants, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ApiError, type DataType } from '../api.ts';
 import type { NumericArray, Raster } from '../raster/index.ts';
 import { typeRange } from '../raster/data-type.ts';
 import { BlendAccumulator } from './blend-accumulator.ts';
+import { writeCategoryNames } from '../raster/category-names.ts';
 import { blendWindows } from './blend-weights.ts';
 import { findEmptyTiles, hasCheapOverview, type EmptyCheck } from './empty-tiles.ts';
 import { openRowSink, outputGeoTransform, type OutputSpec, type Resampling, type RowSink } from './output-writer.ts';
@@ -276,19 +277,4 @@ function postSink(inner: RowSink, post: PostTransform, width: number): RowSink {
   };
 }
 
-const xmlText = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
-/** GDAL's PAM sidecar with the class names of band 1 (what gdalinfo and QGIS show as categories). */
-export async function writeCategoryNames(rasterPath: string, names: string[]): Promise<void> {
-  const cats = names.map((n) => `      <Category>${xmlText(n)}</Category>`).join('\n');
-  const xml = `<PAMDataset>\n  <PAMRasterBand band="1">\n    <CategoryNames>\n${cats}\n    </CategoryNames>\n  </PAMRasterBand>\n</PAMDataset>\n`;
-  const path = `${rasterPath}.aux.xml`;
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    await writeFile(tmp, xml);
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
-}
+export { writeCategoryNames } from '../raster/category-names.ts';

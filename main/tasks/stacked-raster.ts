@@ -12,26 +12,7 @@
 import { ApiError, type RasterInfo } from '../api.ts';
 import type { NumericArray, Raster, ReadOptions, Window } from '../raster/index.ts';
 import { isNodata } from './tile-read.ts';
-
-function sameCrs(a: RasterInfo, b: RasterInfo): boolean {
-  if (!a.crs || !b.crs) return !a.crs && !b.crs;
-  if (a.crs.epsg !== null || b.crs.epsg !== null) return a.crs.epsg === b.crs.epsg;
-  return a.crs.proj4 === b.crs.proj4 || a.crs.wkt === b.crs.wkt;
-}
-
-/** Geotransforms agree to a thousandth of a pixel at the far corner. */
-function sameGeoTransform(a: RasterInfo, b: RasterInfo): boolean {
-  const ga = a.geoTransform;
-  const gb = b.geoTransform;
-  const tol = 1e-3 * Math.max(Math.abs(ga[1]), Math.abs(ga[5]), Math.abs(ga[2]), Math.abs(ga[4]));
-  const corner = (g: number[], x: number, y: number) => [g[0] + x * g[1] + y * g[2], g[3] + x * g[4] + y * g[5]];
-  for (const [x, y] of [[0, 0], [a.width, 0], [0, a.height], [a.width, a.height]]) {
-    const p = corner(ga, x, y);
-    const q = corner(gb, x, y);
-    if (Math.abs(p[0] - q[0]) > tol || Math.abs(p[1] - q[1]) > tol) return false;
-  }
-  return true;
-}
+import { sameCrs, sameGeoTransform } from '../raster/grid-compare.ts';
 
 export function checkSameGrid(a: RasterInfo, b: RasterInfo): void {
   const both = `${a.path} (date a) and ${b.path} (date b)`;

@@ -14,7 +14,7 @@
  * (<out>.report.json) states that geotransform.
  */
 import { resolve } from 'node:path';
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { writeReport } from '../encoder-run.ts';
 import { ApiError, type GeoTransform } from '../../api.ts';
 import { parseProviderList, startSession, type Fallback } from '../../model/index.ts';
 import { openRaster, type Raster } from '../../raster/index.ts';
@@ -162,16 +162,6 @@ export function overlapPixels(tile: number, percent: number): number {
   return Math.floor(Math.floor(((tile * percent) / 100) * 2) / 2);
 }
 
-async function writeReport(path: string, report: DeepnessReport): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    await writeFile(tmp, `${JSON.stringify(report, null, 2)}\n`);
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
-}
 
 function checkProb(name: string, v: number | undefined): void {
   if (v !== undefined && !(v >= 0 && v <= 1)) throw bad(`${name} ${v}: must be between 0 and 1`);

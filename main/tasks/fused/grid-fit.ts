@@ -13,6 +13,7 @@
  * is not done here: gdalwarp does it properly, and the message says how.
  */
 import { ApiError, type GeoTransform, type RasterInfo } from '../../api.ts';
+import { crsLabel, sameCrs } from '../../raster/grid-compare.ts';
 
 export type Resample = 'none' | 'nearest';
 
@@ -20,17 +21,6 @@ export type GridFit =
   | { kind: 'same' }
   /** Source pixel of reference pixel (col, row) = floor(a + (col + 0.5) * sx), floor(b + (row + 0.5) * sy). */
   | { kind: 'nearest'; a: number; sx: number; b: number; sy: number; offsetPx: [number, number] };
-
-function crsLabel(info: RasterInfo): string {
-  if (!info.crs) return 'no CRS';
-  return info.crs.epsg !== null ? `EPSG:${info.crs.epsg}` : `"${info.crs.name}"`;
-}
-
-export function sameCrs(a: RasterInfo, b: RasterInfo): boolean {
-  if (!a.crs || !b.crs) return a.crs === b.crs;
-  if (a.crs.epsg !== null && b.crs.epsg !== null) return a.crs.epsg === b.crs.epsg;
-  return a.crs.proj4 === b.crs.proj4;
-}
 
 const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(1) : Number(v.toPrecision(3)).toString());
 

@@ -24,7 +24,7 @@
 import { resolve } from 'node:path';
 import { ApiError, type RasterInfo } from '../../api.ts';
 import { openRaster, type NumericArray, type Raster, type ReadOptions, type Window } from '../../raster/index.ts';
-import { sameCrs } from '../fused/grid-fit.ts';
+import { sameCrs, sameGeoTransform } from '../../raster/grid-compare.ts';
 
 export interface MaskSpec {
   /** Single-band raster on the input's grid. */
@@ -68,18 +68,6 @@ function ruleOf(spec: MaskSpec): { invalid: (v: number) => boolean; rule: string
     return { invalid: (v) => v > t, rule: `value > ${t}` };
   }
   return { invalid: (v) => v !== 0 && v === v, rule: 'any non-zero value' };
-}
-
-/** Geotransforms agree to a thousandth of a pixel at every corner. */
-function sameGeoTransform(a: RasterInfo, b: RasterInfo): boolean {
-  const ga = a.geoTransform;
-  const gb = b.geoTransform;
-  const tol = 1e-3 * Math.max(Math.abs(ga[1]), Math.abs(ga[5]), Math.abs(ga[2]), Math.abs(ga[4]));
-  for (const [x, y] of [[0, 0], [a.width, 0], [0, a.height], [a.width, a.height]]) {
-    if (Math.abs(ga[0] + x * ga[1] + y * ga[2] - (gb[0] + x * gb[1] + y * gb[2])) > tol) return false;
-    if (Math.abs(ga[3] + x * ga[4] + y * ga[5] - (gb[3] + x * gb[4] + y * gb[5])) > tol) return false;
-  }
-  return true;
 }
 
 export function checkMaskGrid(input: RasterInfo, mask: RasterInfo): void {

@@ -1,0 +1,13 @@
+/** Small text outputs (run reports, .aux.xml sidecars) written under a temporary name and renamed when whole. */
+import { rename, rm, writeFile } from 'node:fs/promises';
+
+export async function writeWhole(path: string, text: string): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  try {
+    await writeFile(tmp, text);
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}
