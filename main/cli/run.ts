@@ -198,18 +198,13 @@ function single(files: string[]): string {
 }
 
 async function runDeepnessTask(r: RunArgs, progress: (p: TiledProgress) => void, signal: AbortSignal): Promise<AnyReport> {
-  const { readDeepnessMetadata } = await import('../tasks/deepness/metadata.ts');
   const { runDeepness } = await import('../tasks/deepness/run.ts');
-  const meta = await readDeepnessMetadata(r.model!);
-  const declared = meta.metadata.modelType;
-  if (r.task === 'detect' && declared && declared !== 'Detector') throw new UsageError(`${r.model}: a ${declared} model, not a detector; use --task segment`);
-  if (r.task === 'segment' && declared === 'Detector') throw new UsageError(`${r.model}: a Detector model; use --task detect`);
   if (r.task !== 'segment' && r.task !== 'detect') throw new UsageError(`Deepness models run as --task segment (Segmentor, Regressor) or --task detect (Detector), not ${r.task}`);
   return runDeepness({
+    task: r.task,
     model: r.model!,
     input: r.inputs[0],
     out: r.out,
-    modelType: declared ? undefined : r.task === 'detect' ? 'Detector' : 'Segmentor',
     bands: r.bands,
     threshold: r.task === 'segment' ? r.threshold : undefined,
     confidence: r.task === 'detect' ? r.threshold : undefined,

@@ -146,6 +146,11 @@ describe('Deepness models from the command line', () => {
     const r = skysense('run', '--task', 'segment', '--model', BADTYPE, '--input', FOTOMAP, '--out', join(tmp, 'bad.tif'));
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /recognition_bsx3x224_badtype_meta\.onnx.*model_type/);
+    const seg = dataPath('deepness/models/segmentor_sigmoid_bsx1x512_meta.onnx');
+    const d = skysense('run', '--task', 'detect', '--model', seg, '--input', FOTOMAP, '--out', join(tmp, 'bad.gpkg'));
+    assert.equal(d.code, 1, d.stderr);
+    assert.match(d.stderr, /segmentor_sigmoid_bsx1x512_meta\.onnx: a Segmentor model, not a detector; use --task segment/);
+    assert.ok(!existsSync(join(tmp, 'bad.gpkg')));
     assert.ok(!existsSync(join(tmp, 'bad.tif')));
   });
 });

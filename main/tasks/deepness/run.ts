@@ -41,6 +41,11 @@ export interface DeepnessOptions {
   out: string;
   /** Needed when the model has no model_type metadata; overrides it otherwise (with a warning). */
   modelType?: DeepnessRunType;
+  /**
+   * The task the user asked for (the CLI's --task): an untyped model runs as its kind
+   * (segment: Segmentor, detect: Detector), a typed one must fit it.
+   */
+  task?: 'segment' | 'detect';
   /** Processing resolution in cm/px; default the model's `resolution`, else the raster's own. 'native' ignores the metadata. */
   resolutionCm?: number | 'native';
   /** Tile side in px, for models with a dynamic input size (default tile_size, else tiles_size, else 512). */
@@ -176,7 +181,10 @@ export async function runDeepness(o: DeepnessOptions): Promise<DeepnessReport> {
   const info = await readDeepnessMetadata(file);
   const m = info.metadata;
   const warnings = [...info.warnings];
-  const type = (o.modelType ?? m.modelType) as DeepnessRunType | 'Superresolution' | 'Recognition' | null;
+  if (o.task === 'detect' && m.modelType && m.modelType !== 'Detector') throw bad(`${file}: a ${m.modelType} model, not a detector; use --task segment`);
+  if (o.task === 'segment' && m.modelType === 'Detector') throw bad(`${file}: a Detector model; use --task detect`);
+  const byTask = m.modelType ? undefined : o.task === 'detect' ? 'Detector' : o.task === 'segment' ? 'Segmentor' : undefined;
+  const type = (o.modelType ?? m.modelType ?? byTask) as DeepnessRunType | 'Superresolution' | 'Recognition' | null;
   if (!type) throw bad(`${file}: has no model_type metadata; say which kind it is (modelType: Segmentor, Regressor or Detector)`);
   if (o.modelType && m.modelType && o.modelType !== m.modelType) warnings.push(`${file}: run as ${o.modelType} although its metadata says ${m.modelType}`);
   const detType = pick(o.detType, m.detType, 'YOLO_v5_or_v7_default' as DetectorType);
