@@ -120,6 +120,18 @@ export interface ProbabilityFile {
  * given, writes the blended probabilities to that file. finish()/abort() close the second
  * file; call one of them after runTiled.
  */
+/** The runTiled options every class raster shares: nodata 255, nearest overviews, palette and names from the head. */
+export function classRasterOptions(head: Pick<HeadManifest, 'classes' | 'title'>, metadata: Record<string, string>, what: string) {
+  return {
+    nodata: CLASS_NODATA,
+    resampling: 'nearest' as const,
+    colorTable: classColorTable(head.classes),
+    categoryNames: classCategoryNames(head.classes),
+    bandNames: [head.title],
+    metadata: { ...metadata, SKYSENSE_OUTPUT: what },
+  };
+}
+
 /** The .prob.tif beside a class raster: the plan's rows on the input grid scaled by `stride`; undefined without a path. */
 export function probabilityFile(path: string | null, plan: TilePlan, info: RasterInfo, stride: number, scheme: ClassScheme, metadata: Record<string, string>, what: string): ProbabilityFile | undefined {
   if (!path) return undefined;

@@ -17,7 +17,7 @@ import { ApiError } from '../api.ts';
 import { openRaster, type Raster } from '../raster/index.ts';
 import { checkOutPath, parseShard, planTiles, runTiled } from './index.ts';
 import { cellArea } from './cell-area.ts';
-import { CLASS_NODATA, ClassAreas, classCategoryNames, classColorTable, classPost, classScheme, probabilityFile, type ClassScheme } from './class-output.ts';
+import { CLASS_NODATA, ClassAreas, classPost, classRasterOptions, classScheme, probabilityFile, type ClassScheme } from './class-output.ts';
 import { checkTile, writeReport } from './encoder-run.ts';
 import { probabilityPath } from './dense-head-run.ts';
 import { makeHeadInfer } from './head-infer.ts';
@@ -123,15 +123,10 @@ export async function runClassify(o: ClassifyOptions): Promise<ClassifyReport> {
           batch: o.batch ?? 4,
           outChannels: K,
           outPath,
-          nodata: CLASS_NODATA,
           shard,
           signal: o.signal,
           progress: o.progress,
-          resampling: 'nearest',
-          colorTable: classColorTable(head.classes),
-          categoryNames: classCategoryNames(head.classes),
-          bandNames: [head.title],
-          metadata: { ...metadata, SKYSENSE_OUTPUT: 'class per tile' },
+          ...classRasterOptions(head, metadata, 'class per tile'),
           post: prob.post,
           infer: makeHeadInfer({
             setup: s,

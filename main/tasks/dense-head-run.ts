@@ -24,7 +24,7 @@ import { ApiError } from '../api.ts';
 import type { Raster } from '../raster/index.ts';
 import { checkOutPath, planTiles, runTiled, parseShard } from './index.ts';
 import { cellArea } from './cell-area.ts';
-import { CLASS_NODATA, ClassAreas, classCategoryNames, classColorTable, classPost, classScheme, probabilityFile } from './class-output.ts';
+import { CLASS_NODATA, ClassAreas, classPost, classRasterOptions, classScheme, probabilityFile } from './class-output.ts';
 import { checkTile, writeReport } from './encoder-run.ts';
 import { makeHeadInfer } from './head-infer.ts';
 import type { HeadInput } from './head-input.ts';
@@ -110,15 +110,10 @@ export async function runDenseHead(r: DenseRun): Promise<HeadReport> {
         batch: o.batch ?? 4,
         outChannels: K,
         outPath,
-        nodata: CLASS_NODATA,
         shard,
         signal: o.signal,
         progress: o.progress,
-        resampling: 'nearest',
-        colorTable: classColorTable(head.classes),
-        categoryNames: classCategoryNames(head.classes),
-        bandNames: [head.title],
-        metadata: { ...metadata, SKYSENSE_OUTPUT: 'classes' },
+        ...classRasterOptions(head, metadata, 'classes'),
         post: prob.post,
         infer: makeHeadInfer({ setup: s, sessions, normalisers: r.inputs.map((x) => x.normalise), upsample: headStride / stride }),
       });

@@ -18,7 +18,7 @@ import * as ort from 'onnxruntime-node';
 import { ApiError } from '../api.ts';
 import type { Raster } from '../raster/index.ts';
 import { fileSha256, loadHead, loadModelFolder, parseProviderList, type HeadFolder, type HeadManifest, type ModelFolder, type ModuleSpec } from '../model/index.ts';
-import { CLASS_NODATA, ClassAreas, classCategoryNames, classColorTable, classPost, classScheme, probabilityFile } from './class-output.ts';
+import { CLASS_NODATA, ClassAreas, classPost, classRasterOptions, classScheme, probabilityFile } from './class-output.ts';
 import { cellArea } from './cell-area.ts';
 import { probabilityPath, type DenseHeadOptions } from './dense-head-run.ts';
 import { writeReport } from './encoder-run.ts';
@@ -235,15 +235,10 @@ export async function runFusedDense(r: FusedDenseRun): Promise<{ report: FusedDe
         batch: o.batch ?? Math.min(...r.series.map((s) => s.batch)),
         outChannels: K,
         outPath,
-        nodata: CLASS_NODATA,
         shard,
         signal: o.signal,
         progress: o.progress,
-        resampling: 'nearest',
-        colorTable: classColorTable(fh.head.classes),
-        categoryNames: classCategoryNames(fh.head.classes),
-        bandNames: [fh.head.title],
-        metadata: { ...metadata, SKYSENSE_OUTPUT: 'classes' },
+        ...classRasterOptions(fh.head, metadata, 'classes'),
         post: prob.post,
         infer: fusedHeadInfer(fh, head, feeds, f.channels),
       });
