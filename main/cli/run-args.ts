@@ -32,6 +32,8 @@ export interface RunArgs {
   /** One entry per --input occurrence. */
   inputs: string[][];
   s1: string[][];
+  /** An HR raster fused with the S2/S1 series (embed, segment with a fused head). */
+  hr?: string[];
   dates?: string[];
   s1Dates?: string[];
   resample?: 'none' | 'nearest';
@@ -63,6 +65,8 @@ export interface RunArgs {
   mask?: string;
   maskValues?: number[];
   maskThreshold?: number;
+  /** Sample type of embed's feature GeoTIFF. */
+  dtype?: 'float32' | 'float16';
 }
 
 function wholeNumber(flag: string, v: string): number {
@@ -154,6 +158,12 @@ export function parseRunArgs(args: string[]): RunArgs {
         p.gsd = g;
         break;
       }
+      case '--dtype': {
+        const d = value();
+        if (d !== 'float32' && d !== 'float16') throw new UsageError(`--dtype must be float32 or float16 (got "${d}")`);
+        p.dtype = d;
+        break;
+      }
       case '--output-grid': {
         const g = value();
         if (g !== 'input' && g !== 'model') throw new UsageError(`--output-grid must be input or model (got "${g}")`);
@@ -180,6 +190,10 @@ export function parseRunArgs(args: string[]): RunArgs {
       }
       case '--input': p.inputs.push(files()); break;
       case '--s1': p.s1.push(files()); break;
+      case '--hr':
+        if (p.hr) throw new UsageError('--hr is given twice: one HR raster is fused with the series');
+        p.hr = files();
+        break;
       case '--a': p.seriesA.s2.push(files()); break;
       case '--b': p.seriesB.s2.push(files()); break;
       case '--a-s1': p.seriesA.s1.push(files()); break;
@@ -220,8 +234,9 @@ function checkTask(r: RunArgs): void {
   }
   if (r.inputs.length === 0 && !(series && r.s1.length > 0) && !twoSeries) throw new UsageError('--input is required');
   if (r.task !== 'cluster') refuse(r, [['k', '--k'], ['seed', '--seed']]);
+  if (r.task !== 'embed') refuse(r, [['dtype', '--dtype']]);
   if (r.task !== 'similar') refuse(r, [['point', '--point'], ['lonLat', '--lonlat'], ['polygon', '--polygon']]);
-  if (!series) refuse(r, [['s1', '--s1'], ['dates', '--dates'], ['s1Dates', '--s1-dates']]);
+  if (!series) refuse(r, [['s1', '--s1'], ['hr', '--hr'], ['dates', '--dates'], ['s1Dates', '--s1-dates']]);
   if (!series && !twoSeries) refuse(r, [['resample', '--resample']]);
   if (r.task !== 'classify') refuse(r, [['grid', '--grid']]);
   if (r.task !== 'detect') refuse(r, [['iou', '--iou']]);
@@ -258,7 +273,7 @@ function checkTask(r: RunArgs): void {
  * refuses the wrong kind of input by name.
  */
 export function isSeries(r: RunArgs): boolean {
-  return r.task === 'segment' && (r.inputs.length > 1 || r.s1.length > 0 || r.dates !== undefined || r.s1Dates !== undefined || r.resample !== undefined);
+  return r.task === 'segment' && (r.inputs.length > 1 || r.s1.length > 0 || r.hr !== undefined || r.dates !== undefined || r.s1Dates !== undefined || r.resample !== undefined);
 }
 
 /** change on two series (a fused change head): any --a/--b flag. runChange refuses them for a single-date head by name. */
@@ -266,7 +281,7 @@ export function isChangeSeries(r: RunArgs): boolean {
   return r.task === 'change' && (seriesGiven(r.seriesA) || seriesGiven(r.seriesB));
 }
 
-/** A fused embed: several dates, or S1 with S2. */
+/** A fused embed: several dates, S1 with S2, or HR with either. */
 export function isFused(r: RunArgs): boolean {
-  return r.task === 'embed' && (r.inputs.length > 1 || r.s1.length > 0 || r.dates !== undefined);
+  return r.task === 'embed' && (r.inputs.length > 1 || r.s1.length > 0 || r.hr !== undefined || r.dates !== undefined);
 }

@@ -14,12 +14,14 @@ const USAGE = `Usage: skysense run --task TASK --out FILE [options]
 Runs a SkySense task over a raster and writes its outputs plus OUT.report.json.
 
 Tasks
-  embed      per-location encoder features (Float32, one band per channel)
-             several --input (dates) and/or --s1: the fused S2 + S1 time-series features
+  embed      per-location encoder features (Float32 or --dtype float16, one band per channel)
+             several --input (dates) and/or --s1: the fused S2 + S1 time-series features,
+             with --hr also the HR image's (HR + S2 + S1 fused)
   cluster    label-free segmentation: k-means on the features (--k N)
   similar    cosine similarity to the features at --point X,Y | --lonlat LON,LAT | --polygon FILE.geojson
   segment    per-pixel classes from a head (--head DIR) or a Deepness model (--model FILE.onnx);
              a fused head reads a series: --input per S2 date and/or --s1 per S1 date
+             (and --hr for an HR image)
   change     bi-temporal change from a change head: --input BEFORE --input AFTER;
              a fused change head compares two series: --a FILE per S2 date of series a
              (before) and --b FILE per S2 date of series b (after), --a-s1/--b-s1 for S1
@@ -33,6 +35,8 @@ Inputs
   --input FILE...    a raster: a file, a band folder, or the single-band files of one scene;
                      repeat --input for more dates
   --s1 FILE...       a Sentinel-1 raster of the same ground (repeat for dates) [embed, segment]
+  --hr FILE          an HR (aerial) raster of the same ground, in the series' CRS, fused with
+                     the S2/S1 series (one S2 pixel = 32 HR pixels; output: the part it covers)
   --dates D,D,...    acquisition date of each --input, ISO (default: metadata or file names)
   --s1-dates D,...   the same for --s1
   --resample nearest read other dates/S1 onto the first input's grid (same CRS)
@@ -59,6 +63,8 @@ Task options
   --output-grid G    input (default) | model: the grid of class rasters
   --threshold X      decision threshold 0..1 (default: the head's / model's)
   --iou X            NMS IoU threshold (default 0.5)                     [detect]
+  --dtype T          float32 (default) | float16: sample type of the features,
+                     float16 halves the file (IEEE half, ~3 digits)      [embed]
 
 Running
   --out FILE         output (.tif; .gpkg/.geojson for detect)
@@ -73,20 +79,26 @@ Running
 function progressPrinter(task: string): (p: TiledProgress) => void {
   const tty = process.stderr.isTTY === true;
   let lastDecile = -1;
+  let stage: string | undefined;
   return (p) => {
+    const label = p.stage ? `${task} (${p.stage})` : task;
+    if (p.stage !== stage) {
+      stage = p.stage;
+      lastDecile = -1;
+    }
     const frac = p.total ? p.done / p.total : 1;
     const eta = p.etaS === null ? '' : ` ETA ${p.etaS.toFixed(0)} s`;
     if (tty) {
       const width = 30;
       const fill = Math.round(frac * width);
-      process.stderr.write(`\r${task} [${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${(frac * 100).toFixed(0).padStart(3)}% ${p.done}/${p.total} tiles${eta}   `);
+      process.stderr.write(`\r${label} [${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${(frac * 100).toFixed(0).padStart(3)}% ${p.done}/${p.total} tiles${eta}   `);
       if (p.done >= p.total) process.stderr.write('\n');
       return;
     }
     const decile = Math.floor(frac * 10);
     if (decile > lastDecile) {
       lastDecile = decile;
-      process.stderr.write(`${task}: ${(frac * 100).toFixed(0)}% (${p.done}/${p.total} tiles, ${p.elapsedS.toFixed(1)} s${eta})\n`);
+      process.stderr.write(`${label}: ${(frac * 100).toFixed(0)}% (${p.done}/${p.total} tiles, ${p.elapsedS.toFixed(1)} s${eta})\n`);
     }
   };
 }
@@ -94,7 +106,7 @@ function progressPrinter(task: string): (p: TiledProgress) => void {
 interface AnyReport {
   provider?: string;
   timings?: { total?: number };
-  outputs?: { path: string }[];
+  outputs?: { path: string; dataType?: string }[];
   warnings?: string[];
 }
 
@@ -125,13 +137,13 @@ async function dispatch(r: RunArgs, progress: (p: TiledProgress) => void, signal
       if (isFused(r)) {
         const { runFusedEmbed } = await import('../tasks/fused-embed.ts');
         const report = await runFusedEmbed({
-          model: r.model!, s2: r.inputs.map(single), s1: r.s1.map(single), dates: r.dates, s1Dates: r.s1Dates, resample: r.resample, mask: maskOption(r),
-          out: r.out, providers: r.providers, tile: r.tile, overlap: r.overlap, batch: r.batch, shard: r.shard, progress, signal,
+          model: r.model!, s2: r.inputs.map(single), s1: r.s1.map(single), hr: r.hr && single(r.hr), dates: r.dates, s1Dates: r.s1Dates, resample: r.resample, mask: maskOption(r),
+          out: r.out, providers: r.providers, tile: r.tile, overlap: r.overlap, batch: r.batch, shard: r.shard, dataType: r.dtype, progress, signal,
         });
         return { report, extra };
       }
       const { runEmbed } = await import('../tasks/embed.ts');
-      return { report: await runEmbed({ ...c, model: r.model!, inputs: r.inputs[0], shard: r.shard }), extra };
+      return { report: await runEmbed({ ...c, model: r.model!, inputs: r.inputs[0], shard: r.shard, dataType: r.dtype }), extra };
     }
     case 'cluster': {
       const { runCluster } = await import('../tasks/cluster.ts');
@@ -156,7 +168,7 @@ async function dispatch(r: RunArgs, progress: (p: TiledProgress) => void, signal
     case 'segment': {
       const { runSegment } = await import('../tasks/segment.ts');
       const series = isSeries(r)
-        ? { s2: r.inputs.length ? r.inputs.map(single) : undefined, s1: r.s1.length ? r.s1.map(single) : undefined, dates: r.dates, s1Dates: r.s1Dates, resample: r.resample }
+        ? { s2: r.inputs.length ? r.inputs.map(single) : undefined, s1: r.s1.length ? r.s1.map(single) : undefined, hr: r.hr && single(r.hr), dates: r.dates, s1Dates: r.s1Dates, resample: r.resample }
         : { inputs: r.inputs[0] };
       report = await runSegment({ ...head, ...series, probabilities: r.probabilities, grid: r.outputGrid });
       break;
@@ -251,7 +263,7 @@ export async function runRun(args: string[]): Promise<number> {
     const secs = ((report.timings?.total ?? 0) / 1000).toFixed(1);
     const lines = [`${parsed.task}: done on ${report.provider ?? 'cpu'} in ${secs} s`];
     for (const w of report.warnings ?? []) lines.push(`warning: ${w}`);
-    for (const o of report.outputs ?? []) lines.push(`wrote ${o.path}`);
+    for (const o of report.outputs ?? []) lines.push(`wrote ${o.path}${o.dataType ? ` (${o.dataType})` : ''}`);
     for (const e of extra) lines.push(`wrote ${e}`);
     lines.push(`${parsed.out}.report.json`);
     process.stdout.write(`${lines.join('\n')}\n`);

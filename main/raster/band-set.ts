@@ -1,11 +1,20 @@
 /**
  * A folder of single-band files, or several single-band files of one scene (Sentinel-2
  * B02.tif, B03.tif ... at 10/20/60 m), opened as ONE multi-band raster on the finest
- * band's grid. Coarser bands are resampled on read with NEAREST neighbour (pixel
- * centre of the fine grid -> the coarse pixel containing it): values stay the sensor's
- * own (no blending of reflectances), it is exact against GDAL's VRT default, and it
- * needs no neighbourhood reads. Bands are named from file names and sorted in
- * Sentinel-2 order. Different CRSs or non-overlapping extents fail with E_BAND_MISMATCH.
+ * band's grid. Bands are named from file names and sorted in Sentinel-2 order. Different
+ * CRSs or non-overlapping extents fail with E_BAND_MISMATCH.
+ *
+ * Coarser bands are resampled on read in one of two ways (`coarseBands`):
+ *  - 'nearest' (default; display, statistics): the fine pixel centre takes the coarse pixel
+ *    containing it. Values stay the sensor's own, it is exact against GDAL's VRT default and
+ *    needs no neighbourhood reads.
+ *  - 'bilinear' (model inputs): as `gdalwarp -r bilinear` onto the fine grid, which is how
+ *    the models' training data was brought to 10 m; nearest hands the model 2 x 2 / 6 x 6
+ *    blocks it never saw. Each read takes the coarse window plus its one-pixel border.
+ *    Windows then come back as Float32 with NaN as nodata (when any band has one); a fine
+ *    pixel whose centre falls in a nodata coarse pixel is nodata (gdalwarp's rule). Reads
+ *    smaller than the window (previews, scans) stay nearest. A set whose bands all share
+ *    one grid reads the same either way.
  */
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -20,11 +29,20 @@ import { fillValue, resolveRead, type IndexedSource } from './indexed-source.ts'
 import { pickLevel } from './sample-grid.ts';
 import { openSingle } from './single-raster.ts';
 import { CACHE_BYTES } from './tiff-raster.ts';
+import { axisTaps, resampleBand } from './resample-kernels.ts';
 
 const BAND_FILE = /\.(tif|tiff)$/i;
 const EPS = 1e-10;
 
 type Source = Raster & IndexedSource;
+
+/** How bands coarser than the set's grid are brought onto it. */
+export type CoarseBands = 'nearest' | 'bilinear';
+
+export interface BandSetOptions {
+  signal?: AbortSignal;
+  coarseBands?: CoarseBands;
+}
 
 export async function listBandFolder(dir: string): Promise<string[]> {
   let names: string[];
@@ -38,7 +56,8 @@ export async function listBandFolder(dir: string): Promise<string[]> {
   return files;
 }
 
-export async function openBandSet(path: string, files: string[], signal?: AbortSignal): Promise<Raster> {
+export async function openBandSet(path: string, files: string[], opts: BandSetOptions = {}): Promise<Raster> {
+  const { signal } = opts;
   const sorted = sortBandFiles(files);
   const sources: Source[] = [];
   // One decoded-block budget for the whole set, not one per band file.
@@ -48,7 +67,7 @@ export async function openBandSet(path: string, files: string[], signal?: AbortS
       throwIfAborted(signal, f);
       sources.push(await openSingle(f, signal, cacheBytes));
     }
-    return new BandSetRaster(path, sources);
+    return new BandSetRaster(path, sources, opts.coarseBands ?? 'nearest');
   } catch (err) {
     await Promise.all(sources.map((s) => s.close().catch(() => undefined)));
     throw err;
@@ -67,11 +86,18 @@ function extentOf(info: RasterInfo): [number, number, number, number] {
   return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
 }
 
+/** Same size and geotransform: the band is read as it is stored. */
+function onGrid(info: RasterInfo, ref: RasterInfo): boolean {
+  return info.width === ref.width && info.height === ref.height && info.geoTransform.every((v, i) => v === ref.geoTransform[i]);
+}
+
 class BandSetRaster implements Raster {
   readonly info: RasterInfo;
   private readonly refGt: GeoTransform;
+  /** Bilinear upsampling is on and some band needs it. */
+  private readonly smooth: boolean;
 
-  constructor(path: string, private readonly sources: Source[]) {
+  constructor(path: string, private readonly sources: Source[], coarseBands: CoarseBands) {
     const infos = sources.map((s) => s.info);
     const names = new Set<string>();
     for (const info of infos) {
@@ -112,6 +138,8 @@ class BandSetRaster implements Raster {
       }
     }
     this.refGt = ref.geoTransform;
+    this.smooth = coarseBands === 'bilinear' && first.georeferenced && infos.some((i) => !onGrid(i, ref));
+    const anyNodata = infos.some((i) => i.nodata !== null);
     const abs = resolve(path);
     this.info = {
       path: abs,
@@ -120,9 +148,10 @@ class BandSetRaster implements Raster {
       width: ref.width,
       height: ref.height,
       bandCount: infos.length,
-      dataType: commonType(infos.map((i) => i.dataType)),
+      // Interpolated values are fractional; NaN is the one nodata the bands can share then.
+      dataType: this.smooth ? 'Float32' : commonType(infos.map((i) => i.dataType)),
       bandNames: infos.map((i) => bandNameOf(i.path)),
-      nodata: sameNodata(infos.map((i) => i.nodata)),
+      nodata: this.smooth ? (anyNodata ? Number.NaN : null) : sameNodata(infos.map((i) => i.nodata)),
       georeferenced: ref.georeferenced,
       crs: ref.crs,
       geoTransform: [...ref.geoTransform],
@@ -137,14 +166,32 @@ class BandSetRaster implements Raster {
   async readWindow(win: Window, opts: ReadOptions = {}): Promise<NumericArray[]> {
     const { bands, outW, outH } = resolveRead(this.info, win, opts);
     const fill = fillValue(this.info);
+    const whole = outW === win.width && outH === win.height && Number.isInteger(win.x) && Number.isInteger(win.y);
     return Promise.all(
       bands.map(async (b) => {
+        const src = this.sources[b - 1];
+        if (this.smooth && whole && !onGrid(src.info, this.info)) return this.readBilinear(src, win, fill, opts.signal);
         const out = makeArray(this.info.dataType, outW * outH);
         if (fill !== 0) out.fill(fill);
-        await this.readBand(this.sources[b - 1], win, outW, outH, out, opts.signal);
+        await this.readBand(src, win, outW, outH, out, opts.signal);
+        // Sampled values keep their type's meaning; only the band's own nodata becomes NaN.
+        const nd = src.info.nodata;
+        if (this.smooth && nd !== null) for (let i = 0; i < out.length; i++) if (out[i] === nd) out[i] = Number.NaN;
         return out;
       }),
     );
+  }
+
+  /** The band on the set's grid as `gdalwarp -r bilinear` puts it there. */
+  private async readBilinear(src: Source, win: Window, fill: number, signal?: AbortSignal): Promise<Float32Array> {
+    const s = src.info.geoTransform;
+    const r = this.refGt;
+    // Fine pixel size and origin in coarse pixels, per axis.
+    const xs = axisTaps('bilinear', win.x, win.width, r[1] / s[1], src.info.width, this.info.width, (r[0] - s[0]) / s[1]);
+    const ys = axisTaps('bilinear', win.y, win.height, r[5] / s[5], src.info.height, this.info.height, (r[3] - s[3]) / s[5]);
+    if (xs.hi <= xs.lo || ys.hi <= ys.lo) return new Float32Array(win.width * win.height).fill(fill);
+    const [coarse] = await src.readWindow({ x: xs.lo, y: ys.lo, width: xs.hi - xs.lo, height: ys.hi - ys.lo }, { signal });
+    return resampleBand('bilinear', coarse, xs, ys, src.info.nodata, Number.NaN, fill);
   }
 
   /** Map output pixel centres on the reference grid into the band's own grid (and overview). */

@@ -31,10 +31,20 @@ export function typeDef(name: DataType): TypeDef {
   return d;
 }
 
-/** The GDAL type for a TIFF sample description, or null when we do not read it. */
+/**
+ * The GDAL type for a TIFF sample description, or null when we do not read it. 16-bit
+ * floats (half precision) read as Float32, as GDAL before 3.11 reports them: see
+ * isHalfFloat and float16.ts.
+ */
 export function typeFromTiff(sampleFormat: number, bits: number): DataType | null {
+  if (isHalfFloat(sampleFormat, bits)) return 'Float32';
   const d = defs.find((t) => t.sampleFormat === sampleFormat && t.bits === bits);
   return d ? d.name : null;
+}
+
+/** IEEE half precision samples (BitsPerSample 16, SampleFormat 3): widened to Float32 when decoded. */
+export function isHalfFloat(sampleFormat: number, bits: number): boolean {
+  return sampleFormat === 3 && bits === 16;
 }
 
 export function bytesPerSample(name: DataType): number {

@@ -7,10 +7,11 @@ import { ApiError, type RasterInfo } from '../api.ts';
 import type { Raster } from './types.ts';
 import { probeFile } from './file-kind.ts';
 import { openSingle } from './single-raster.ts';
-import { openBandSet, listBandFolder } from './band-set.ts';
+import { openBandSet, listBandFolder, type BandSetOptions } from './band-set.ts';
 import { throwIfAborted } from './errors.ts';
 
-export async function openRaster(paths: string[], opts: { signal?: AbortSignal } = {}): Promise<Raster> {
+/** `coarseBands` applies to band sets only (band-set.ts); single files read as stored. */
+export async function openRaster(paths: string[], opts: BandSetOptions = {}): Promise<Raster> {
   if (!Array.isArray(paths) || paths.length === 0) throw new ApiError('E_BAD_REQUEST', 'no file given');
   throwIfAborted(opts.signal, paths[0]);
   if (paths.length === 1) {
@@ -18,11 +19,11 @@ export async function openRaster(paths: string[], opts: { signal?: AbortSignal }
     if (probe.kind === 'dir') {
       const files = await listBandFolder(paths[0]);
       if (files.length === 1) return openSingle(files[0], opts.signal);
-      return openBandSet(paths[0], files, opts.signal);
+      return openBandSet(paths[0], files, opts);
     }
     return openSingle(paths[0], opts.signal);
   }
-  return openBandSet(paths[0], paths, opts.signal);
+  return openBandSet(paths[0], paths, opts);
 }
 
 export async function rasterInfo(paths: string[]): Promise<RasterInfo> {

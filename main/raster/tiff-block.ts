@@ -1,10 +1,12 @@
 /**
  * Fetches and decodes one tile or strip: our own positioned read, geotiff.js's decoder
  * (native zlib for DEFLATE), then big-endian samples swapped to native order so typed
- * arrays can view them directly.
+ * arrays can view them directly, and half floats widened to Float32 (the type the file
+ * reads as), so every reader downstream sees plain Float32 blocks.
  */
 import { rasterError } from './errors.ts';
 import { bytesPerSample } from './data-type.ts';
+import { fromHalf } from './float16.ts';
 import type { TiffFile, TiffLevel } from './tiff-file.ts';
 
 export interface DecodedBlock {
@@ -26,7 +28,7 @@ export async function loadBlock(tf: TiffFile, level: TiffLevel, index: number, b
   } catch (err) {
     throw rasterError('E_CORRUPT', tf.path, `block ${index} at byte ${offset} cannot be decoded (${(err as Error).message})`);
   }
-  const bps = bytesPerSample(tf.dataType);
+  const bps = tf.half ? 2 : bytesPerSample(tf.dataType);
   const rows = level.tiled ? level.blockHeight : Math.min(level.blockHeight, level.height - blockRow * level.blockHeight);
   const need = rows * level.blockWidth * bps * (tf.planar === 1 ? tf.samplesPerPixel : 1);
   if (buffer.byteLength < need) {
@@ -34,6 +36,7 @@ export async function loadBlock(tf: TiffFile, level: TiffLevel, index: number, b
   }
   if (!tf.littleEndian && bps > 1) swapBytes(new Uint8Array(buffer), bps);
   if (tf.ycbcrJpeg) ycbcrToRgb(new Uint8Array(buffer));
+  if (tf.half) buffer = fromHalf(new Uint16Array(buffer, 0, Math.floor(buffer.byteLength / 2)), new Float32Array(Math.floor(buffer.byteLength / 2))).buffer;
   return { buffer, byteLength: buffer.byteLength };
 }
 

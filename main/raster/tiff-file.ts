@@ -9,7 +9,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { fromFile, getDecoder, type GeoTIFF, type ImageFileDirectory } from 'geotiff';
 import type { DataType } from '../api.ts';
 import { asRasterError, rasterError } from './errors.ts';
-import { typeFromTiff } from './data-type.ts';
+import { isHalfFloat, typeFromTiff } from './data-type.ts';
 import { Tag, compressionNames } from './tiff-tags.ts';
 import { actualizeArrays } from './tiff-arrays.ts';
 import { MAX_BLOCK_BYTES, registerZlibDecoder } from './zlib-decoder.ts';
@@ -48,6 +48,8 @@ export interface TiffFile {
   samplesPerPixel: number;
   planar: 1 | 2;
   dataType: DataType;
+  /** Samples stored as IEEE half floats; blocks are widened to Float32 (dataType) when decoded. */
+  half: boolean;
   compression: number;
   photometric: number;
   /** JPEG-compressed YCbCr: blocks are converted to RGB after decoding, as GDAL does. */
@@ -106,6 +108,7 @@ export async function openTiff(path: string, size: number): Promise<TiffFile> {
       samplesPerPixel: desc.samplesPerPixel,
       planar: desc.planar,
       dataType: desc.dataType,
+      half: desc.half,
       compression: desc.compression,
       photometric: num(main, Tag.Photometric, 1),
       ycbcrJpeg: desc.compression === 7 && num(main, Tag.Photometric, 1) === 6 && desc.samplesPerPixel === 3 && desc.planar === 1,
@@ -161,6 +164,7 @@ interface SampleDesc {
   samplesPerPixel: number;
   planar: 1 | 2;
   dataType: DataType;
+  half: boolean;
   bits: number[];
   compression: number;
 }
@@ -189,7 +193,7 @@ function describeSamples(ifd: ImageFileDirectory, path: string): SampleDesc {
     throw rasterError('E_UNSUPPORTED', path, `TIFF compression ${compression} is not supported`);
   }
   const planar = num(ifd, Tag.PlanarConfiguration, 1) === 2 && spp > 1 ? 2 : 1;
-  return { samplesPerPixel: spp, planar, dataType, bits: Array.from({ length: spp }, () => b0), compression };
+  return { samplesPerPixel: spp, planar, dataType, half: isHalfFloat(f0, b0), bits: Array.from({ length: spp }, () => b0), compression };
 }
 
 async function makeLevel(

@@ -32,8 +32,14 @@ export interface GeoTiffWriterOptions {
   height: number;
   bandCount: number;
   dataType: DataType;
-  /** Tile side, 256 (default) or 512. */
-  tileSize?: 256 | 512;
+  /**
+   * Store Float32 data as IEEE half floats (BitsPerSample 16, SampleFormat 3): half the
+   * bytes, ~3 significant digits. Rows, tiles and overviews stay Float32 in memory and are
+   * narrowed when encoded (tile-encode.ts). Only with dataType Float32.
+   */
+  float16?: boolean;
+  /** Tile side in pixels: a multiple of 16 (TIFF requires it) from 16 to 512; default 256. */
+  tileSize?: number;
   compression?: 'deflate' | 'none';
   /** zlib level 1..9 (default 6). */
   deflateLevel?: number;
@@ -96,6 +102,7 @@ export class GeoTiffWriter {
       compression: opts.compression ?? 'deflate',
       level: opts.deflateLevel ?? 6,
       predictor: opts.predictor ?? 1,
+      float16: opts.float16 === true,
     };
     this.fill = opts.nodata ?? 0;
   }
@@ -104,7 +111,7 @@ export class GeoTiffWriter {
     validate(path, opts);
     const tileSize = opts.tileSize ?? 256;
     const levels = levelLayouts(opts.width, opts.height, tileSize, opts.overviews ?? 'auto');
-    const raw = levels.reduce((s, l) => s + l.tilesAcross * l.tilesDown * tileSize * tileSize, 0) * opts.bandCount * bytesPerSample(opts.dataType);
+    const raw = levels.reduce((s, l) => s + l.tilesAcross * l.tilesDown * tileSize * tileSize, 0) * opts.bandCount * storedBytes(opts);
     const bigTiff = opts.bigTiff === true || ((opts.bigTiff ?? 'auto') === 'auto' && raw > MAX_CLASSIC - 64 * 1024 * 1024);
     const headerSize = bigTiff ? 16 : 8;
     const ifdBytes = levels.reduce((s, _l, i) => s + ifdSize(ifdEntries(opts, levels, i, bigTiff, null, null), bigTiff), 0);
@@ -211,7 +218,10 @@ function validate(path: string, o: GeoTiffWriterOptions): void {
   if (!Number.isInteger(o.width) || !Number.isInteger(o.height) || o.width < 1 || o.height < 1) throw bad(`cannot write a ${o.width} x ${o.height} image`);
   if (!Number.isInteger(o.bandCount) || o.bandCount < 1 || o.bandCount > 65535) throw bad(`cannot write ${o.bandCount} bands`);
   typeDef(o.dataType);
-  if (o.tileSize !== undefined && o.tileSize !== 256 && o.tileSize !== 512) throw bad('tile size must be 256 or 512');
+  if (o.tileSize !== undefined && (!Number.isInteger(o.tileSize) || o.tileSize % 16 !== 0 || o.tileSize < 16 || o.tileSize > 512)) {
+    throw bad(`tile size ${o.tileSize}: must be a multiple of 16 from 16 to 512`);
+  }
+  if (o.float16 && o.dataType !== 'Float32') throw bad(`float16 storage is for Float32 data (got ${o.dataType})`);
   const float = o.dataType === 'Float32' || o.dataType === 'Float64';
   if (o.predictor === 3 && !float) throw bad('predictor 3 is for floating-point data');
   if (o.predictor === 2 && float) throw bad('predictor 2 is for integer data; use 3 for floats');
@@ -254,7 +264,7 @@ function ifdEntries(
     { tag: Tag.NewSubfileType, type: FieldType.LONG, values: [i === 0 ? 0 : 1] },
     { tag: Tag.ImageWidth, type: FieldType.LONG, values: [L.width] },
     { tag: Tag.ImageLength, type: FieldType.LONG, values: [L.height] },
-    { tag: Tag.BitsPerSample, type: FieldType.SHORT, values: new Array(spp).fill(def.bits) },
+    { tag: Tag.BitsPerSample, type: FieldType.SHORT, values: new Array(spp).fill(storedBytes(o) * 8) },
     { tag: Tag.Compression, type: FieldType.SHORT, values: [(o.compression ?? 'deflate') === 'deflate' ? 8 : 1] },
     { tag: Tag.Photometric, type: FieldType.SHORT, values: [palette ? 3 : rgb ? 2 : 1] },
     { tag: Tag.SamplesPerPixel, type: FieldType.SHORT, values: [spp] },
@@ -297,6 +307,11 @@ function ifdEntries(
   const xml = buildGdalMetadata(items);
   if (xml) e.push({ tag: Tag.GdalMetadata, type: FieldType.ASCII, values: xml });
   return e;
+}
+
+/** Bytes of one stored sample (2 for half floats). */
+function storedBytes(o: GeoTiffWriterOptions): number {
+  return o.float16 ? 2 : bytesPerSample(o.dataType);
 }
 
 function levelTile(o: GeoTiffWriterOptions): number {

@@ -1,13 +1,15 @@
 /**
- * Turns one tile's bands into the bytes stored in the file: pixel-interleaved samples,
- * optional TIFF predictor (2: horizontal differencing; 3: floating-point byte planes,
- * TIFF Technical Note 3), then DEFLATE on Node's zlib thread pool.
+ * Turns one tile's bands into the bytes stored in the file: pixel-interleaved samples
+ * (Float32 narrowed to IEEE half when the file stores 16-bit floats), optional TIFF
+ * predictor (2: horizontal differencing; 3: floating-point byte planes, TIFF Technical
+ * Note 3, on 2-byte samples for halves), then DEFLATE on Node's zlib thread pool.
  */
 import { deflate } from 'node:zlib';
 import { promisify } from 'node:util';
 import type { DataType } from '../api.ts';
 import { makeArray, bytesPerSample } from './data-type.ts';
 import type { NumericArray } from './types.ts';
+import { toHalf } from './float16.ts';
 
 const deflateAsync = promisify(deflate);
 
@@ -16,6 +18,8 @@ export interface TileEncoding {
   compression: 'deflate' | 'none';
   level: number;
   predictor: 1 | 2 | 3;
+  /** Float32 samples stored as half floats (float16.ts rounds to nearest even). */
+  float16?: boolean;
 }
 
 /**
@@ -34,9 +38,10 @@ export async function encodeTile(bands: NumericArray[], w: number, h: number, si
       for (let x = 0; x < w; x++, d += spp) tile[d] = src[s + x];
     }
   }
-  let bytes = new Uint8Array(tile.buffer, tile.byteOffset, tile.byteLength);
-  if (enc.predictor === 2) horizontalDiff(tile, size, spp);
-  else if (enc.predictor === 3) bytes = floatPredict(bytes, size, spp, bytesPerSample(enc.dataType));
+  const stored = enc.float16 ? toHalf(tile, new Uint16Array(tile.length)) : tile;
+  let bytes = new Uint8Array(stored.buffer, stored.byteOffset, stored.byteLength);
+  if (enc.predictor === 2) horizontalDiff(stored, size, spp);
+  else if (enc.predictor === 3) bytes = floatPredict(bytes, size, spp, enc.float16 ? 2 : bytesPerSample(enc.dataType));
   if (enc.compression === 'none') return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return deflateAsync(bytes, { level: enc.level });
 }

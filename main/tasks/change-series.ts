@@ -18,7 +18,6 @@ import { openRaster } from '../raster/index.ts';
 import type { DenseHeadOptions } from './dense-head-run.ts';
 import { writeReport } from './encoder-run.ts';
 import { seriesGrid } from './fused-embed.ts';
-import type { FusedModality } from './fused/fused-infer.ts';
 import { checkSeriesOptions, openFusedSeries, type CheckedSeries, type FusedInputReport, type FusedSeries } from './fused/fused-series.ts';
 import type { Resample } from './fused/grid-fit.ts';
 import { openFusedHead, runFusedDense, type FusedDenseReport, type SegmentSeriesReport } from './segment-series.ts';
@@ -76,7 +75,7 @@ async function checkSeriesGrids(a: CheckedSeries, b: CheckedSeries, signal?: Abo
 }
 
 function summary(f: FusedSeries): SeriesPart {
-  return { modalities: f.present as FusedModality[], grid: seriesGrid(f), mask: f.mask, notes: f.notes, sessions: f.sessions, dateEmbedding: f.dateEmbedding };
+  return { modalities: f.modalities, hr: f.hr, grid: seriesGrid(f), mask: f.mask, notes: f.notes, sessions: f.sessions, dateEmbedding: f.dateEmbedding };
 }
 
 /** Runs a fused change head on series a and b; called by runChange. */

@@ -70,8 +70,8 @@ export async function runChange(o: ChangeOptions): Promise<ChangeReport> {
   let ia: HeadInput | null = null;
   let ib: HeadInput | null = null;
   try {
-    a = await openRaster(inputsA, { signal: o.signal });
-    b = await openRaster(inputsB, { signal: o.signal });
+    a = await openRaster(inputsA, { signal: o.signal, coarseBands: 'bilinear' });
+    b = await openRaster(inputsB, { signal: o.signal, coarseBands: 'bilinear' });
     checkSameGrid(a.info, b.info);
     // One mask (on the shared grid) applies to both dates; both go to the same processing grid.
     ia = await prepareHeadInput(a, setup, o);

@@ -87,7 +87,7 @@ export async function runClassify(o: ClassifyOptions): Promise<ClassifyReport> {
   let source: Raster | null = null;
   let input: HeadInput | null = null;
   try {
-    source = await openRaster(o.inputs, { signal: o.signal });
+    source = await openRaster(o.inputs, { signal: o.signal, coarseBands: 'bilinear' });
     const head = s.head;
     const grid = o.grid ?? head.tile?.size ?? s.spec.tile!.size;
     if (!Number.isInteger(grid) || grid < 1) throw new ApiError('E_BAD_REQUEST', `--grid must be a whole number of pixels (got ${grid})`);

@@ -1,6 +1,7 @@
 /**
  * The `embed` task: per-location SkySense features of one single-date raster (S2, S1 or
- * HR), written as a float32 GeoTIFF with one band per feature channel.
+ * HR), written as a Float32 (or, with dataType float16, half-float) GeoTIFF with one band
+ * per feature channel.
  *
  * It runs the modality's encoder alone and keeps its LAST tap (feat_l3 / feat_s32): that
  * is the deepest single-date representation, and it sits on the encoder's own grid
@@ -18,9 +19,15 @@
 import { runTiled, type StageTimings } from './index.ts';
 import { prepareEncoderRun, writeReport, type EncoderRunOptions, reportRun, type RunReportHead } from './encoder-run.ts';
 import { gridWords } from './preprocess/prepare-input.ts';
+import { featureDataType, type FeatureDataType } from './feature-dtype.ts';
 
 export interface EmbedOptions extends EncoderRunOptions {
   shard?: string;
+  /**
+   * Sample type of the feature GeoTIFF (default float32; float16: see feature-dtype.ts and
+   * README's embed section for measured sizes and errors).
+   */
+  dataType?: FeatureDataType;
 }
 
 export interface EmbedReport extends RunReportHead {
@@ -28,11 +35,12 @@ export interface EmbedReport extends RunReportHead {
   tiles: { inferred: number; skipped: number; total: number };
   timings: StageTimings & { prepare: number };
   throughputMpxPerS: number;
-  outputs: { path: string; width: number; height: number; bands: number; dataType: 'Float32'; nodata: string; geoTransformNote: string }[];
+  outputs: { path: string; width: number; height: number; bands: number; dataType: 'Float32' | 'Float16'; nodata: string; geoTransformNote: string }[];
 }
 
 /** Runs embed; writes <out> and <out>.report.json and returns the report. */
 export async function runEmbed(o: EmbedOptions): Promise<EmbedReport> {
+  const dataType = featureDataType(o.dataType);
   const run = await prepareEncoderRun(o, 'embed');
   try {
     const { info, stride, channels } = run;
@@ -46,6 +54,7 @@ export async function runEmbed(o: EmbedOptions): Promise<EmbedReport> {
       batch: run.batch,
       outChannels: channels,
       outDataType: 'Float32',
+      outFloat16: dataType === 'Float16',
       outPath: o.out,
       // Features take any value, so nodata is NaN: it cannot collide with a feature.
       nodata: Number.NaN,
@@ -64,7 +73,7 @@ export async function runEmbed(o: EmbedOptions): Promise<EmbedReport> {
       timings: { ...result.timings, prepare: run.prepareMs },
       // Input pixels of this run's rows (a shard covers only its own).
       throughputMpxPerS: (info.width * Math.min(info.height, result.height * stride)) / 1e6 / (result.timings.total / 1000),
-      outputs: [{ path: result.outPath, width: result.width, height: result.height, bands: channels, dataType: 'Float32', nodata: 'NaN', geoTransformNote: `geotransform of ${gridWords(run.preparation)} with the pixel size x ${stride} (one feature per ${stride} x ${stride} pixels)` }],
+      outputs: [{ path: result.outPath, width: result.width, height: result.height, bands: channels, dataType, nodata: 'NaN', geoTransformNote: `geotransform of ${gridWords(run.preparation)} with the pixel size x ${stride} (one feature per ${stride} x ${stride} pixels)` }],
     };
     await writeReport(`${result.outPath}.report.json`, report);
     return report;

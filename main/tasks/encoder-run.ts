@@ -16,7 +16,7 @@ import { openRaster, type Raster } from '../raster/index.ts';
 import type { InferFn, TiledProgress } from './index.ts';
 import { mapBands, type BandMapping } from './preprocess/band-map.ts';
 import { guessModality } from './preprocess/modality.ts';
-import { makeNormaliser } from './preprocess/normalise.ts';
+import { makeNormaliser, type Normaliser } from './preprocess/normalise.ts';
 import { prepareInput, type InputOptions, type InputPreparation } from './preprocess/prepare-input.ts';
 import { detectUnits, sampleValues, type UnitsDetection } from './preprocess/units.ts';
 
@@ -115,7 +115,7 @@ export async function prepareEncoderRun(o: EncoderRunOptions, task: string, chec
   const model = await loadModelFolder(o.model, { providers, cache: false });
   let raster: Raster | null = null;
   try {
-    raster = await openRaster(o.inputs, { signal: o.signal });
+    raster = await openRaster(o.inputs, { signal: o.signal, coarseBands: 'bilinear' });
     const opened = raster.info;
     const available = Object.keys(model.manifest.modalities) as ModalityId[];
     const modalityId = o.modality ?? guessModality(opened, available);
@@ -147,19 +147,7 @@ export async function prepareEncoderRun(o: EncoderRunOptions, task: string, chec
     const units = detectUnits(modalityId, modality, await sampleValues(raster, mapping.bands, o.signal), info.path);
     const normalise = makeNormaliser(modality, units, info.nodata);
     const session = await model.session(moduleName);
-    const inputName = spec.inputs[0].name;
-    const C = modality.bands.length;
-    const infer: InferFn = async (inputs, ctx) => {
-      const n = inputs.length;
-      const { width: tw, height: th } = ctx.tiles[0];
-      const plane = C * tw * th;
-      const data = new Float32Array(n * plane);
-      inputs.forEach((t, i) => data.set(normalise(t), i * plane));
-      const run = await session.run({ [inputName]: new ort.Tensor('float32', data, [n, C, th, tw]) });
-      const y = run.outputs[out.name].data as Float32Array;
-      const per = y.length / n;
-      return Array.from({ length: n }, (_, i) => y.subarray(i * per, (i + 1) * per));
-    };
+    const infer = encoderInfer(session, spec.inputs[0].name, out.name, modality.bands.length, normalise);
     const tiled = raster;
     return {
       model,
@@ -190,6 +178,21 @@ export async function prepareEncoderRun(o: EncoderRunOptions, task: string, chec
     await model.close();
     throw err;
   }
+}
+
+/** Normalises a batch of tiles of C bands, runs the encoder and returns its output `outputName` per tile. */
+export function encoderInfer(session: ModuleSession, inputName: string, outputName: string, C: number, normalise: Normaliser): InferFn {
+  return async (inputs, ctx) => {
+    const n = inputs.length;
+    const { width: tw, height: th } = ctx.tiles[0];
+    const plane = C * tw * th;
+    const data = new Float32Array(n * plane);
+    inputs.forEach((t, i) => data.set(normalise(t), i * plane));
+    const run = await session.run({ [inputName]: new ort.Tensor('float32', data, [n, C, th, tw]) });
+    const y = run.outputs[outputName].data as Float32Array;
+    const per = y.length / n;
+    return Array.from({ length: n }, (_, i) => y.subarray(i * per, (i + 1) * per));
+  };
 }
 
 export function reportModel(run: EncoderRun): ReportModel {

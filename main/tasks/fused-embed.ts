@@ -10,11 +10,11 @@
  * The tiler runs on the reference grid (the first S2 input; the first S1 one without S2),
  * and each tile reads the same window of every date (fused/stacked-raster.ts).
  *
- * Not supported here: the HR (aerial) modality. SkySense fuses HR stride-32 features with
- * S2/S1 tokens only when one Sentinel pixel is exactly 32 HR pixels (HR at ~0.31 m); an HR
- * raster would have to be resampled to that GSD and tiled in step with the Sentinel tiles
- * (a 64 px S2 tile = a 2048 px HR tile), which is a different tiler. `hr` is refused with
- * that reason rather than fused approximately.
+ * With `hr` (an aerial / VHR raster of the same ground, same CRS), the HR encoder's stride-32
+ * features join the fusion as one more frame (fused/hr-frame.ts): the HR image is resampled
+ * onto the reference grid subdivided 32 times (one Sentinel pixel = 32 x 32 HR pixels, as
+ * SkySense fuses them), encoded in a first pass, and the output covers the reference pixels
+ * the HR image covers.
  *
  * Every check happens before inference (fused/fused-series.ts, shared with segment's fused heads): option values and the user's dates, then each
  * raster's bands, its grid against the reference (fused/grid-fit.ts), the mask's grid
@@ -25,8 +25,10 @@
 import { ApiError, type GeoTransform } from '../api.ts';
 import { loadModelFolder, parseProviderList, type Fallback } from '../model/index.ts';
 import { writeReport } from './encoder-run.ts';
+import { featureDataType, type FeatureDataType } from './feature-dtype.ts';
 import { runTiled, type StageTimings, type TiledProgress } from './index.ts';
-import type { FusedModality } from './fused/fused-infer.ts';
+import type { FrameModality } from './fused/fused-infer.ts';
+import type { HrFrameReport } from './fused/hr-frame.ts';
 import { checkSeriesOptions, openFusedSeries, type FusedInputReport, type FusedSeries, type SeriesOptions } from './fused/fused-series.ts';
 import type { MaskReport } from './preprocess/masked-raster.ts';
 
@@ -36,11 +38,11 @@ export type { FusedInputReport } from './fused/fused-series.ts';
 
 export interface FusedEmbedOptions extends SeriesOptions {
   model: string;
-  /** HR (aerial) raster: not supported by this task (refused with the reason). */
-  hr?: string;
   /** Provider list as the user wrote it ("cpu", "cuda,cpu"); default the engine's order. */
   providers?: string;
   shard?: string;
+  /** Sample type of the feature GeoTIFF: float32 (default) or float16 (see feature-dtype.ts). */
+  dataType?: FeatureDataType;
   /** "Today" for the future-date check (default now). */
   now?: Date;
   progress?: (p: TiledProgress) => void;
@@ -55,9 +57,9 @@ export interface FusedEmbedReport {
     modules: string[];
     dateEmbedding: { table: number; index: string; appliesTo: string[] } | null;
   };
-  modalities: FusedModality[];
-  /** HR is not fused by this task (see the module doc). */
-  hr: 'not supported';
+  modalities: FrameModality[];
+  /** The HR frame (grid, resampling, its encoder pass); null without --hr. */
+  hr: HrFrameReport | null;
   grid: { reference: string; width: number; height: number; crs: string | null; geoTransform: GeoTransform };
   mask: MaskReport | null;
   inputs: FusedInputReport[];
@@ -73,7 +75,7 @@ export interface FusedEmbedReport {
   tiles: { inferred: number; skipped: number; total: number };
   timings: StageTimings & { prepare: number };
   throughputMpxPerS: number;
-  outputs: { path: string; width: number; height: number; bands: number; dataType: 'Float32'; nodata: string; geoTransformNote: string }[];
+  outputs: { path: string; width: number; height: number; bands: number; dataType: 'Float32' | 'Float16'; nodata: string; geoTransformNote: string }[];
 }
 
 /** The reference grid as reports give it. */
@@ -86,20 +88,14 @@ export function seriesGrid(f: FusedSeries): FusedEmbedReport['grid'] {
 export async function runFusedEmbed(o: FusedEmbedOptions): Promise<FusedEmbedReport> {
   const t0 = performance.now();
   const now = o.now ?? new Date();
-  if (o.hr !== undefined) {
-    throw new ApiError(
-      'E_UNSUPPORTED',
-      `${o.hr}: the HR modality is not fused by fused-embed (SkySense fuses HR only at 1 Sentinel pixel = 32 HR pixels, ~0.31 m, tiled in step with the Sentinel tiles); run embed on it, or fuse S2/S1 only`,
-      o.hr,
-    );
-  }
   const asked = checkSeriesOptions(o, now, 'fused-embed');
+  const dataType = featureDataType(o.dataType);
   const providers = o.providers ? parseProviderList(o.providers) : undefined;
   const model = await loadModelFolder(o.model, { providers, cache: false });
   let series: FusedSeries | null = null;
   try {
     const m = model.manifest;
-    series = await openFusedSeries(model, asked, o, { task: 'fused-embed', now });
+    series = await openFusedSeries(model, asked, o, { task: 'fused-embed', now, shard: o.shard, progress: o.progress });
     const f = series;
     const ref = f.ref;
     const prepare = performance.now() - t0;
@@ -112,6 +108,7 @@ export async function runFusedEmbed(o: FusedEmbedOptions): Promise<FusedEmbedRep
       batch: f.batch,
       outChannels: f.channels,
       outDataType: 'Float32',
+      outFloat16: dataType === 'Float16',
       outPath: o.out,
       nodata: Number.NaN,
       shard: o.shard,
@@ -131,8 +128,8 @@ export async function runFusedEmbed(o: FusedEmbedOptions): Promise<FusedEmbedRep
     const report: FusedEmbedReport = {
       task: 'fused-embed',
       model: { dir: model.dir, name: m.name, weights: m.provenance.weights, modules: Object.keys(f.sessions), dateEmbedding: f.dateEmbedding },
-      modalities: f.present,
-      hr: 'not supported',
+      modalities: f.modalities,
+      hr: f.hr,
       grid: seriesGrid(f),
       mask: f.mask,
       inputs: f.inputs,
@@ -147,7 +144,7 @@ export async function runFusedEmbed(o: FusedEmbedOptions): Promise<FusedEmbedRep
       tiles: { inferred: result.tiles, skipped: result.skipped, total: result.total },
       timings: { ...result.timings, prepare },
       throughputMpxPerS: (ref.width * result.height) / 1e6 / (result.timings.total / 1000),
-      outputs: [{ path: result.outPath, width: result.width, height: result.height, bands: f.channels, dataType: 'Float32', nodata: 'NaN', geoTransformNote: `the reference grid of ${ref.path} (one fused feature per input pixel)` }],
+      outputs: [{ path: result.outPath, width: result.width, height: result.height, bands: f.channels, dataType, nodata: 'NaN', geoTransformNote: `the reference grid of ${ref.path} (one fused feature per input pixel)` }],
     };
     await writeReport(`${result.outPath}.report.json`, report);
     return report;

@@ -57,6 +57,8 @@ export interface RunTiledOptions {
   outChannels: number;
   /** Default Float32. Integer types are rounded and clamped. */
   outDataType?: DataType;
+  /** Store a Float32 output as IEEE half floats (16-bit samples; see raster/float16.ts). */
+  outFloat16?: boolean;
   outPath: string;
   /**
    * Output nodata: where the input is nodata (whole stride cells) and over skipped tiles.
@@ -65,6 +67,11 @@ export interface RunTiledOptions {
   nodata?: number | null;
   /** "I/N" or { index, count }: run the I-th of N row blocks (see tile-plan.ts). */
   shard?: string | Shard;
+  /**
+   * Output rows [from, to) to write (not with `shard`): the file then holds only those rows,
+   * equal to the whole run's; its geotransform starts at row `from`.
+   */
+  outRows?: [number, number];
   signal?: AbortSignal;
   progress?: (p: TiledProgress) => void;
   /** 'auto' (default): decimated pre-scan when the raster has overviews; every read tile is checked exactly. */
@@ -193,7 +200,7 @@ export async function runTiled(o: RunTiledOptions): Promise<RunTiledResult> {
   const dataType = o.post?.dataType ?? o.outDataType ?? 'Float32';
   const nodata = outputNodata(o, dataType);
   const outPath = await checkOutPath(o);
-  const plan = planTiles({ width: info.width, height: info.height, tileWidth, tileHeight, overlapX, overlapY, stride }, shard);
+  const plan = planTiles({ width: info.width, height: info.height, tileWidth, tileHeight, overlapX, overlapY, stride }, shard, o.outRows);
   if (o.signal?.aborted) throw cancelled();
 
   const inNodata = info.nodata;
@@ -222,6 +229,7 @@ export async function runTiled(o: RunTiledOptions): Promise<RunTiledResult> {
       height,
       bandCount: o.post?.bandCount ?? o.outChannels,
       dataType,
+      float16: o.outFloat16 === true,
       geoTransform: info.georeferenced ? outputGeoTransform(info.geoTransform, stride, plan.outRowFrom) : null,
       crs: info.crs,
       nodata,

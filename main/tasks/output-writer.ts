@@ -10,6 +10,7 @@
  */
 import type { Crs, DataType, GeoTransform } from '../api.ts';
 import { GeoTiffWriter, PyramidWriter, type GeoTiffWriterOptions, type NumericArray } from '../raster/index.ts';
+import { bytesPerSample } from '../raster/data-type.ts';
 
 export type Resampling = 'average' | 'nearest';
 
@@ -28,6 +29,8 @@ export interface OutputSpec {
   height: number;
   bandCount: number;
   dataType: DataType;
+  /** Float32 rows stored as IEEE half floats (BitsPerSample 16); overviews are averaged in Float32 first. */
+  float16?: boolean;
   geoTransform: GeoTransform | null;
   crs: Crs | null;
   nodata: number | null;
@@ -44,6 +47,23 @@ export function outputGeoTransform(gt: GeoTransform, stride: number, row0: numbe
   return [s[0] + row0 * s[2], s[1], s[2], s[3] + row0 * s[5], s[4], s[5]];
 }
 
+/** Most bytes one row of full-resolution tiles (all bands) may hold in the pyramid writer. */
+export const TILE_ROW_BUDGET_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The TIFF tile side: 256 px unless a row of 256 px tiles across the full width and all
+ * bands would pass `budget` (the PyramidWriter buffers one tile row per level, ~2x the full-
+ * resolution one in all): then the largest multiple of 16 (TIFF's rule) that fits, at least
+ * 16. A 128-band Float32 output 11k px wide (a fused embed of a whole S2 tile) gets 16 px
+ * tiles: 90 MiB for its full-resolution row instead of 1.4 GiB at 256 px. Sizes are of the
+ * rows in memory (Float32 also for half-float files).
+ */
+export function outputTileSize(width: number, bandCount: number, dataType: DataType, budget = TILE_ROW_BUDGET_BYTES): number {
+  const rowBytes = width * bandCount * bytesPerSample(dataType);
+  const fit = Math.floor(budget / rowBytes / 16) * 16;
+  return Math.max(16, Math.min(256, fit));
+}
+
 export function writerOptions(o: OutputSpec): GeoTiffWriterOptions {
   const float = o.dataType === 'Float32' || o.dataType === 'Float64';
   return {
@@ -51,9 +71,12 @@ export function writerOptions(o: OutputSpec): GeoTiffWriterOptions {
     height: o.height,
     bandCount: o.bandCount,
     dataType: o.dataType,
-    tileSize: 256,
+    float16: o.float16 === true,
+    tileSize: outputTileSize(o.width, o.bandCount, o.dataType),
     compression: 'deflate',
-    // Predictors make DEFLATE work on smooth model outputs (differences are small).
+    // Predictors make DEFLATE work on smooth model outputs (differences are small). The
+    // floating-point predictor also on 2-byte halves: GDAL 3.6 / libtiff 4.5 reads it (its own
+    // NBITS=16 float files use it too), checked with gdalinfo -stats in embed-float16.test.ts.
     predictor: float ? 3 : 2,
     overviews: 'auto',
     geoTransform: o.geoTransform,

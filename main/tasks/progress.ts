@@ -11,6 +11,8 @@ export interface TiledProgress {
   elapsedS: number;
   /** Seconds left at the rate so far; null until the first batch is done. */
   etaS: number | null;
+  /** Which pass of a run with several (e.g. "HR features" before the fusion); absent for one. */
+  stage?: string;
 }
 
 export class ProgressClock {

@@ -23,14 +23,13 @@ import { cellArea } from './cell-area.ts';
 import { probabilityPath, type DenseHeadOptions } from './dense-head-run.ts';
 import { writeReport } from './encoder-run.ts';
 import { seriesGrid, type FusedEmbedReport } from './fused-embed.ts';
-import type { FusedModality } from './fused/fused-infer.ts';
 import { checkSeriesOptions, openFusedSeries, type FusedInputReport, type FusedSeries, type SeriesOptions } from './fused/fused-series.ts';
 import { sigmoidInPlace, softmaxPlanes } from './head-infer.ts';
 import { reportHead, type HeadReport, type HeadReportOutput } from './head-report.ts';
 import { shippedIn } from './head-setup.ts';
 import { checkOutPath, planTiles, parseShard, runTiled, type InferFn } from './index.ts';
 
-export type SeriesInputOptions = Pick<SeriesOptions, 's2' | 's1' | 'dates' | 's1Dates' | 'resample'> & {
+export type SeriesInputOptions = Pick<SeriesOptions, 's2' | 's1' | 'hr' | 'dates' | 's1Dates' | 'resample'> & {
   /** "Today" for the future-date check (default now). */
   now?: Date;
 };
@@ -38,7 +37,7 @@ export type SeriesInputOptions = Pick<SeriesOptions, 's2' | 's1' | 'dates' | 's1
 export type SegmentSeriesReport = Omit<HeadReport, 'task' | 'inputs'> & {
   task: 'segment';
   /** The fused series, as fused-embed reports it. */
-  series: Pick<FusedEmbedReport, 'modalities' | 'grid' | 'mask' | 'notes' | 'sessions'> & { dateEmbedding: FusedEmbedReport['model']['dateEmbedding'] };
+  series: Pick<FusedEmbedReport, 'modalities' | 'hr' | 'grid' | 'mask' | 'notes' | 'sessions'> & { dateEmbedding: FusedEmbedReport['model']['dateEmbedding'] };
   /** One per date: its source, date and where the date came from (fused-embed's inputs). */
   inputs: FusedInputReport[];
 };
@@ -292,7 +291,7 @@ export async function runSegmentSeries(
   const fh = await openFusedHead(h, o);
   let series: FusedSeries | null = null;
   try {
-    series = await openFusedSeries(fh.model, asked, o, { task: 'segment', now, tilePref: fh.head.tile });
+    series = await openFusedSeries(fh.model, asked, o, { task: 'segment', now, tilePref: fh.head.tile, shard: o.shard, progress: o.progress });
     const f = series;
     const { report: common, outPath } = await runFusedDense({
       fh,
@@ -309,7 +308,7 @@ export async function runSegmentSeries(
     const report: SegmentSeriesReport = {
       task: 'segment',
       ...common,
-      series: { modalities: f.present as FusedModality[], grid: seriesGrid(f), mask: f.mask, notes: f.notes, sessions: f.sessions, dateEmbedding: f.dateEmbedding },
+      series: { modalities: f.modalities, hr: f.hr, grid: seriesGrid(f), mask: f.mask, notes: f.notes, sessions: f.sessions, dateEmbedding: f.dateEmbedding },
       inputs: f.inputs,
     };
     await writeReport(`${outPath}.report.json`, report);

@@ -36,6 +36,7 @@ export async function runSegment(o: SegmentOptions): Promise<SegmentReport> {
   const seriesGiven = [
     ['s2', o.s2],
     ['s1', o.s1],
+    ['hr', o.hr],
     ['dates', o.dates],
     ['s1Dates', o.s1Dates],
     ['resample', o.resample],
@@ -44,7 +45,7 @@ export async function runSegment(o: SegmentOptions): Promise<SegmentReport> {
     if (o.inputs !== undefined) {
       throw new ApiError(
         'E_BAD_REQUEST',
-        `${h.manifestPath}: head "${m.name}" is a fused head (encoder.modality "fused"): it reads an S2 and/or S1 time series (s2 / s1, one raster per date; on the command line --input per S2 date, --s1 per S1 date, or one --input with --dates), not a single raster (${o.inputs.join(', ')})`,
+        `${h.manifestPath}: head "${m.name}" is a fused head (encoder.modality "fused"): it reads an S2 and/or S1 time series (s2 / s1, one raster per date; on the command line --input per S2 date, --s1 per S1 date, or one --input with --dates; --hr adds an HR image), not a single raster (${o.inputs.join(', ')})`,
         h.manifestPath,
       );
     }
@@ -63,7 +64,7 @@ export async function runSegment(o: SegmentOptions): Promise<SegmentReport> {
   let raster: Raster | null = null;
   let input: HeadInput | null = null;
   try {
-    raster = await openRaster(inputs, { signal: o.signal });
+    raster = await openRaster(inputs, { signal: o.signal, coarseBands: 'bilinear' });
     input = await prepareHeadInput(raster, setup, o);
     const report = await runDenseHead({
       setup,

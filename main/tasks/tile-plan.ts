@@ -102,13 +102,21 @@ export function validateGrid(o: TileGridOptions): void {
   }
 }
 
-export function planTiles(o: TileGridOptions, shard?: Shard): TilePlan {
+export function planTiles(o: TileGridOptions, shard?: Shard, outRows?: [number, number]): TilePlan {
   validateGrid(o);
   const xs = axisPositions(o.width, o.tileWidth, o.overlapX, o.stride);
   const ys = axisPositions(o.height, o.tileHeight, o.overlapY, o.stride);
   const outWidth = Math.ceil(o.width / o.stride);
   const outHeight = Math.ceil(o.height / o.stride);
   const plan: TilePlan = { ...o, outWidth, outHeight, xs, ys, rowFrom: 0, rowTo: ys.length, outRowFrom: 0, outRowTo: outHeight };
+  if (outRows) {
+    if (shard && shard.count > 1) throw new ApiError('E_INTERNAL', 'a run takes a shard or a row range, not both');
+    const [from, to] = outRows;
+    if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to > outHeight || to <= from) {
+      throw new ApiError('E_BAD_REQUEST', `output rows ${from}..${to} are not within the ${outHeight} rows of the output`);
+    }
+    return restrictRows(plan, from, to);
+  }
   if (!shard || shard.count === 1) return plan;
   const { index, count } = shard;
   if (!Number.isInteger(count) || count < 1 || !Number.isInteger(index) || index < 1 || index > count) {
@@ -121,13 +129,28 @@ export function planTiles(o: TileGridOptions, shard?: Shard): TilePlan {
   const next = Math.floor((index * ys.length) / count);
   const outRowFrom = first === 0 ? 0 : ys[first] / o.stride;
   const outRowTo = next === ys.length ? outHeight : ys[next] / o.stride;
-  const tileOut = o.tileHeight / o.stride;
-  // Every tile row that touches [outRowFrom, outRowTo) contributes to the blend there.
-  let rowFrom = first;
-  while (rowFrom > 0 && ys[rowFrom - 1] / o.stride + tileOut > outRowFrom) rowFrom--;
-  let rowTo = next;
-  while (rowTo < ys.length && ys[rowTo] / o.stride < outRowTo) rowTo++;
+  return restrictRows(plan, outRowFrom, outRowTo);
+}
+
+/**
+ * The plan of a run that writes only output rows [outRowFrom, outRowTo) of the full grid:
+ * it keeps the full run's tile positions and runs every tile row touching those rows, so
+ * the rows it writes equal the full run's value for value (a shard; the HR rows a fused
+ * shard needs).
+ */
+function restrictRows(plan: TilePlan, outRowFrom: number, outRowTo: number): TilePlan {
+  const { ys, stride } = plan;
+  const tileOut = plan.tileHeight / stride;
+  let rowFrom = 0;
+  while (rowFrom < ys.length - 1 && ys[rowFrom] / stride + tileOut <= outRowFrom) rowFrom++;
+  let rowTo = rowFrom;
+  while (rowTo < ys.length && ys[rowTo] / stride < outRowTo) rowTo++;
   return { ...plan, rowFrom, rowTo, outRowFrom, outRowTo };
+}
+
+/** Input rows [from, to) the tiles of `plan` read (clipped to the raster). */
+export function inputRowsOf(plan: TilePlan): [number, number] {
+  return [plan.ys[plan.rowFrom], Math.min(plan.height, plan.ys[plan.rowTo - 1] + plan.tileHeight)];
 }
 
 export function tileAt(plan: TilePlan, col: number, row: number): Tile {

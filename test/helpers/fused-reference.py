@@ -9,14 +9,18 @@ SPEC: {
   "windows": [[x0, y0], ...],             # tile origins on the reference grid
   "frames": [{"modality": "s2"|"s1", "path": FILE, "bands": [1-based], "units": "DN"|"dB"|"linear",
               "date": "YYYY-MM-DD"}, ...],  # in fusion order: S2 frames, then S1
+  "hr": {"path": FILE, "bands": [1-based], "grid": {"geoTransform": [6], "width": W, "height": H},
+         "tile": 512, "stride": 32} | absent,  # an HR frame: warped with gdalwarp -r average onto
+                                                # the grid, one encoder tile (mirror-padded), the
+                                                # stride-32 features mirror-padded to the tile
   "out": PATH                             # float32, windows x C x tile x tile, C-order
 }
 Independent of the TypeScript side: pixels come from GDAL (each file read on its own), a tile
 reaching past the raster is mirror-padded with numpy's 'reflect', units and normalisation are
 applied here, a value equal to the file's nodata (or NaN) becomes 0 after normalisation, and the
 day of year comes from Python's calendar (tm_yday). Then, as models/reference/skysense.py does:
-each frame through its ViT (last tap) and UPHead, frames stacked S2 then S1, and
-FusionTransformer.forward_tokens with doy = day of year for S2 frames and 0 for S1.
+each frame through its ViT (last tap) and UPHead, frames stacked (HR,) S2 then S1, and
+FusionTransformer.forward_tokens with doy = day of year for S2 frames and 0 for HR and S1.
 """
 import datetime
 import json
@@ -37,16 +41,16 @@ from models.reference.skysense import SkySense, build_module  # noqa: E402
 NEEDED = ('s2_encoder', 's2_up', 's1_encoder', 's1_up', 'fusion')
 
 
-def load_modules(weights):
+def load_modules(weights, needed):
     if 'checkpoint' in weights:
         obj = torch.load(weights['checkpoint'], map_location='cpu', weights_only=True)
         config = (obj.get('meta') or {}).get('config') or 'tiny'
-        model = SkySense(get_config(config), modules=NEEDED)
+        model = SkySense(get_config(config), modules=needed)
         load_official_state(model, obj['model'])
-        return {n: getattr(model, n).eval() for n in NEEDED}
+        return {n: getattr(model, n).eval() for n in needed}
     cfg = get_config(weights.get('config', 'tiny'))
     out = {}
-    for n in NEEDED:
+    for n in needed:
         # models/convert.py --random-init seeds before building each module.
         torch.manual_seed(weights['random_init'])
         out[n] = build_module(cfg, n).eval()
@@ -71,15 +75,46 @@ def read_window(path, bands, x0, y0, size):
     return x
 
 
+def hr_tokens(hr, mods, manifest, windows, size, tmp):
+    """The HR frame's tokens per window: features on the reference grid, mirror-padded."""
+    g = hr['grid']
+    gt = g['geoTransform']
+    warped = tmp + '.hr.tif'
+    gdal.Warp(warped, hr['path'], format='GTiff', resampleAlg='average', outputType=gdal.GDT_Float32,
+              outputBounds=(gt[0], gt[3] + g['height'] * gt[5], gt[0] + g['width'] * gt[1], gt[3]),
+              xRes=gt[1], yRes=-gt[5])
+    mod = manifest['modalities']['hr']
+    x = read_window(warped, hr['bands'], 0, 0, max(hr['tile'], g['width'], g['height']))
+    os.remove(warped)
+    x = (x - np.array(mod['mean'])[:, None, None]) / np.array(mod['std'])[:, None, None]
+    x[np.isnan(x)] = 0
+    if x.shape[1] != hr['tile'] or x.shape[2] != hr['tile']:
+        raise SystemExit('the reference handles an HR grid of one tile only')
+    with torch.no_grad():
+        feat = mods['hr_encoder'](torch.from_numpy(x[None].astype(np.float32)))[-1][0].numpy()
+    s = hr['stride']
+    feat = feat[:, :g['height'] // s, :g['width'] // s].astype(np.float64)
+    out = []
+    for x0, y0 in windows:
+        f = feat[:, y0:y0 + size, x0:x0 + size]
+        h, w = f.shape[1:]
+        if h < size or w < size:
+            f = np.pad(f, ((0, 0), (0, size - h), (0, size - w)), mode='reflect')
+        out.append(torch.from_numpy(f.astype(np.float32))[None])
+    return out
+
+
 def main(spec_path):
     spec = json.load(open(spec_path))
     manifest = json.load(open(spec['manifest']))
-    mods = load_modules(spec['weights'])
+    hr = spec.get('hr')
+    mods = load_modules(spec['weights'], NEEDED + (('hr_encoder',) if hr else ()))
     size = spec['tile']
     frames = spec['frames']
+    hr_frames = hr_tokens(hr, mods, manifest, spec['windows'], size, spec['out']) if hr else None
     outs = []
-    for x0, y0 in spec['windows']:
-        tokens, doy = [], []
+    for k, (x0, y0) in enumerate(spec['windows']):
+        tokens, doy = ([hr_frames[k]], [0]) if hr else ([], [])
         for modality in ('s2', 's1'):
             fr = [f for f in frames if f['modality'] == modality]
             if not fr:

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { planTiles } from '../../main/tasks/index.ts';
 import { makeTinyModel, skysense } from '../helpers/skysense-cli.ts';
-import { dataPath, gdalinfo, gdalPixel, gdalWindow } from '../helpers/gdal.ts';
+import { dataPath, gdalinfo, gdalPixel, gdalWarp, gdalWindow } from '../helpers/gdal.ts';
 
 const SCENE = dataPath('oscd/bercy/imgs_1');
 
@@ -82,11 +82,13 @@ describe('skysense run --task embed (S2, OSCD bercy)', () => {
     const plan = planTiles({ width: src.size[0], height: src.size[1], tileWidth: size, tileHeight: size, overlapX: size - step, overlapY: size - step, stride: 4 });
     const [x0, y0] = [plan.xs[2], plan.ys[2]];
     const image = new Float32Array(s2.bands.length * size * size);
+    const [gt, [W, H]] = [src.geoTransform as number[], src.size as [number, number]];
+    const te = [gt[0], gt[3] + gt[5] * H, gt[0] + gt[1] * W, gt[3]].map(String);
     s2.bands.forEach((b, c) => {
-      // 20 m bands: the band-folder reader puts them on the 10 m grid by nearest neighbour, as GDAL's -outsize does here.
-      const file = join(SCENE, `${b}.tif`);
-      const k = src.size[0] / gdalinfo(file).size[0];
-      const px = gdalWindow(file, { srcwin: [x0 / k, y0 / k, size / k, size / k], outsize: [size, size] })[0];
+      // 20 m bands: model inputs get them on the 10 m grid as gdalwarp -r bilinear puts them there.
+      const warped = join(tmp, `tile-${b}.tif`);
+      gdalWarp(['-overwrite', '-r', 'bilinear', '-ot', 'Float32', '-te', ...te, '-ts', String(W), String(H), join(SCENE, `${b}.tif`), warped]);
+      const px = gdalWindow(warped, { srcwin: [x0, y0, size, size] })[0];
       px.forEach((v, i) => (image[c * size * size + i] = (v - s2.mean[c]) / s2.std[c]));
     });
     const session = await ort.InferenceSession.create(join(model, 's2_encoder.onnx'), { executionProviders: ['cpu'] });

@@ -19,7 +19,7 @@ import { openRaster, type Raster } from '../../main/raster/index.ts';
 import { runEmbed } from '../../main/tasks/embed.ts';
 import { decideGsd } from '../../main/tasks/preprocess/model-gsd.ts';
 import { prepareInput } from '../../main/tasks/preprocess/prepare-input.ts';
-import { processingGrid, resampledRaster } from '../../main/tasks/preprocess/resampled-raster.ts';
+import { alignedGrid, processingGrid, resampledRaster } from '../../main/tasks/preprocess/resampled-raster.ts';
 import { dataPath, gdalinfo, gdalTranslate, gdalWarp, gdalWindow, REPO_ROOT, type GdalInfo } from '../helpers/gdal.ts';
 import { skysense } from '../helpers/skysense-cli.ts';
 
@@ -68,6 +68,38 @@ function compare(ours: ArrayLike<number>[], ref: number[][]): { maxDiff: number;
   });
   return { maxDiff, nodataDisagree, nodata };
 }
+
+describe('a grid aligned to another raster (the HR grid of a fused run) against gdalwarp -te -tr', () => {
+  // Origins that fall between source pixels, as an HR image's and the Sentinel grid's do.
+  for (const [name, file, method, origin, res, size] of [
+    ['TreeSatAI aerial 0.2 m -> 0.3125 m from the S2 grid corner', AERIAL, 'average', [565643.0, 5770980.0], 0.3125, [192, 192]],
+    ['SpaceNet pan 0.5 m -> 0.3125 m from an origin 0.37 px inside', PAN, 'bilinear', null, 0.3125, [600, 500]],
+  ] as const) {
+    test(`${name}: every pixel as gdalwarp -r ${method}`, async () => {
+      const r = await openRaster([file]);
+      try {
+        const gt = r.info.geoTransform;
+        const [ox, oy] = origin ?? [gt[0] + 0.37 * gt[1], gt[3] + 1.61 * gt[5]];
+        const target: [number, number, number, number, number, number] = [ox, res, 0, oy, 0, -res];
+        const grid = alignedGrid(r.info, target, size[0], size[1]);
+        const path = join(tmp, `aligned-${method}.tif`);
+        const te = [ox, oy - res * size[1], ox + res * size[0], oy];
+        gdalWarp(['-overwrite', '-r', method, '-tr', String(res), String(res), '-te', ...te.map(String), '-ot', 'Float32', '-dstnodata', 'nan', file, path]);
+        const ref = gdalWindow(path);
+        const view = resampledRaster(r, grid, method);
+        const c = compare(await readAll(view), ref);
+        assert.equal(c.nodataDisagree, 0);
+        assert.ok(c.maxDiff < 1e-3, `max difference ${c.maxDiff}`);
+        const win = await view.readWindow({ x: 41, y: 17, width: 64, height: 48 }, { bands: [1] });
+        let d = 0;
+        for (let y = 0; y < 48; y++) for (let x = 0; x < 64; x++) d = Math.max(d, Math.abs(win[0][y * 64 + x] - ref[0][(y + 17) * size[0] + x + 41]));
+        assert.ok(d < 1e-3, `window difference ${d}`);
+      } finally {
+        await r.close();
+      }
+    });
+  }
+});
 
 describe('the resampled view against gdalwarp', () => {
   for (const [name, file, factor] of [['TreeSatAI aerial 0.2 m', AERIAL, 1.5], ['drone photo 0.02 m', DRONE, 15]] as const) {

@@ -63,7 +63,7 @@ before(() => {
     weights = { model: SHIPPED, spec: { checkpoint: ckpt }, label: `models/skysense-tiny + ${ckpt.replace(`${REPO_ROOT}/`, '')}` };
   } else {
     const model = join(tmp, 'random-tiny');
-    makeTinyModel(model, ['s2_encoder', 's2_up', 's1_encoder', 's1_up', 'fusion']);
+    makeTinyModel(model, ['hr_encoder', 's2_encoder', 's2_up', 's1_encoder', 's1_up', 'fusion']);
     weights = { model, spec: { random_init: 0, config: 'tiny' }, label: 'random-init tiny (seed 0)' };
   }
 });
@@ -77,11 +77,19 @@ interface Frame {
   date: string;
 }
 
+interface HrFrame {
+  path: string;
+  bands: number[];
+  grid: { geoTransform: number[]; width: number; height: number };
+  tile: number;
+  stride: number;
+}
+
 /** The reference's fused features per window: [window][channel][y][x] flattened. */
-function reference(frames: Frame[], windows: [number, number][], name: string): { data: Float32Array; channels: number } {
+function reference(frames: Frame[], windows: [number, number][], name: string, hr?: HrFrame): { data: Float32Array; channels: number } {
   const spec = join(tmp, `${name}.json`);
   const out = join(tmp, `${name}.ref.f32`);
-  writeFileSync(spec, JSON.stringify({ weights: weights.spec, manifest: join(weights.model, 'manifest.json'), tile: TILE, windows, frames, out }));
+  writeFileSync(spec, JSON.stringify({ weights: weights.spec, manifest: join(weights.model, 'manifest.json'), tile: TILE, windows, frames, out, ...(hr ? { hr } : {}) }));
   const r = spawnSync('/usr/bin/python3', [join(REPO_ROOT, 'test/helpers/fused-reference.py'), spec], {
     encoding: 'utf8',
     env: { ...process.env, OMP_NUM_THREADS: '2', OMP_WAIT_POLICY: 'PASSIVE' },
@@ -235,5 +243,41 @@ describe('fused-embed = PyTorch reference: TreeSatAI 5 S2 + 3 S1 dates named by 
     console.log(`  treesatai 5 S2 + 3 S1 (${weights.label}): max|diff| ${r.maxDiff.toExponential(2)} over ${r.pixels} px x ${ref.channels} ch (max|ref| ${r.maxAbs.toFixed(3)})`);
     assert.ok(r.maxAbs > 1e-2, 'the reference output is ~0');
     assert.ok(r.maxDiff <= TOL, `max |diff| ${r.maxDiff}`);
+  });
+
+  test(`+ the 0.2 m aerial image (HR + S2 + S1): every pixel within ${TOL} of PyTorch, on the S2 grid`, async () => {
+    const m = s2Manifest();
+    const aerial = dataPath(`colocated/treesatai_ts/${PATCH}/aerial_0.2m.tif`);
+    const hrOut = join(tmp, 'treesat-fused-hr.tif');
+    const given = (mod: string) => picked.filter((p) => p.modality === mod).map((p) => p.path);
+    const hrReport = await runFusedEmbed({ model: weights.model, s2: given('s2'), s1: given('s1'), hr: aerial, out: hrOut, providers: 'cpu' });
+    assert.deepEqual(hrReport.modalities, ['hr', 's2', 's1']);
+    const hr = hrReport.hr!;
+    // The S2 grid covers the aerial patch's central 60 m: the whole 6 x 6 S2 grid, 192 x 192 HR pixels of 0.3125 m.
+    assert.deepEqual(hr.window, { x: 0, y: 0, width: 6, height: 6 });
+    assert.deepEqual([hr.grid.width, hr.grid.height, hr.grid.geoTransform[1], hr.resampling.method], [192, 192, 0.3125, 'average']);
+    const s2 = gdalinfo(given('s2')[0]);
+    const g = gdalinfo(hrOut);
+    assert.deepEqual(g.size, s2.size);
+    assert.deepEqual(g.geoTransform, s2.geoTransform);
+    const proj4 = (f: string) => execFileSync('gdalsrsinfo', ['-o', 'proj4', f], { encoding: 'utf8' }).trim();
+    assert.equal(proj4(hrOut), proj4(given('s2')[0]));
+    assert.ok(hrReport.inputs.every((i) => i.position >= 1), 'HR is the first frame');
+    const frames: Frame[] = [...picked.filter((p) => p.modality === 's2'), ...picked.filter((p) => p.modality === 's1')].map((p) => ({
+      modality: p.modality,
+      path: p.path,
+      bands: bandsByDescription(p.path, m[p.modality].bands, (b) => `${p.date.replaceAll('-', '')}_${b}`),
+      units: p.modality === 's2' ? 'DN' : 'linear',
+      date: p.date,
+    }));
+    const ref = reference(frames, [[0, 0]], 'treesat-hr', { path: aerial, bands: hr.bands, grid: hr.grid, tile: hr.tile, stride: hr.ratio });
+    const r = compare(hrOut, ref, [[0, 0]], () => 0);
+    console.log(`  treesatai HR + 5 S2 + 3 S1 (${weights.label}): max|diff| ${r.maxDiff.toExponential(2)} over ${r.pixels} px x ${ref.channels} ch (max|ref| ${r.maxAbs.toFixed(3)})`);
+    assert.ok(r.maxAbs > 1e-2, 'the reference output is ~0');
+    assert.ok(r.maxDiff <= TOL, `max |diff| ${r.maxDiff}`);
+    // HR changes the features: the fusion sees one more frame.
+    const without = gdalWindow(out, { bands: [1] })[0];
+    const withHr = gdalWindow(hrOut, { bands: [1] })[0];
+    assert.ok(without.some((v: number, i: number) => Math.abs(v - withHr[i]) > 1e-3), 'the HR frame changed nothing');
   });
 });

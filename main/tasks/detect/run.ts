@@ -85,7 +85,7 @@ export async function runDetect(o: DetectOptions): Promise<DetectReport> {
     if (boxesOut.stride !== scoresOut.stride) {
       throw new ApiError('E_CORRUPT', `${setup.headManifestPath}: outputs: "scores" and "boxes" must share one stride (${scoresOut.stride} vs ${boxesOut.stride})`, setup.headManifestPath);
     }
-    source = await openRaster(o.inputs, { signal: o.signal });
+    source = await openRaster(o.inputs, { signal: o.signal, coarseBands: 'bilinear' });
     if (resolve(o.out) === resolve(source.info.path)) throw new ApiError('E_BAD_REQUEST', `${o.out}: the output would overwrite the input`);
     input = await prepareHeadInput(source, setup, o);
     const prepared = input;

@@ -21,9 +21,11 @@ import type { InferFn, Tile } from '../index.ts';
 import type { Normaliser } from '../preprocess/normalise.ts';
 
 export type FusedModality = 's2' | 's1';
+/** 'hr': a frame of precomputed HR features (fused/hr-frame.ts), already one token per pixel. */
+export type FrameModality = FusedModality | 'hr';
 
 export interface FrameSpec {
-  modality: FusedModality;
+  modality: FrameModality;
   /** Bands of this frame in the stacked tile (its position follows the frames before it). */
   channels: number;
   normalise: Normaliser;
@@ -65,13 +67,15 @@ export interface FusedInferOptions {
 }
 
 const MODALITY_ORDER: FusedModality[] = ['s2', 's1'];
+/** The reference's token order: HR stride-32 features, then S2, then S1 (models/reference/skysense.py). */
+const FUSION_ORDER: FrameModality[] = ['hr', 's2', 's1'];
 
 export function makeFusedInfer(frames: FrameSpec[], mods: FusedModules, o: FusedInferOptions): InferFn {
   const { margin, width, height } = o;
   const encoderBatch = o.encoderBatch ?? 8;
   const tokenBytes = o.tokenBytes ?? 64 * 1024 * 1024;
-  // Fusion order: all S2 frames, then all S1 (as the reference concatenates them).
-  const order = MODALITY_ORDER.flatMap((m) => frames.map((f, i) => ({ f, i })).filter((x) => x.f.modality === m).map((x) => x.i));
+  // Fusion order: HR, all S2 frames, then all S1 (as the reference concatenates them).
+  const order = FUSION_ORDER.flatMap((m) => frames.map((f, i) => ({ f, i })).filter((x) => x.f.modality === m).map((x) => x.i));
   // First band of each frame in the stacked tile.
   const offsets = frames.map((_, i) => frames.slice(0, i).reduce((n, f) => n + f.channels, 0));
   const doy = BigInt64Array.from(order.map((i) => BigInt(frames[i].doy)));
@@ -120,10 +124,24 @@ export function makeFusedInfer(frames: FrameSpec[], mods: FusedModules, o: Fused
       const band = Math.max(1, Math.min(fr1 - fr0, Math.floor(tokenBytes / perRowBytes)));
       for (let r0 = fr0; r0 < fr1; r0 += band) {
         const rb = Math.min(band, fr1 - r0);
-        const parts: ort.Tensor[] = [];
-        for (const m of MODALITY_ORDER) {
+        const parts: { data: Float32Array; dims: readonly number[] }[] = [];
+        for (const m of FUSION_ORDER) {
           const idx = order.filter((i) => frames[i].modality === m);
           if (idx.length === 0) continue;
+          if (m === 'hr') {
+            // Already one token per pixel: the rows of this band, straight from the tile.
+            const C = frames[idx[0]].channels;
+            const rows = rb * s;
+            const x = new Float32Array(idx.length * C * rows * tw);
+            idx.forEach((f, k) => {
+              for (let c = 0; c < C; c++) {
+                const at = (offsets[f] + c) * plane + r0 * s * tw;
+                x.set(inputs[t].subarray(at, at + rows * tw), (k * C + c) * rows * tw);
+              }
+            });
+            parts.push({ data: x, dims: [idx.length, C, rows, tw] });
+            continue;
+          }
           const up = mods.ups[m];
           if (!up) throw new ApiError('E_INTERNAL', `no ${m} UPHead session for a ${m} frame`);
           const x = new Float32Array(idx.length * Cf * rb * wf);
@@ -134,13 +152,16 @@ export function makeFusedInfer(frames: FrameSpec[], mods: FusedModules, o: Fused
             }
           });
           const run = await up.session.run({ [up.input]: new ort.Tensor('float32', x, [idx.length, Cf, rb, wf]) });
-          parts.push(run.outputs[up.output]);
+          const y = run.outputs[up.output];
+          parts.push({ data: y.data as Float32Array, dims: y.dims });
         }
-        const [, Cu, uh, uw] = parts[0].dims as number[];
-        if (uw !== tw || uh !== rb * s) {
-          throw new ApiError('E_CORRUPT', `the UPHead returned ${uh} x ${uw} for ${rb} x ${wf} encoder cells; a ${th} x ${tw} tile needs ${rb * s} x ${tw} (one token per input pixel)`);
+        const [, Cu, uh, uw] = parts[parts.length - 1].dims as number[];
+        for (const p of parts) {
+          if (p.dims[1] !== Cu || p.dims[2] !== rb * s || p.dims[3] !== tw) {
+            throw new ApiError('E_CORRUPT', `fusion tokens of ${p.dims.slice(1).join(' x ')} for ${rb} x ${wf} encoder cells; a ${th} x ${tw} tile needs ${Cu} x ${rb * s} x ${tw} (one token per input pixel)`);
+          }
         }
-        const tokens = gatherColumns(parts.map((p) => p.data as Float32Array), T * Cu, uh, uw, keep.x0, keep.x1);
+        const tokens = gatherColumns(parts.map((p) => p.data), T * Cu, uh, uw, keep.x0, keep.x1);
         const run = await mods.fusion.session.run({
           [mods.fusion.tokens]: new ort.Tensor('float32', tokens, [1, T, Cu, uh, kw]),
           [mods.fusion.doy]: new ort.Tensor('int64', doy, [1, T]),

@@ -7,18 +7,21 @@
  * UPHead and fusion sessions, the stacked (and masked) raster the tiler reads, and the
  * per-input report. The caller owns the model folder; close() closes the rasters only.
  */
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { ApiError, type RasterInfo } from '../../api.ts';
 import type { Fallback, ModelFolder, ModuleSpec } from '../../model/index.ts';
 import { openRaster, type Raster } from '../../raster/index.ts';
 import { checkTile, encoderFor } from '../encoder-run.ts';
-import type { InferFn } from '../index.ts';
+import { parseShard, planTiles, type InferFn, type Shard, type TiledProgress } from '../index.ts';
+import { inputRowsOf } from '../tile-plan.ts';
+import { croppedRaster } from './cropped-raster.ts';
+import { openHrFrame, type HrFrame, type HrFrameReport } from './hr-frame.ts';
 import { mapBands, type BandMapping } from '../preprocess/band-map.ts';
 import { maskedRaster, openMask, type MaskReport, type MaskSpec, type OpenedMask } from '../preprocess/masked-raster.ts';
 import { makeNormaliser } from '../preprocess/normalise.ts';
 import { orderSeries, parseUserDates, resolveSeriesDates, type ResolvedDate } from '../preprocess/series-dates.ts';
 import { detectUnits, sampleValues, type UnitsDetection } from '../preprocess/units.ts';
-import { makeFusedInfer, type FrameSpec, type FusedModality, type FusedModules, type ModuleIO } from './fused-infer.ts';
+import { makeFusedInfer, type FrameModality, type FrameSpec, type FusedModality, type FusedModules, type ModuleIO } from './fused-infer.ts';
 import { fitGrid, type GridFit, type Resample } from './grid-fit.ts';
 import { StackedRaster, type StackPart } from './stacked-raster.ts';
 
@@ -27,6 +30,8 @@ export interface SeriesOptions {
   s2?: string[];
   /** Sentinel-1 series: one raster (VV, VH) per date. */
   s1?: string[];
+  /** HR (aerial) raster of the same ground, in the reference's CRS (fused/hr-frame.ts). */
+  hr?: string;
   /** S2 acquisition dates, YYYY-MM-DD, one per `s2` input in the same order (`--dates`). */
   dates?: string[];
   /** S1 acquisition dates, one per `s1` input (`--s1-dates`); S1 gets no calendar embedding in SkySense. */
@@ -70,13 +75,19 @@ export interface FusedInputReport {
 export interface CheckedSeries {
   s2: string[];
   s1: string[];
+  hr: string | null;
   s2Dates?: ReturnType<typeof parseUserDates>;
   s1Dates?: ReturnType<typeof parseUserDates>;
 }
 
 export interface FusedSeries {
+  /** The Sentinel modalities given. */
   present: FusedModality[];
-  /** The reference grid. */
+  /** Every modality fused, HR first when given. */
+  modalities: FrameModality[];
+  /** The HR frame: how it was put on the grid and its encoder pass; null without HR. */
+  hr: HrFrameReport | null;
+  /** The grid fused and written: the reference grid, or the part of it the HR image covers. */
   ref: RasterInfo;
   /** What the tiler reads: every date stacked on the reference grid, masked. */
   raster: Raster;
@@ -117,11 +128,13 @@ function bad(msg: string, file?: string): ApiError {
 export function checkSeriesOptions(o: SeriesOptions, now: Date, what: string): CheckedSeries {
   const s2 = o.s2 ?? [];
   const s1 = o.s1 ?? [];
-  if (s2.length === 0 && s1.length === 0) throw bad(`${what} needs an S2 series and/or an S1 series (at least one raster)`);
+  if (s2.length === 0 && s1.length === 0) {
+    throw bad(o.hr ? `${what}: --hr ${o.hr} is fused with an S2 and/or S1 series; give at least one (for the HR image alone, run without --hr: --input ${o.hr})` : `${what} needs an S2 series and/or an S1 series (at least one raster)`);
+  }
   if (o.dates && s2.length === 0) throw bad('--dates: given, but there is no S2 input');
   if (o.s1Dates && s1.length === 0) throw bad('--s1-dates: given, but there is no S1 input');
   const seen = new Map<string, string>();
-  for (const [label, list] of [['S2', s2], ['S1', s1]] as const) {
+  for (const [label, list] of [['HR', o.hr ? [o.hr] : []], ['S2', s2], ['S1', s1]] as const) {
     list.forEach((p, i) => {
       const key = resolve(p);
       const prev = seen.get(key);
@@ -133,6 +146,7 @@ export function checkSeriesOptions(o: SeriesOptions, now: Date, what: string): C
   return {
     s2,
     s1,
+    hr: o.hr ?? null,
     s2Dates: o.dates ? parseUserDates(o.dates, '--dates', s2.length, 'S2', now) : undefined,
     s1Dates: o.s1Dates ? parseUserDates(o.s1Dates, '--s1-dates', s1.length, 'S1', now) : undefined,
   };
@@ -172,6 +186,10 @@ export interface OpenSeriesOptions {
   now: Date;
   /** Preferred tile (a head's); default the reference encoder's. */
   tilePref?: { size: number; stride: number };
+  /** The shard the fused pass will run (the HR pass then computes only the rows its tiles read). */
+  shard?: string | Shard;
+  /** Progress of the HR pass (stage "HR features"). */
+  progress?: (p: TiledProgress) => void;
 }
 
 export async function openFusedSeries(model: ModelFolder, asked: CheckedSeries, o: SeriesOptions, so: OpenSeriesOptions): Promise<FusedSeries> {
@@ -180,6 +198,8 @@ export async function openFusedSeries(model: ModelFolder, asked: CheckedSeries, 
   let stack: StackedRaster | null = null;
   let mask: OpenedMask | null = null;
   let tiled: Raster | null = null;
+  let hr: HrFrame | null = null;
+  let hrFeatures: Raster | null = null;
   const close = async () => {
     // The masked view closes the stack and the mask; the stack closes every date.
     if (tiled) await tiled.close();
@@ -188,6 +208,8 @@ export async function openFusedSeries(model: ModelFolder, asked: CheckedSeries, 
       if (stack) await stack.close();
       else await Promise.all(opened.map((e) => e.raster.close().catch(() => undefined)));
     }
+    // The stack closed the HR features (one of its parts); this deletes the file.
+    await hr?.close();
   };
   try {
     const m = model.manifest;
@@ -221,7 +243,7 @@ export async function openFusedSeries(model: ModelFolder, asked: CheckedSeries, 
       const list = k === 's2' ? asked.s2 : asked.s1;
       for (let i = 0; i < list.length; i++) {
         if (o.signal?.aborted) throw new ApiError('E_CANCELLED', `${task} cancelled`);
-        const raster = await openRaster([list[i]], { signal: o.signal });
+        const raster = await openRaster([list[i]], { signal: o.signal, coarseBands: 'bilinear' });
         let mapping: BandMapping;
         try {
           mapping = mapBands(raster.info, k, m.modalities[k]!.bands);
@@ -237,6 +259,10 @@ export async function openFusedSeries(model: ModelFolder, asked: CheckedSeries, 
     for (const e of opened.slice(1)) e.fit = fitGrid(ref, e.raster.info, o.resample ?? 'none');
     if (o.mask && resolve(o.mask.path) === resolve(o.out)) throw bad(`${o.out}: the output would overwrite the mask`, o.out);
     if (o.mask) mask = await openMask(o.mask, ref, o.signal);
+    if (asked.hr) hr = await openHrFrame(model, asked.hr, ref, task, o.signal);
+    if (hr && hr.channels !== upChannels) {
+      throw new ApiError('E_CORRUPT', `${model.manifestPath}: modules.${hr.report.module} gives ${hr.channels} channels, the fusion takes tokens of ${upChannels}`, model.manifestPath);
+    }
 
     // Dates (the user's, or each file's own) before any pixel is read.
     for (const k of present) {
@@ -289,24 +315,42 @@ export async function openFusedSeries(model: ModelFolder, asked: CheckedSeries, 
     const fusionSession = await sessionFor(fusionName);
     mods.fusion = { session: fusionSession, tokens: tokensIn.name, doy: doyIn.name, output: fusionOut.name, channels: outChannels };
 
-    const frameSpecs: FrameSpec[] = frames.map((e) => ({
+    // The fused grid: the reference, or the part of it the HR image covers.
+    const win = hr?.report.window ?? { x: 0, y: 0, width: ref.width, height: ref.height };
+    const hrParts: StackPart[] = [];
+    const hrSpecs: FrameSpec[] = [];
+    if (hr) {
+      // Only the rows the fused pass's tiles read (all, or a shard's).
+      const plan = planTiles({ width: win.width, height: win.height, tileWidth: tile, tileHeight: tile, overlapX: overlap, overlapY: overlap, stride: 1 }, typeof so.shard === 'string' ? parseShard(so.shard) : so.shard);
+      const rows = inputRowsOf(plan);
+      hrFeatures = await hr.compute({ out: o.out, rows, signal: o.signal, progress: so.progress });
+      if (o.signal?.aborted) throw new ApiError('E_CANCELLED', `${task} cancelled`);
+      const dy = win.y + rows[0];
+      hrParts.push({ raster: hrFeatures, bands: hrFeatures.info.bandNames.map((_, i) => i + 1), fit: { kind: 'nearest', a: -win.x, sx: 1, b: -dy, sy: 1, offsetPx: [win.x, dy] }, label: 'HR' });
+      hrSpecs.push({ modality: 'hr', channels: hr.channels, normalise: (t) => t, doy: 0 });
+    }
+    const frameSpecs: FrameSpec[] = [...hrSpecs, ...frames.map((e) => ({
       modality: e.modality,
       channels: e.mapping.bands.length,
       // The stack has already turned each file's nodata into NaN.
       normalise: makeNormaliser(m.modalities[e.modality]!, e.units, null),
       doy: e.date.tableIndex === null ? 0 : e.date.tableIndex + 1,
-    }));
-    const parts: StackPart[] = frames.map((e) => ({ raster: e.raster, bands: e.mapping.bands, fit: e.fit, label: `${e.modality.toUpperCase()} ${e.date.date ?? `#${e.given + 1}`}` }));
+    }))];
+    const parts: StackPart[] = [...hrParts, ...frames.map((e) => ({ raster: e.raster, bands: e.mapping.bands, fit: e.fit, label: `${e.modality.toUpperCase()} ${e.date.date ?? `#${e.given + 1}`}` }))];
     stack = new StackedRaster(ref, parts);
-    tiled = mask ? maskedRaster(stack, mask) : stack;
+    const masked = mask ? maskedRaster(stack, mask) : stack;
+    tiled = hr ? croppedRaster(masked, win) : masked;
+    const grid = tiled.info;
     const perTile = stack.info.bandCount * tile * tile * 4;
     const batch = o.batch ?? Math.max(1, Math.min(4, Math.floor((32 * 1024 * 1024) / perTile)));
     const dateList = (k: FusedModality) => frames.filter((e) => e.modality === k).map((e) => e.date.date ?? '?').join(',');
-    const positions = new Map(frames.map((e, i) => [e, i]));
+    const positions = new Map(frames.map((e, i) => [e, i + hrSpecs.length]));
 
     return {
       present,
-      ref,
+      modalities: hr ? ['hr', ...present] : present,
+      hr: hr?.report ?? null,
+      ref: grid,
       raster: tiled,
       tile,
       overlap,
@@ -324,6 +368,7 @@ export async function openFusedSeries(model: ModelFolder, asked: CheckedSeries, 
       dateMetadata: {
         ...(present.includes('s2') ? { SKYSENSE_S2_DATES: dateList('s2') } : {}),
         ...(present.includes('s1') ? { SKYSENSE_S1_DATES: dateList('s1') } : {}),
+        ...(hr ? { SKYSENSE_HR: basename(hr.report.path) } : {}),
       },
       inputs: opened.map((e) => ({
         modality: e.modality,
@@ -344,7 +389,7 @@ export async function openFusedSeries(model: ModelFolder, asked: CheckedSeries, 
         grid: e === opened[0] ? 'the reference grid' : gridNote(e.fit),
         notes: e.date.notes,
       })),
-      infer: (keepMargin) => makeFusedInfer(frameSpecs, mods, { margin: keepMargin, width: ref.width, height: ref.height }),
+      infer: (keepMargin) => makeFusedInfer(frameSpecs, mods, { margin: keepMargin, width: grid.width, height: grid.height }),
       close,
     };
   } catch (err) {

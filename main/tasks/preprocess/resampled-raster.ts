@@ -15,7 +15,7 @@
  * main/raster picks (as gdalwarp -ovr AUTO would).
  *
  * 'average' and 'bilinear' read the source window at full resolution and resample it
- * (resample-kernels.ts), as `gdalwarp -r average` / `-r bilinear` do: nearest drops most
+ * (raster/resample-kernels.ts), as `gdalwarp -r average` / `-r bilinear` do: nearest drops most
  * source pixels when the model is coarser and aliases fine texture (roof tiles, rows of
  * crops) into patterns the model never saw. Their windows come back as Float32 (averages
  * are fractional) with NaN as nodata when the source has a nodata value. A decimated read
@@ -25,9 +25,9 @@ import { ApiError, type GeoTransform, type RasterInfo } from '../../api.ts';
 import type { NumericArray, Raster, ReadOptions, Window } from '../../raster/index.ts';
 import { cornersOf } from '../../raster/geotransform.ts';
 import { isNodata } from '../tile-read.ts';
-import { axisTaps, resampleBand, type ResampleMethod } from './resample-kernels.ts';
+import { axisTaps, resampleBand, type ResampleMethod } from '../../raster/resample-kernels.ts';
 
-export type { ResampleMethod } from './resample-kernels.ts';
+export type { ResampleMethod } from '../../raster/resample-kernels.ts';
 
 const METRES_PER_UNIT: Record<string, number> = { m: 1, ft: 0.3048, 'us-ft': 1200 / 3937 };
 
@@ -50,6 +50,33 @@ export interface ProcessingGrid {
   sourceResolutionCm: number;
   resolutionCm: number;
   resampled: boolean;
+  /** Source pixel coordinates of the grid's origin (absent: the source's own origin). */
+  originX?: number;
+  originY?: number;
+}
+
+/**
+ * A north-up grid given by its own geotransform and size over `info` (same CRS): the HR
+ * grid of a fused run, aligned to the Sentinel grid rather than to the HR file's origin.
+ */
+export function alignedGrid(info: RasterInfo, geoTransform: GeoTransform, width: number, height: number): ProcessingGrid {
+  const gt = info.geoTransform;
+  if (gt[2] !== 0 || gt[4] !== 0 || geoTransform[2] !== 0 || geoTransform[4] !== 0) {
+    throw new ApiError('E_UNSUPPORTED', `${info.path}: a rotated geotransform cannot be resampled here; warp it north-up first (gdalwarp)`, info.path);
+  }
+  const size = ((Math.abs(gt[1]) + Math.abs(gt[5])) / 2) * 100;
+  return {
+    width,
+    height,
+    geoTransform: [...geoTransform],
+    factorX: geoTransform[1] / gt[1],
+    factorY: geoTransform[5] / gt[5],
+    sourceResolutionCm: size,
+    resolutionCm: ((Math.abs(geoTransform[1]) + Math.abs(geoTransform[5])) / 2) * 100,
+    resampled: true,
+    originX: (geoTransform[0] - gt[0]) / gt[1],
+    originY: (geoTransform[3] - gt[3]) / gt[5],
+  };
 }
 
 /**
@@ -120,9 +147,11 @@ export function resampledRaster(src: Raster, grid: ProcessingGrid, method: Resam
     overviews: [],
   };
   const { factorX: fx, factorY: fy } = grid;
+  const ox = grid.originX ?? 0;
+  const oy = grid.originY ?? 0;
   const nearest = (win: Window, opts: ReadOptions) =>
     src.readWindow(
-      { x: win.x * fx, y: win.y * fy, width: win.width * fx, height: win.height * fy },
+      { x: ox + win.x * fx, y: oy + win.y * fy, width: win.width * fx, height: win.height * fy },
       { ...opts, outWidth: opts.outWidth ?? win.width, outHeight: opts.outHeight ?? win.height },
     );
   if (!smooth) return { info, readWindow: (win, opts = {}) => nearest(win, opts), close: () => src.close() };
@@ -139,8 +168,8 @@ export function resampledRaster(src: Raster, grid: ProcessingGrid, method: Resam
         const arrs = await nearest(win, opts);
         return arrs.map((a) => Float32Array.from(a, (v) => (srcNodata !== null && isNodata(v, srcNodata) ? invalid : v)));
       }
-      const xs = axisTaps(method, win.x, ow, fx, src.info.width, grid.width);
-      const ys = axisTaps(method, win.y, oh, fy, src.info.height, grid.height);
+      const xs = axisTaps(method, win.x, ow, fx, src.info.width, grid.width, ox);
+      const ys = axisTaps(method, win.y, oh, fy, src.info.height, grid.height, oy);
       const bandCount = opts.bands?.length ?? src.info.bandCount;
       if (xs.hi <= xs.lo || ys.hi <= ys.lo) return Array.from({ length: bandCount }, () => new Float32Array(ow * oh).fill(outside));
       const arrs = await src.readWindow({ x: xs.lo, y: ys.lo, width: xs.hi - xs.lo, height: ys.hi - ys.lo }, { bands: opts.bands, signal: opts.signal });

@@ -1,7 +1,8 @@
 /**
  * Separable resampling of a source window onto a coarser or finer grid, as gdalwarp does
- * it for `-r average` and `-r bilinear`, computed here because main/raster only samples
- * (nearest neighbour).
+ * it for `-r average` and `-r bilinear`. Used by model inputs read at another GSD
+ * (tasks/preprocess/resampled-raster.ts) and by band sets whose coarser bands are upsampled
+ * bilinearly for a model (band-set.ts); plain reads sample by nearest neighbour.
  *
  * Each axis gets a list of taps (source index, weight) per output pixel:
  *  - average: every source pixel the output pixel overlaps, weighted by the overlapped
@@ -14,10 +15,10 @@
  * Nodata (and NaN) source pixels carry no weight: the value is the weighted mean of the
  * valid ones. An output pixel is nodata when no valid source pixel overlaps it (average),
  * or when the source pixel holding its centre is nodata (bilinear: gdalwarp's rule, so
- * the nodata edge stays where nearest neighbour would put it).
+ * the nodata edge stays where nearest neighbour would put it); an output pixel whose centre
+ * lies off the source is outside (bilinear).
  */
-import type { NumericArray } from '../../raster/index.ts';
-import { isNodata } from '../tile-read.ts';
+import type { NumericArray } from './types.ts';
 
 export type ResampleMethod = 'nearest' | 'average' | 'bilinear';
 
@@ -39,9 +40,11 @@ const EPS = 1e-10;
 
 /**
  * Taps for output pixels g0 .. g0 + n - 1 of a grid `gridN` pixels long whose pixel is `f`
- * source pixels long, over a source `srcN` pixels long (both grids share their origin).
+ * source pixels long, over a source `srcN` pixels long; the grid starts at source pixel
+ * coordinate `origin` (0: both grids share their origin). An output pixel wholly off the
+ * source (average) or whose centre is off it (bilinear) gets no taps.
  */
-export function axisTaps(method: 'average' | 'bilinear', g0: number, n: number, f: number, srcN: number, gridN: number): AxisTaps {
+export function axisTaps(method: 'average' | 'bilinear', g0: number, n: number, f: number, srcN: number, gridN: number, origin = 0): AxisTaps {
   const from = new Int32Array(n + 1);
   const centre = new Int32Array(n);
   const idx: number[] = [];
@@ -53,12 +56,13 @@ export function axisTaps(method: 'average' | 'bilinear', g0: number, n: number, 
     if (method === 'average') {
       // The last output pixel may reach past the source's edge; that part counts as the
       // edge pixel (edge replication, as gdalwarp weighs it).
-      const a = g * f;
-      const b = (g + 1) * f;
+      const a = origin + g * f;
+      const b = origin + (g + 1) * f;
+      if (a >= srcN - EPS || b <= EPS) continue;
       for (let k = Math.floor(a + EPS); k < Math.ceil(b - EPS); k++) {
         const overlap = Math.min(b, k + 1) - Math.max(a, k);
         if (overlap <= EPS) continue;
-        const kk = Math.min(k, srcN - 1);
+        const kk = Math.max(0, Math.min(k, srcN - 1));
         if (idx.length > from[i] && idx[idx.length - 1] === kk) w[w.length - 1] += overlap;
         else {
           idx.push(kk);
@@ -67,11 +71,12 @@ export function axisTaps(method: 'average' | 'bilinear', g0: number, n: number, 
       }
     } else {
       // Centre of output pixel g in source pixel-centre coordinates.
-      const c = (g + 0.5) * f - 0.5;
+      const c = origin + (g + 0.5) * f - 0.5;
+      if (c < -0.5 || c > srcN - 0.5) continue;
       const k0 = Math.floor(c);
       const t = c - k0;
       // The nearer of the two centres: its weight is at least 0.5, so it is a tap.
-      centre[i] = Math.min(srcN - 1, t < 0.5 ? k0 : k0 + 1);
+      centre[i] = Math.max(0, Math.min(srcN - 1, t < 0.5 ? k0 : k0 + 1));
       for (const [k, wt] of [[k0, 1 - t], [k0 + 1, t]] as const) {
         if (k < 0 || k >= srcN || wt <= EPS) continue;
         idx.push(k);
@@ -107,7 +112,8 @@ export function resampleBand(
   const sh = ys.hi - ys.lo;
   const ow = xs.n;
   const oh = ys.n;
-  const bad = (v: number) => v !== v || (nodata !== null && isNodata(v, nodata));
+  // NaN counts as nodata whatever the nodata value (a NaN nodata matches only through it).
+  const bad = (v: number) => v !== v || v === nodata;
   // Horizontal pass over every source row: weighted sum of valid values and their weight.
   const hNum = new Float64Array(sh * ow);
   const hDen = new Float64Array(sh * ow);
