@@ -59,6 +59,8 @@ export interface RunArgs {
   vectors?: string;
   threshold?: number;
   iou?: number;
+  /** Deepness segment: the plugin's small-segment median window (px). */
+  smallSegment?: number;
   threads?: number;
   fp16: boolean;
   gsd?: 'model' | 'native';
@@ -145,6 +147,7 @@ export function parseRunArgs(args: string[]): RunArgs {
       case '--vectors': p.vectors = value(); break;
       case '--threshold': p.threshold = fraction(flag, value()); break;
       case '--iou': p.iou = fraction(flag, value()); break;
+      case '--small-segment': p.smallSegment = wholeNumber(flag, value()); break;
       case '--probabilities': p.probabilities = true; break;
       case '--fp16': p.fp16 = true; break;
       case '--dates': p.dates = list(flag, value()); break;
@@ -240,6 +243,9 @@ function checkTask(r: RunArgs): void {
   if (!series && !twoSeries) refuse(r, [['resample', '--resample']]);
   if (r.task !== 'classify') refuse(r, [['grid', '--grid']]);
   if (r.task !== 'detect') refuse(r, [['iou', '--iou']]);
+  if (r.smallSegment !== undefined && !(r.task === 'segment' && r.model && /\.onnx$/i.test(r.model) && !r.head)) {
+    throw new UsageError('--small-segment applies to --task segment with a Deepness model (--model FILE.onnx)');
+  }
   if (twoSeries) {
     if (r.inputs.length > 0) throw new UsageError('--task change takes two rasters (--input BEFORE --input AFTER) or two series (--a/--a-s1 ... and --b/--b-s1 ...), not both');
     for (const [k, s] of [['a', r.seriesA], ['b', r.seriesB]] as const) {

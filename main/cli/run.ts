@@ -63,6 +63,8 @@ Task options
   --output-grid G    input (default) | model: the grid of class rasters
   --threshold X      decision threshold 0..1 (default: the head's / model's)
   --iou X            NMS IoU threshold (default 0.5)                     [detect]
+  --small-segment N  remove small areas: median filter of (N // 2) * 2 + 1 px, as the
+                     Deepness plugin (default: the model's seg_small_segment) [segment, Deepness]
   --dtype T          float32 (default) | float16: sample type of the features,
                      float16 halves the file (IEEE half, ~3 digits)      [embed]
 
@@ -219,6 +221,7 @@ async function runDeepnessTask(r: RunArgs, progress: (p: TiledProgress) => void,
     out: r.out,
     bands: r.bands,
     threshold: r.task === 'segment' ? r.threshold : undefined,
+    smallSegment: r.smallSegment,
     confidence: r.task === 'detect' ? r.threshold : undefined,
     iouThreshold: r.iou,
     providers: r.providers,

@@ -95,6 +95,12 @@ export interface RunTiledOptions {
    * outDataType/nodata then describe the written file.
    */
   post?: PostTransform;
+  /**
+   * Wraps the sink of the rows written (after `post`): a filter that needs neighbouring
+   * rows, such as the median over class rows (median-rows.ts). It may hold rows back and
+   * write them at finish.
+   */
+  rowFilter?: (sink: RowSink) => RowSink;
   /** Palette of a single-band Byte/UInt16 class output: [r, g, b] per value. */
   colorTable?: [number, number, number][];
   /**
@@ -241,6 +247,8 @@ export async function runTiled(o: RunTiledOptions): Promise<RunTiledResult> {
     const wantWorker = o.writerThread === true || ((o.writerThread ?? 'auto') === 'auto' && plan.outWidth * height * spec.bandCount >= WORKER_MIN_VALUES);
     entry = wantWorker ? writerWorkerEntry() : null;
     sink = entry ? await WorkerSink.open(spec, entry) : await openRowSink(spec);
+    // post first, then the filter, then the file: the filter sees the rows as written.
+    if (o.rowFilter) sink = o.rowFilter(sink);
     if (o.post) sink = postSink(sink, o.post, plan.outWidth);
     const { inferred, skipped } = await runPipeline({
       raster: o.raster,

@@ -186,3 +186,30 @@ test('output smaller than the input (512 -> 484, a 29 x 29 valid convolution): c
   assert.equal(wrong, 0, `${wrong} interior pixels differ from the whole-raster convolution`);
   assert.ok(counts[0] > 1000 && counts[1] > 1000, `both classes present: ${counts}`);
 });
+
+/** The plugin's small-segment median (test/helpers/median_oracle.py) of a class raster; returns its bytes and how many pixels it changed. */
+function medianOracle(path: string, window: number, name: string): { cls: Uint8Array; changed: number } {
+  const out = join(tmp, `${name}.median.raw`);
+  const changed = Number(execFileSync('/usr/bin/python3', [join(REPO_ROOT, 'test/helpers/median_oracle.py'), path, String(window), out], { encoding: 'utf8' }).trim());
+  return { cls: readFileSync(out), changed };
+}
+
+test('small segments (seg_small_segment, --small-segment): the plugin median over every head, equal to numpy on the unfiltered classes', async () => {
+  const model = deepnessModel('segmentor_2heads_sigmoid_bsx1x512_meta.onnx');
+  const plain = join(tmp, 'plain.tif');
+  const filtered = join(tmp, 'filtered.tif');
+  const a = await runDeepness({ model, input: FOTOMAP, out: plain, resolutionCm: 4, providers: 'cpu', smallSegment: 0 });
+  // 8 // 2 * 2 + 1: the plugin's window for 8 is 9 px.
+  const b = await runDeepness({ model, input: FOTOMAP, out: filtered, resolutionCm: 4, providers: 'cpu', smallSegment: 8 });
+  assert.deepEqual(a.processing.smallSegment, { window: 1, from: 'option' });
+  assert.deepEqual(b.processing.smallSegment, { window: 9, from: 'option' });
+  for (let k = 0; k < 2; k++) {
+    const want = medianOracle(a.outputs[k].path, 9, `head${k}`);
+    assert.ok(want.changed > 100, `the filter changed only ${want.changed} pixels`);
+    const ours = gdalWindow(b.outputs[k].path)[0];
+    let wrong = 0;
+    for (let i = 0; i < ours.length; i++) if (ours[i] !== want.cls[i]) wrong++;
+    assert.equal(wrong, 0, `${b.outputs[k].path}: ${wrong} of ${ours.length} pixels differ from the median of the unfiltered classes`);
+    assertClassRaster(b.outputs[k].path, { width: b.processing.grid.width, height: b.processing.grid.height, geoTransform: b.processing.grid.geoTransform }, ['background', k === 0 ? 'Coffee' : 'Juice']);
+  }
+});

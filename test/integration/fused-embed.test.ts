@@ -77,7 +77,7 @@ describe('fused-embed on a 5-date Sentinel-2 series (eo-learn, dates from the fi
   test('the report gives each date, its source and table row, the fused order, units and provider', () => {
     assert.equal(report.task, 'fused-embed');
     assert.deepEqual(report.modalities, ['s2']);
-    assert.equal(report.hr, 'not supported');
+    assert.equal(report.hr, null);
     assert.equal(report.provider, 'cpu');
     assert.deepEqual(Object.keys(report.sessions).sort(), ['fusion', 's2_encoder', 's2_up']);
     assert.deepEqual(report.model.dateEmbedding?.appliesTo, ['s2']);
@@ -156,9 +156,10 @@ describe('fused-embed: bad input is refused before inference, naming the files',
     noOutput(out);
   });
 
-  test('HR input is refused with the reason; the same file twice is refused', async () => {
+  test('HR of another place and CRS is refused by name; the same file twice is refused', async () => {
     let r = run({ s2: [BERCY[0]], dates: ['2016-11-30'], hr: dataPath('colocated/treesatai_ts/Abies_alba_1_1005_WEFL_NLF/aerial_0.2m.tif') }, 'hr');
-    await assert.rejects(r.p, (e: Error & { code?: string }) => e.code === 'E_UNSUPPORTED' && /aerial_0\.2m\.tif: the HR modality is not fused by fused-embed/.test(e.message));
+    await assert.rejects(r.p, (e: Error & { code?: string }) => e.code === 'E_BAND_MISMATCH' && /aerial_0\.2m\.tif: CRS .* differs from EPSG:4326 of .*imgs_1/.test(e.message));
+    noOutput(r.out);
     r = run({ s2: [BERCY[0], `${BERCY[0]}/`], dates: ['2016-11-30', '2016-11-30'] }, 'twice');
     await assert.rejects(r.p, /imgs_1\/: given twice \(S2 input 1 and S2 input 2\)/);
     noOutput(r.out);

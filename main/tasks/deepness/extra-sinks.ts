@@ -17,10 +17,14 @@ export class ExtraSinks {
     private readonly paths: string[],
   ) {}
 
-  static async open(specs: (OutputSpec & { categoryNames?: string[] })[]): Promise<ExtraSinks> {
+  /** `filter` wraps each file's sink as runTiled's rowFilter wraps the first. */
+  static async open(specs: (OutputSpec & { categoryNames?: string[] })[], filter?: (sink: RowSink) => RowSink): Promise<ExtraSinks> {
     const sinks: RowSink[] = [];
     try {
-      for (const s of specs) sinks.push(await openRowSink(s));
+      for (const s of specs) {
+        const sink = await openRowSink(s);
+        sinks.push(filter ? filter(sink) : sink);
+      }
     } catch (err) {
       await Promise.all(sinks.map((k) => k.abort().catch(() => undefined)));
       throw err;

@@ -21,6 +21,8 @@ import type { NumericArray, Raster } from '../../raster/index.ts';
 import { runTiled, type RunTiledResult, type TiledProgress } from '../index.ts';
 import type { ClassEntry } from './classes.ts';
 import { ExtraSinks } from './extra-sinks.ts';
+import { medianRowSink } from '../median-rows.ts';
+import type { RowSink } from '../output-writer.ts';
 import type { RasterHead } from './model-io.ts';
 import { runTiles, type RunnerSpec } from './model-runner.ts';
 import type { ProcessingGrid } from '../preprocess/resampled-raster.ts';
@@ -37,6 +39,8 @@ export interface RasterRunOptions {
   margin: number;
   out: string;
   threshold: number;
+  /** Median window over the class rasters (the plugin's seg_small_segment); 1: none. */
+  medianSize: number;
   scaling: number;
   classes: ClassEntry[][];
   bandNames: string[];
@@ -174,6 +178,7 @@ export async function runRasterModel(o: RasterRunOptions): Promise<{ result: Run
   }
 
   const paths = headPaths(o.out, o.heads);
+  const rowFilter = o.medianSize > 1 ? (sink: RowSink) => medianRowSink(sink, { width, size: o.medianSize, nodata: 255 }) : undefined;
   const offsets: number[] = [];
   o.heads.reduce((s, h) => (offsets.push(s), s + h.channels), 0);
   const extra =
@@ -194,6 +199,7 @@ export async function runRasterModel(o: RasterRunOptions): Promise<{ result: Run
             metadata: { ...o.metadata, DEEPNESS_OUTPUT: h.name },
             bandNames: ['class'],
           })),
+          rowFilter,
         )
       : null;
   let placed = false;
@@ -207,6 +213,7 @@ export async function runRasterModel(o: RasterRunOptions): Promise<{ result: Run
       categoryNames: o.classes[0].map((c) => c.name),
       bandNames: ['class'],
       metadata: { ...o.metadata, DEEPNESS_OUTPUT: o.heads[0].name },
+      rowFilter,
       post: {
         bandCount: 1,
         dataType: 'Byte',

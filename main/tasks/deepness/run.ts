@@ -20,6 +20,7 @@ import { parseProviderList, startSession, type Fallback } from '../../model/inde
 import { openRaster, type Raster } from '../../raster/index.ts';
 import type { StageTimings, TiledProgress } from '../index.ts';
 import { checkVectorPath } from '../detect/box-output.ts';
+import { medianWindow } from '../median-rows.ts';
 import { parseShard } from '../tile-plan.ts';
 import { headClasses, type ClassEntry } from './classes.ts';
 import { runDetectorModel } from './detector-run.ts';
@@ -56,6 +57,11 @@ export interface DeepnessOptions {
   bands?: number[];
   /** Segmentor probability threshold (default seg_thresh, else 0.5). */
   threshold?: number;
+  /**
+   * Segmentor: remove small areas with the plugin's median filter of window
+   * (s // 2) * 2 + 1 px (default seg_small_segment, else 0: none).
+   */
+  smallSegment?: number;
   /** Detector confidence threshold (default det_conf, else 0.5). */
   confidence?: number;
   /** Detector NMS IoU threshold (default det_iou_thresh, else 0.5). */
@@ -119,6 +125,8 @@ export interface DeepnessReport {
     batch: number;
     standardization: { mean: number[]; std: number[] } | null;
     threshold?: number;
+    /** The median window applied to the class rasters (1: none) and where its size came from. */
+    smallSegment?: { window: number; from: 'option' | 'seg_small_segment' | 'default' };
     confidence?: number;
     iouThreshold?: number;
     regOutputScaling?: number;
@@ -193,7 +201,7 @@ export async function runDeepness(o: DeepnessOptions): Promise<DeepnessReport> {
   checkOutExtension(runType, o.out);
   const shard = o.shard ? parseShard(o.shard) : undefined;
   if (shard && runType !== 'Detector') throw bad(`${file}: --shard runs Deepness Detector models only (this is a ${runType})`);
-  if (m.segSmallSegment && runType === 'Segmentor') warnings.push(`${file}: seg_small_segment ${m.segSmallSegment} (the plugin's median filter against small areas) is not applied`);
+  if (o.smallSegment !== undefined && (!Number.isInteger(o.smallSegment) || o.smallSegment < 0)) throw bad(`small segment size ${o.smallSegment}: a whole number of pixels >= 0`);
   if (detType === 'YOLO_Ultralytics_segmentation') warnings.push(`${file}: ${detType}: boxes are written, instance masks are not`);
   const C = io.input.channels;
   const mean = m.standardizationMean;
@@ -336,6 +344,10 @@ export async function runDeepness(o: DeepnessOptions): Promise<DeepnessReport> {
         }
         if (margin > 0) warnings.push(`${file}: the ${margin} px border along the raster's edges has no model output (the output is smaller than the input) and is nodata`);
         const threshold = pick(o.threshold, m.segThresh, 0.5);
+        const smallSegment = {
+          window: medianWindow(pick(o.smallSegment, m.segSmallSegment, 0)),
+          from: o.smallSegment !== undefined ? ('option' as const) : m.segSmallSegment !== undefined ? ('seg_small_segment' as const) : ('default' as const),
+        };
         const scaling = pick(o.regOutputScaling, m.regOutputScaling, 1);
         const names = m.classNames;
         if (runType === 'Segmentor') {
@@ -356,6 +368,7 @@ export async function runDeepness(o: DeepnessOptions): Promise<DeepnessReport> {
           margin,
           out: o.out,
           threshold,
+          medianSize: runType === 'Segmentor' ? smallSegment.window : 1,
           scaling,
           classes,
           bandNames,
@@ -365,7 +378,7 @@ export async function runDeepness(o: DeepnessOptions): Promise<DeepnessReport> {
         });
         report = {
           ...baseReport,
-          processing: { ...processingBase, overlapPx, margin, ...(runType === 'Segmentor' ? { threshold } : { regOutputScaling: scaling }) },
+          processing: { ...processingBase, overlapPx, margin, ...(runType === 'Segmentor' ? { threshold, smallSegment } : { regOutputScaling: scaling }) },
           tiles: { inferred: result.tiles, skipped: result.skipped, total: result.total },
           timings: { ...result.timings, prepare, total: performance.now() - t0 },
           outputs: outputs.map((x: RasterOutput) => ({ ...x, kind: runType === 'Segmentor' ? ('classes' as const) : ('regression' as const) })),
