@@ -62,3 +62,17 @@ export function s1HeadManifest(over: Record<string, any> = {}): Record<string, a
     ...over,
   };
 }
+
+/** A fused head (on the fusion output, 128 channels, stride 1) with three classes. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function fusedHeadManifest(model: string, name: string, classes: { value: number; name: string; color: string }[]): Record<string, any> {
+  return s1HeadManifest({
+    name,
+    title: `${name} classes`,
+    encoder: { name: 'skysense-tiny', modality: 'fused', module: 'fusion', weightsSha256: sha256(join(model, 'fusion.onnx')) },
+    inputs: [{ name: 'fused', dtype: 'float32', shape: ['batch', 128, 'h', 'w'], tap: 'fused' }],
+    outputs: [{ name: 'logits', dtype: 'float32', shape: ['batch', classes.length, 'h', 'w'], stride: 1 }],
+    activation: 'softmax',
+    classes,
+  });
+}

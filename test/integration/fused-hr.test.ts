@@ -25,7 +25,7 @@ import { runFusedEmbed, type FusedEmbedReport } from '../../main/tasks/fused-emb
 import { runSegment } from '../../main/tasks/segment.ts';
 import { dataPath, gdalinfo, gdalTranslate, gdalWarp, gdalWindow, REPO_ROOT } from '../helpers/gdal.ts';
 import { skysense } from '../helpers/skysense-cli.ts';
-import { makeTestHead, s1HeadManifest, sha256 } from '../helpers/test-heads.ts';
+import { fusedHeadManifest, makeTestHead } from '../helpers/test-heads.ts';
 
 const MODEL = join(REPO_ROOT, 'models/skysense-tiny');
 const NOW = new Date('2026-11-27T12:00:00Z');
@@ -101,19 +101,11 @@ describe('HR + S2 + S1 on TreeSatAI (real co-located data)', () => {
       net: 'conv1x1',
       weights: [[1, c0, 10], [2, c1, 10]],
       bias: [0, -10 * m0, -10 * m1],
-      manifest: s1HeadManifest({
-        name: 'fused-hr-test',
-        title: 'Fused HR test classes',
-        encoder: { name: 'skysense-tiny', modality: 'fused', module: 'fusion', weightsSha256: sha256(join(MODEL, 'fusion.onnx')) },
-        inputs: [{ name: 'fused', dtype: 'float32', shape: ['batch', 128, 'h', 'w'], tap: 'fused' }],
-        outputs: [{ name: 'logits', dtype: 'float32', shape: ['batch', 3, 'h', 'w'], stride: 1 }],
-        activation: 'softmax',
-        classes: [
-          { value: 0, name: 'low', color: '#202020' },
-          { value: 1, name: 'first', color: '#ff8000' },
-          { value: 2, name: 'second', color: '#0080ff' },
-        ],
-      }),
+      manifest: fusedHeadManifest(MODEL, 'fused-hr-test', [
+        { value: 0, name: 'low', color: '#202020' },
+        { value: 1, name: 'first', color: '#ff8000' },
+        { value: 2, name: 'second', color: '#0080ff' },
+      ]),
     });
     const segOut = join(tmp, 'seg-hr.tif');
     const rep = await runSegment({ head, model: MODEL, s2, s1: [s1], s1Dates: [s1Date], hr: AERIAL, out: segOut, providers: 'cpu', now: NOW });

@@ -20,7 +20,7 @@ import { runFusedEmbed, type FusedEmbedReport } from '../../main/tasks/fused-emb
 import { runSegment, type SegmentSeriesReport } from '../../main/tasks/segment.ts';
 import { dataPath, gdalinfo, gdalTranslate, gdalWindow, REPO_ROOT } from '../helpers/gdal.ts';
 import { skysense } from '../helpers/skysense-cli.ts';
-import { makeTestHead, s1HeadManifest, sha256 } from '../helpers/test-heads.ts';
+import { fusedHeadManifest, makeTestHead, s1HeadManifest } from '../helpers/test-heads.ts';
 
 const MODEL = join(REPO_ROOT, 'models/skysense-tiny');
 const NOW = new Date('2026-11-26T12:00:00Z');
@@ -73,19 +73,11 @@ before(async () => {
     net: 'conv1x1',
     weights: [[1, channels[0], 10], [2, channels[1], 10]],
     bias: [0, -10 * medians[0], -10 * medians[1]],
-    manifest: s1HeadManifest({
-      name: 'fused-test',
-      title: 'Fused test classes',
-      encoder: { name: 'skysense-tiny', modality: 'fused', module: 'fusion', weightsSha256: sha256(join(MODEL, 'fusion.onnx')) },
-      inputs: [{ name: 'fused', dtype: 'float32', shape: ['batch', 128, 'h', 'w'], tap: 'fused' }],
-      outputs: [{ name: 'logits', dtype: 'float32', shape: ['batch', 3, 'h', 'w'], stride: 1 }],
-      activation: 'softmax',
-      classes: [
-        { value: 0, name: 'low', color: '#202020' },
-        { value: 4, name: 'first', color: '#ff8000' },
-        { value: 7, name: 'second', color: '#0080ff' },
-      ],
-    }),
+    manifest: fusedHeadManifest(MODEL, 'fused-test', [
+      { value: 0, name: 'low', color: '#202020' },
+      { value: 4, name: 'first', color: '#ff8000' },
+      { value: 7, name: 'second', color: '#0080ff' },
+    ]),
   });
   s1Head = join(tmp, 's1-head');
   makeTestHead(s1Head, { net: 'conv1x1', weights: [[0, 0, 1]], bias: [0], manifest: s1HeadManifest() });

@@ -214,6 +214,19 @@ describe('fused-embed = PyTorch reference: TreeSatAI 5 S2 + 3 S1 dates named by 
     report = await runFusedEmbed({ model: weights.model, s2: given('s2'), s1: given('s1'), out, providers: 'cpu' });
   });
 
+  /** The picked dates as the reference reads them, in fusion order (S2, then S1). */
+  const pickedFrames = (): Frame[] => {
+    const m = s2Manifest();
+    return [...picked.filter((p) => p.modality === 's2'), ...picked.filter((p) => p.modality === 's1')].map((p) => ({
+      modality: p.modality,
+      path: p.path,
+      // Band descriptions are "<YYYYMMDD>_<band>".
+      bands: bandsByDescription(p.path, m[p.modality].bands, (b) => `${p.date.replaceAll('-', '')}_${b}`),
+      units: p.modality === 's2' ? 'DN' : 'linear',
+      date: p.date,
+    }));
+  };
+
   test('dates come from the product names and equal band_dates.csv; the series is fused in date order', () => {
     for (const p of picked) {
       const i = report.inputs.find((x) => x.path === p.path)!;
@@ -229,15 +242,7 @@ describe('fused-embed = PyTorch reference: TreeSatAI 5 S2 + 3 S1 dates named by 
   });
 
   test(`every pixel (one mirror-padded tile) within ${TOL} of PyTorch`, () => {
-    const m = s2Manifest();
-    const frames: Frame[] = [...picked.filter((p) => p.modality === 's2'), ...picked.filter((p) => p.modality === 's1')].map((p) => ({
-      modality: p.modality,
-      path: p.path,
-      // Band descriptions are "<YYYYMMDD>_<band>".
-      bands: bandsByDescription(p.path, m[p.modality].bands, (b) => `${p.date.replaceAll('-', '')}_${b}`),
-      units: p.modality === 's2' ? 'DN' : 'linear',
-      date: p.date,
-    }));
+    const frames = pickedFrames();
     const ref = reference(frames, [[0, 0]], 'treesat');
     const r = compare(out, ref, [[0, 0]], () => 0);
     console.log(`  treesatai 5 S2 + 3 S1 (${weights.label}): max|diff| ${r.maxDiff.toExponential(2)} over ${r.pixels} px x ${ref.channels} ch (max|ref| ${r.maxAbs.toFixed(3)})`);
@@ -246,7 +251,6 @@ describe('fused-embed = PyTorch reference: TreeSatAI 5 S2 + 3 S1 dates named by 
   });
 
   test(`+ the 0.2 m aerial image (HR + S2 + S1): every pixel within ${TOL} of PyTorch, on the S2 grid`, async () => {
-    const m = s2Manifest();
     const aerial = dataPath(`colocated/treesatai_ts/${PATCH}/aerial_0.2m.tif`);
     const hrOut = join(tmp, 'treesat-fused-hr.tif');
     const given = (mod: string) => picked.filter((p) => p.modality === mod).map((p) => p.path);
@@ -263,13 +267,7 @@ describe('fused-embed = PyTorch reference: TreeSatAI 5 S2 + 3 S1 dates named by 
     const proj4 = (f: string) => execFileSync('gdalsrsinfo', ['-o', 'proj4', f], { encoding: 'utf8' }).trim();
     assert.equal(proj4(hrOut), proj4(given('s2')[0]));
     assert.ok(hrReport.inputs.every((i) => i.position >= 1), 'HR is the first frame');
-    const frames: Frame[] = [...picked.filter((p) => p.modality === 's2'), ...picked.filter((p) => p.modality === 's1')].map((p) => ({
-      modality: p.modality,
-      path: p.path,
-      bands: bandsByDescription(p.path, m[p.modality].bands, (b) => `${p.date.replaceAll('-', '')}_${b}`),
-      units: p.modality === 's2' ? 'DN' : 'linear',
-      date: p.date,
-    }));
+    const frames = pickedFrames();
     const ref = reference(frames, [[0, 0]], 'treesat-hr', { path: aerial, bands: hr.bands, grid: hr.grid, tile: hr.tile, stride: hr.ratio });
     const r = compare(hrOut, ref, [[0, 0]], () => 0);
     console.log(`  treesatai HR + 5 S2 + 3 S1 (${weights.label}): max|diff| ${r.maxDiff.toExponential(2)} over ${r.pixels} px x ${ref.channels} ch (max|ref| ${r.maxAbs.toFixed(3)})`);
