@@ -7,7 +7,7 @@
 import { ApiError } from '../api.ts';
 import type { TiledProgress } from '../tasks/index.ts';
 import type { MaskSpec } from '../tasks/preprocess/masked-raster.ts';
-import { isChangeSeries, isFused, isSeries, parseRunArgs, UsageError, type CliSeries, type RunArgs } from './run-args.ts';
+import { isChangeSeries, isFeatureSeries, isFused, isSeries, parseRunArgs, UsageError, type CliSeries, type RunArgs } from './run-args.ts';
 
 const USAGE = `Usage: skysense run --task TASK --out FILE [options]
 
@@ -19,6 +19,7 @@ Tasks
              with --hr also the HR image's (HR + S2 + S1 fused)
   cluster    label-free segmentation: k-means on the features (--k N)
   similar    cosine similarity to the features at --point X,Y | --lonlat LON,LAT | --polygon FILE.geojson
+             (cluster and similar also run on a fused series: --input per date, --s1, --hr)
   segment    per-pixel classes from a head (--head DIR) or a Deepness model (--model FILE.onnx);
              a fused head reads a series: --input per S2 date and/or --s1 per S1 date
              (and --hr for an HR image)
@@ -149,12 +150,12 @@ async function dispatch(r: RunArgs, progress: (p: TiledProgress) => void, signal
     }
     case 'cluster': {
       const { runCluster } = await import('../tasks/cluster.ts');
-      return { report: await runCluster({ ...c, model: r.model!, inputs: r.inputs[0], k: r.k!, seed: r.seed }), extra };
+      return { report: await runCluster({ ...c, model: r.model!, ...featureInputs(r), k: r.k!, seed: r.seed }), extra };
     }
     case 'similar': {
       const { runSimilar } = await import('../tasks/similar.ts');
       const query = r.point ? { xy: r.point } : r.lonLat ? { lonLat: r.lonLat } : { polygon: r.polygon! };
-      return { report: await runSimilar({ ...c, model: r.model!, inputs: r.inputs[0], query, shard: r.shard }), extra };
+      return { report: await runSimilar({ ...c, model: r.model!, ...featureInputs(r), query, shard: r.shard }), extra };
     }
     default:
       break;
@@ -198,6 +199,12 @@ async function dispatch(r: RunArgs, progress: (p: TiledProgress) => void, signal
   }
   if (r.vectors) extra.push(...(await vectorize(r, report, signal)));
   return { report, extra };
+}
+
+/** cluster / similar: one raster, or a series to fuse (several --input, --s1, --hr, --dates). */
+function featureInputs(r: RunArgs): { inputs: string[] } | { s2?: string[]; s1?: string[]; hr?: string; dates?: string[]; s1Dates?: string[]; resample?: 'none' | 'nearest' } {
+  if (!isFeatureSeries(r)) return { inputs: r.inputs[0] };
+  return { s2: r.inputs.length ? r.inputs.map(single) : undefined, s1: r.s1.length ? r.s1.map(single) : undefined, hr: r.hr && single(r.hr), dates: r.dates, s1Dates: r.s1Dates, resample: r.resample };
 }
 
 /** One series of change (--a ... or --b ...) as runChange takes it. */

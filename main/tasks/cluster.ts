@@ -35,14 +35,14 @@ import { ApiError, type Crs, type GeoTransform } from '../api.ts';
 import { checkOutPath, writeCategoryNames, type StageTimings } from './index.ts';
 import { cellArea } from './cell-area.ts';
 import { clusterColour, clusterColourTable, hex } from './cluster-palette.ts';
-import { prepareEncoderRun, writeReport, type EncoderRunOptions, reportRun, type RunReportHead } from './encoder-run.ts';
-import { gridWords } from './preprocess/prepare-input.ts';
+import { writeReport } from './encoder-run.ts';
+import { openFeatureRun, type FeatureRunHead, type FeatureTaskOptions } from './feature-run.ts';
 import { FeatureScratch } from './feature-scratch.ts';
 import { streamFeatures } from './feature-stream.ts';
 import { kmeans, nearestCentre, seededRandom } from './kmeans.ts';
 import { openRowSink, outputGeoTransform, type RowSink } from './output-writer.ts';
 
-export interface ClusterOptions extends EncoderRunOptions {
+export type ClusterOptions = FeatureTaskOptions & {
   /** Number of clusters, 2..254. */
   k: number;
   /** Seed of the pixel sample and the k-means++ draws (default 1). */
@@ -51,7 +51,7 @@ export interface ClusterOptions extends EncoderRunOptions {
   sample?: number;
   /** Upper bound on Lloyd iterations (default 300). */
   maxIterations?: number;
-}
+};
 
 export interface ClusterSize {
   value: number;
@@ -64,7 +64,7 @@ export interface ClusterSize {
   fraction: number;
 }
 
-export interface ClusterReport extends RunReportHead {
+export type ClusterReport = FeatureRunHead & {
   task: 'cluster';
   k: number;
   seed: number;
@@ -84,7 +84,7 @@ export interface ClusterReport extends RunReportHead {
   scratchBytes: number;
   throughputMpxPerS: number;
   outputs: { path: string; width: number; height: number; bands: 1; dataType: 'Byte'; nodata: 255; crs: string | null; geoTransform: GeoTransform | null; geoTransformNote: string }[];
-}
+};
 
 export const MAX_K = 254;
 const DEFAULT_SAMPLE = 50_000;
@@ -146,7 +146,7 @@ export async function runCluster(o: ClusterOptions): Promise<ClusterReport> {
   const maxIterations = o.maxIterations ?? 300;
   if (!Number.isInteger(maxIterations) || maxIterations < 1) throw new ApiError('E_BAD_REQUEST', `--max-iterations ${maxIterations}: must be a whole number >= 1`);
   let outPath = '';
-  const run = await prepareEncoderRun(o, 'cluster', async (r) => {
+  const run = await openFeatureRun(o, 'cluster', async (r) => {
     outPath = await checkOutPath({ outPath: o.out, raster: r.raster });
     const w = Math.ceil(r.info.width / r.stride);
     const h = Math.ceil(r.info.height / r.stride);
@@ -166,7 +166,7 @@ export async function runCluster(o: ClusterOptions): Promise<ClusterReport> {
     const reservoir = new Reservoir(cap, C, seed);
     const pass1 = await streamFeatures({
       raster: run.raster,
-      bands: run.mapping.bands,
+      bands: run.bands,
       tile: run.tile,
       overlap: run.overlap,
       margin: run.margin,
@@ -208,7 +208,7 @@ export async function runCluster(o: ClusterOptions): Promise<ClusterReport> {
       crs,
       nodata: 255,
       bandNames: ['cluster'],
-      metadata: { SKYSENSE_TASK: 'cluster', SKYSENSE_MODEL: run.model.manifest.name, SKYSENSE_MODULE: run.moduleName, SKYSENSE_K: String(o.k), SKYSENSE_SEED: String(seed) },
+      metadata: { SKYSENSE_TASK: 'cluster', SKYSENSE_MODEL: run.modelName, SKYSENSE_MODULE: run.moduleName, SKYSENSE_K: String(o.k), SKYSENSE_SEED: String(seed) },
       resampling: 'nearest',
       colorTable: clusterColourTable(o.k),
     });
@@ -256,7 +256,7 @@ export async function runCluster(o: ClusterOptions): Promise<ClusterReport> {
     const total = performance.now() - t0;
     const report: ClusterReport = {
       task: 'cluster',
-      ...reportRun(run, stride),
+      ...run.head,
       k: o.k,
       seed,
       distance: 'squared euclidean on standardised features',
@@ -287,7 +287,7 @@ export async function runCluster(o: ClusterOptions): Promise<ClusterReport> {
         nodata: 255,
         crs: crs ? (crs.epsg ? `EPSG:${crs.epsg}` : crs.name) : null,
         geoTransform,
-        geoTransformNote: `geotransform of ${gridWords(run.preparation)} with the pixel size x ${stride} (one label per ${stride} x ${stride} pixels, the embedding grid)`,
+        geoTransformNote: `geotransform of ${run.gridWords} with the pixel size x ${stride} (one label per ${stride} x ${stride} pixels, the embedding grid)`,
       }],
     };
     await writeReport(`${outPath}.report.json`, report);

@@ -13,7 +13,7 @@
 import { ApiError } from '../api.ts';
 import { BlendAccumulator } from './blend-accumulator.ts';
 import { blendWindows } from './blend-weights.ts';
-import type { EncoderRun } from './encoder-run.ts';
+import type { FeatureSource } from './feature-run.ts';
 import { featurePlan, knownEmptyTiles } from './feature-stream.ts';
 import type { QueryRegion } from './query.ts';
 import { readTile } from './tile-read.ts';
@@ -29,11 +29,11 @@ export interface QueryFeature {
   ms: number;
 }
 
-export async function queryFeature(run: EncoderRun, region: QueryRegion, signal?: AbortSignal): Promise<QueryFeature> {
+export async function queryFeature(run: FeatureSource, region: QueryRegion, signal?: AbortSignal): Promise<QueryFeature> {
   const t0 = performance.now();
   const { raster, stride, tile, channels: C } = run;
   const plan = featurePlan(raster, tile, run.overlap, stride);
-  const knownEmpty = await knownEmptyTiles(raster, plan, run.mapping.bands, signal);
+  const knownEmpty = await knownEmptyTiles(raster, plan, run.bands, signal);
   const tileOut = tile / stride;
   const windows = blendWindows(plan.xs.map((x) => x / stride), plan.ys.map((y) => y / stride), tileOut, tileOut, Math.ceil(run.margin / stride));
   const cols = plan.xs.map((_, i) => i).filter((i) => plan.xs[i] / stride < region.c1 && plan.xs[i] / stride + tileOut > region.c0);
@@ -69,7 +69,7 @@ export async function queryFeature(run: EncoderRun, region: QueryRegion, signal?
     consume(acc.release(plan.ys[row] / stride));
     for (let b = 0; b < rowTiles.length; b += run.batch) {
       if (signal?.aborted) throw new ApiError('E_CANCELLED', 'similar run cancelled');
-      const read = await Promise.all(rowTiles.slice(b, b + run.batch).map((t) => readTile(raster, t, run.mapping.bands, raster.info.nodata, stride, signal)));
+      const read = await Promise.all(rowTiles.slice(b, b + run.batch).map((t) => readTile(raster, t, run.bands, raster.info.nodata, stride, signal)));
       const live = read.filter((e) => e.data !== null);
       if (live.length === 0) continue;
       const outs = await run.infer(live.map((e) => e.data!), { tiles: live.map((e) => e.tile), signal });

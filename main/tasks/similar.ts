@@ -15,21 +15,21 @@
  */
 import { ApiError, type GeoTransform } from '../api.ts';
 import { checkOutPath, runTiled, type StageTimings } from './index.ts';
-import { prepareEncoderRun, writeReport, type EncoderRunOptions, reportRun, type RunReportHead } from './encoder-run.ts';
-import { gridWords } from './preprocess/prepare-input.ts';
+import { writeReport } from './encoder-run.ts';
+import { openFeatureRun, type FeatureRunHead, type FeatureTaskOptions } from './feature-run.ts';
 import { outputGeoTransform } from './output-writer.ts';
 import { queryFeature } from './query-feature.ts';
 import { resolveQuery, type QueryRegion, type QuerySummary, type SimilarQuery } from './query.ts';
 
 export type { SimilarQuery } from './query.ts';
 
-export interface SimilarOptions extends EncoderRunOptions {
+export type SimilarOptions = FeatureTaskOptions & {
   query: SimilarQuery;
   /** "I/N": write the I-th of N row blocks (the query feature is always the whole raster's). */
   shard?: string;
-}
+};
 
-export interface SimilarReport extends RunReportHead {
+export type SimilarReport = FeatureRunHead & {
   task: 'similar';
   query: QuerySummary & { pixels: number; nodataPixels: number; tiles: number; featureNorm: number };
   similarity: { min: number; max: number; mean: number; pixels: number; nodataPixels: number };
@@ -37,14 +37,14 @@ export interface SimilarReport extends RunReportHead {
   timings: StageTimings & { prepare: number; query: number };
   throughputMpxPerS: number;
   outputs: { path: string; width: number; height: number; bands: 1; dataType: 'Float32'; nodata: 'NaN'; geoTransform: GeoTransform | null; geoTransformNote: string }[];
-}
+};
 
 /** Runs similar; writes <out> and <out>.report.json and returns the report. */
 export async function runSimilar(o: SimilarOptions): Promise<SimilarReport> {
   let region: QueryRegion | null = null;
-  const run = await prepareEncoderRun(o, 'similar', async (r) => {
+  const run = await openFeatureRun(o, 'similar', async (r) => {
     await checkOutPath({ outPath: o.out, raster: r.raster });
-    region = await resolveQuery(o.query, r.info, r.raster, r.mapping.bands, r.stride);
+    region = await resolveQuery(o.query, r.info, r.raster, r.bands, r.stride);
   });
   try {
     const q = region as QueryRegion | null;
@@ -70,7 +70,7 @@ export async function runSimilar(o: SimilarOptions): Promise<SimilarReport> {
     let norm = new Float64Array(0);
     const result = await runTiled({
       raster: run.raster,
-      bands: run.mapping.bands,
+      bands: run.bands,
       tile: run.tile,
       overlap: run.overlap,
       margin: run.margin,
@@ -83,7 +83,7 @@ export async function runSimilar(o: SimilarOptions): Promise<SimilarReport> {
       signal: o.signal,
       progress: o.progress,
       bandNames: ['similarity'],
-      metadata: { SKYSENSE_TASK: 'similar', SKYSENSE_MODEL: run.model.manifest.name, SKYSENSE_MODULE: run.moduleName, SKYSENSE_OUTPUT: run.outputName, SKYSENSE_QUERY: JSON.stringify(o.query) },
+      metadata: { SKYSENSE_TASK: 'similar', SKYSENSE_MODEL: run.modelName, SKYSENSE_MODULE: run.moduleName, SKYSENSE_OUTPUT: run.outputName, SKYSENSE_QUERY: JSON.stringify(o.query) },
       infer: run.infer,
       post: {
         bandCount: 1,
@@ -130,7 +130,7 @@ export async function runSimilar(o: SimilarOptions): Promise<SimilarReport> {
     const geoTransform = info.georeferenced ? outputGeoTransform(info.geoTransform, stride, result.plan.outRowFrom) : null;
     const report: SimilarReport = {
       task: 'similar',
-      ...reportRun(run, stride),
+      ...run.head,
       query: { ...q.summary, pixels: qf.pixels, nodataPixels: qf.nodataPixels, tiles: qf.tiles, featureNorm: qn },
       similarity: { min: count ? min : Number.NaN, max: count ? max : Number.NaN, mean: count ? sum / count : Number.NaN, pixels: count, nodataPixels },
       tiles: { inferred: result.tiles, skipped: result.skipped, total: result.total },
@@ -144,7 +144,7 @@ export async function runSimilar(o: SimilarOptions): Promise<SimilarReport> {
         dataType: 'Float32',
         nodata: 'NaN',
         geoTransform,
-        geoTransformNote: `geotransform of ${gridWords(run.preparation)} with the pixel size x ${stride} (one value per ${stride} x ${stride} pixels, the embedding grid)`,
+        geoTransformNote: `geotransform of ${run.gridWords} with the pixel size x ${stride} (one value per ${stride} x ${stride} pixels, the embedding grid)`,
       }],
     };
     await writeReport(`${result.outPath}.report.json`, report);

@@ -33,6 +33,7 @@ after(() => rmSync(tmp, { recursive: true, force: true }));
 test('k = 2 on Sentinel-1 separates the hand-labelled water far better than chance', async () => {
   const out = join(tmp, 'clusters.tif');
   const report = await runCluster({ model: join(REPO_ROOT, 'models/skysense-tiny'), inputs: [join(tmp, 's1.tif')], out, providers: 'cpu', k: 2 });
+  assert.ok('input' in report, 'a single-raster report');
   assert.equal(report.input.modality, 's1');
   const stride = report.stride;
   const labels = gdalWindow(out)[0];

@@ -116,6 +116,7 @@ describe('cluster on an OSCD S2 crop, k = 5', () => {
     assert.ok(report.kmeans.iterations >= 2);
     assert.ok(report.kmeans.inertia > 0);
     assert.equal(report.provider, 'cpu');
+    assert.ok('input' in report, 'a single-raster report');
     assert.equal(report.input.modality, 's2');
     assert.ok(report.timings.total > 0 && report.timings.kmeans >= 0 && report.timings.assign > 0);
     const saved = JSON.parse(readFileSync(`${out}.report.json`, 'utf8'));

@@ -17,8 +17,8 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runFusedEmbed, type FusedEmbedReport } from '../../main/tasks/fused-embed.ts';
@@ -166,7 +166,7 @@ describe('HR bad input: refused by name, nothing written', () => {
     let r = skysense('run', '--task', 'embed', '--model', MODEL, '--input', s2[0], '--hr', AERIAL, '--hr', AERIAL, '--out', out);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /--hr is given twice/);
-    r = skysense('run', '--task', 'cluster', '--model', MODEL, '--input', s2[0], '--k', '2', '--hr', AERIAL, '--out', out);
+    r = skysense('run', '--task', 'classify', '--head', join(MODEL, 'heads/bigearthnet-classify'), '--input', s2[0], '--hr', AERIAL, '--out', out);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /--hr/);
     noOutput(out);
@@ -187,6 +187,26 @@ describe('HR + S2 shards (simulated HR, mechanics only)', () => {
     hr = join(tmp, 'simulated-hr.tif');
     const gt = gdalinfo(s2crop).geoTransform as number[];
     gdalWarp(['-q', '-r', 'bilinear', '-tr', String(gt[1] / 32), String(-gt[5] / 32), rgb, hr]);
+  });
+
+  test('SIGINT during the HR pass: exit 130, nothing left in the output folder (no HR feature file either)', async () => {
+    const outDir = join(tmp, 'cancel');
+    mkdirSync(outDir);
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/skysense.mjs'), 'run', '--task', 'embed', '--model', MODEL, '--input', s2crop, '--hr', hr, '--provider', 'cpu', '--out', join(outDir, 'f.tif')], { cwd: REPO_ROOT });
+    let stderr = '';
+    let sent = false;
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      if (!sent && /embed \(HR features\): \d+%/.test(stderr)) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    });
+    const code = await new Promise<number | null>((res) => child.on('exit', (c) => res(c)));
+    assert.ok(sent, `no HR progress line: ${stderr}`);
+    assert.equal(code, 130, stderr);
+    assert.match(stderr, /run cancelled; no output written/);
+    assert.deepEqual(readdirSync(outDir), [], 'the output folder must be empty');
   });
 
   test('shards 1/2 and 2/2 run only their HR rows and merge (gdalbuildvrt) into the whole run', async () => {
