@@ -230,7 +230,7 @@ function checkTask(r: RunArgs): void {
   if (headTask && !r.head && !deepness) throw new UsageError(`--task ${r.task} needs --head DIR (a head folder), or --model FILE.onnx for a Deepness model`);
   if (!headTask && !r.model) throw new UsageError('--model is required');
   if (!headTask) refuse(r, [['head', '--head'], ['grid', '--grid'], ['vectors', '--vectors'], ['probabilities', '--probabilities'], ['threshold', '--threshold'], ['iou', '--iou'], ['outputGrid', '--output-grid']]);
-  const series = r.task === 'embed' || r.task === 'segment' || r.task === 'cluster' || r.task === 'similar';
+  const series = r.task === 'embed' || r.task === 'segment' || r.task === 'cluster' || r.task === 'similar' || r.task === 'classify';
   const twoSeries = isChangeSeries(r);
   if (r.task !== 'change' && (seriesGiven(r.seriesA) || seriesGiven(r.seriesB))) {
     throw new UsageError(`--a/--b/--a-s1/--b-s1/--a-dates/--b-dates/--a-s1-dates/--b-s1-dates apply only to --task change (two series for a fused change head)`);
@@ -269,7 +269,7 @@ function checkTask(r: RunArgs): void {
   if (r.gsd && isFeatureSeries(r)) throw new UsageError(`--gsd does not apply to ${r.task} on a series: the series are fused on their own 10 m grid`);
   if (r.gsd && isFused(r)) throw new UsageError('--gsd does not apply to a fused S2/S1 embed: the series are fused on their own 10 m grid');
   if (r.gsd && twoSeries) throw new UsageError('--gsd does not apply to change on two series (a fused head): the series are fused on their own 10 m grid');
-  if (r.gsd && isSeries(r)) throw new UsageError('--gsd does not apply to segment on a series (a fused head): the series are fused on their own 10 m grid');
+  if (r.gsd && isSeries(r)) throw new UsageError(`--gsd does not apply to ${r.task} on a series (a fused head): the series are fused on their own 10 m grid`);
   if (r.vectors && r.task !== 'segment' && r.task !== 'change') throw new UsageError('--vectors applies to segment and change (detect writes its boxes to --out)');
   if (r.vectors && !/\.(geojson|json|gpkg)$/i.test(r.vectors)) throw new UsageError(`--vectors ${r.vectors}: must end in .gpkg, .geojson or .json`);
 }
@@ -280,7 +280,7 @@ function checkTask(r: RunArgs): void {
  * refuses the wrong kind of input by name.
  */
 export function isSeries(r: RunArgs): boolean {
-  return r.task === 'segment' && (r.inputs.length > 1 || r.s1.length > 0 || r.hr !== undefined || r.dates !== undefined || r.s1Dates !== undefined || r.resample !== undefined);
+  return (r.task === 'segment' || r.task === 'classify') && (r.inputs.length > 1 || r.s1.length > 0 || r.hr !== undefined || r.dates !== undefined || r.s1Dates !== undefined || r.resample !== undefined);
 }
 
 /** change on two series (a fused change head): any --a/--b flag. runChange refuses them for a single-date head by name. */

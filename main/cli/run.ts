@@ -140,7 +140,7 @@ async function dispatch(r: RunArgs, progress: (p: TiledProgress) => void, signal
       if (isFused(r)) {
         const { runFusedEmbed } = await import('../tasks/fused-embed.ts');
         const report = await runFusedEmbed({
-          model: r.model!, s2: r.inputs.map(single), s1: r.s1.map(single), hr: r.hr && single(r.hr), dates: r.dates, s1Dates: r.s1Dates, resample: r.resample, mask: maskOption(r),
+          model: r.model!, ...seriesInputs(r), mask: maskOption(r),
           out: r.out, providers: r.providers, tile: r.tile, overlap: r.overlap, batch: r.batch, shard: r.shard, dataType: r.dtype, progress, signal,
         });
         return { report, extra };
@@ -170,10 +170,7 @@ async function dispatch(r: RunArgs, progress: (p: TiledProgress) => void, signal
   switch (r.task) {
     case 'segment': {
       const { runSegment } = await import('../tasks/segment.ts');
-      const series = isSeries(r)
-        ? { s2: r.inputs.length ? r.inputs.map(single) : undefined, s1: r.s1.length ? r.s1.map(single) : undefined, hr: r.hr && single(r.hr), dates: r.dates, s1Dates: r.s1Dates, resample: r.resample }
-        : { inputs: r.inputs[0] };
-      report = await runSegment({ ...head, ...series, probabilities: r.probabilities, grid: r.outputGrid });
+      report = await runSegment({ ...head, ...(isSeries(r) ? seriesInputs(r) : { inputs: r.inputs[0] }), probabilities: r.probabilities, grid: r.outputGrid });
       break;
     }
     case 'change': {
@@ -186,7 +183,7 @@ async function dispatch(r: RunArgs, progress: (p: TiledProgress) => void, signal
     }
     case 'classify': {
       const { runClassify } = await import('../tasks/classify.ts');
-      report = await runClassify({ ...head, inputs: r.inputs[0], grid: r.grid, probabilities: r.probabilities });
+      report = await runClassify({ ...head, ...(isSeries(r) ? seriesInputs(r) : { inputs: r.inputs[0] }), grid: r.grid, probabilities: r.probabilities });
       break;
     }
     case 'detect': {
@@ -201,10 +198,14 @@ async function dispatch(r: RunArgs, progress: (p: TiledProgress) => void, signal
   return { report, extra };
 }
 
-/** cluster / similar: one raster, or a series to fuse (several --input, --s1, --hr, --dates). */
-function featureInputs(r: RunArgs): { inputs: string[] } | { s2?: string[]; s1?: string[]; hr?: string; dates?: string[]; s1Dates?: string[]; resample?: 'none' | 'nearest' } {
-  if (!isFeatureSeries(r)) return { inputs: r.inputs[0] };
+/** A series to fuse as the tasks take it: --input per S2 date, --s1 per S1 date, --hr, the dates. */
+function seriesInputs(r: RunArgs): { s2?: string[]; s1?: string[]; hr?: string; dates?: string[]; s1Dates?: string[]; resample?: 'none' | 'nearest' } {
   return { s2: r.inputs.length ? r.inputs.map(single) : undefined, s1: r.s1.length ? r.s1.map(single) : undefined, hr: r.hr && single(r.hr), dates: r.dates, s1Dates: r.s1Dates, resample: r.resample };
+}
+
+/** cluster / similar: one raster, or a series to fuse. */
+function featureInputs(r: RunArgs): { inputs: string[] } | ReturnType<typeof seriesInputs> {
+  return isFeatureSeries(r) ? seriesInputs(r) : { inputs: r.inputs[0] };
 }
 
 /** One series of change (--a ... or --b ...) as runChange takes it. */

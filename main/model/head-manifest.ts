@@ -183,7 +183,7 @@ export function crossCheckHead(h: HeadManifest): Problem[] {
 
   // Only segment (one series) and change (two series, a and b) run the fused S2/S1 series
   // pipeline; classify and detect read one raster's encoder taps.
-  if (h.encoder.modality === 'fused' && h.task !== 'segment' && h.task !== 'change') add(['encoder', 'modality'], `"fused" heads are segment or change heads (this is a ${h.task} head)`);
+  if (h.encoder.modality === 'fused' && h.task === 'detect') add(['encoder', 'modality'], `"fused" heads are segment, change or classify heads (this is a ${h.task} head)`);
 
   if (h.tile && h.tile.stride > h.tile.size) add(['tile', 'stride'], `${h.tile.stride} exceeds tile size ${h.tile.size}`);
   return problems;

@@ -24,11 +24,15 @@ import { makeHeadInfer } from './head-infer.ts';
 import { prepareHeadInput, reportHeadInput, type HeadInput } from './head-input.ts';
 import { reportHead, reportModel, reportProviders, type HeadReport, type HeadReportOutput } from './head-report.ts';
 import { openHeadSetup, startHeadSessions, type HeadRunOptions } from './head-setup.ts';
+import { routeHead } from './head-route.ts';
+import { readHeadFolder } from '../model/index.ts';
+import type { ClassifySeriesReport } from './classify-series.ts';
+import type { SeriesInputOptions } from './segment-series.ts';
 import { gridWords } from './preprocess/prepare-input.ts';
 
-export interface ClassifyOptions extends Omit<HeadRunOptions, 'overlap' | 'tile'> {
-  /** The raster: one file, or the single-band files / folder of one scene. */
-  inputs: string[];
+export interface ClassifyOptions extends Omit<HeadRunOptions, 'overlap' | 'tile'>, SeriesInputOptions {
+  /** The raster: one file, or the single-band files / folder of one scene (a fused head reads a series instead: s2 / s1 / hr). */
+  inputs?: string[];
   /** Tile edge in input pixels, one answer per tile (default: the head's tile, else the encoder's). */
   grid?: number;
   /** Also write <out-stem>.prob.tif: every class's probability per tile. */
@@ -56,7 +60,7 @@ export type ClassifyReport = HeadReport & {
   };
 };
 
-function sceneAnswer(s: ClassScheme, sums: Float64Array, tiles: number): ClassifyReport['scene'] {
+export function sceneAnswer(s: ClassScheme, sums: Float64Array, tiles: number): ClassifyReport['scene'] {
   const mean = Array.from(sums, (v) => (tiles > 0 ? v / tiles : Number.NaN));
   if (s.kind === 'binary') {
     const p = mean[0];
@@ -81,13 +85,20 @@ function sceneAnswer(s: ClassScheme, sums: Float64Array, tiles: number): Classif
 }
 
 /** Runs classify; writes <out> (one pixel per tile), optionally <out-stem>.prob.tif, and <out>.report.json. */
-export async function runClassify(o: ClassifyOptions): Promise<ClassifyReport> {
+export async function runClassify(o: ClassifyOptions): Promise<ClassifyReport | ClassifySeriesReport> {
   const t0 = performance.now();
+  const h = await readHeadFolder(o.head);
+  if (h.manifest.task === 'classify' && routeHead(h, o) === 'series') {
+    const { runClassifySeries } = await import('./classify-series.ts');
+    return runClassifySeries(h, o, t0);
+  }
+  if (!o.inputs || o.inputs.length === 0) throw new ApiError('E_BAD_REQUEST', `classify with head "${h.manifest.name}" needs an input raster`);
+  const inputs = o.inputs;
   const s = await openHeadSetup(o, 'classify');
   let source: Raster | null = null;
   let input: HeadInput | null = null;
   try {
-    source = await openRaster(o.inputs, { signal: o.signal, coarseBands: 'bilinear' });
+    source = await openRaster(inputs, { signal: o.signal, coarseBands: 'bilinear' });
     const head = s.head;
     const grid = o.grid ?? head.tile?.size ?? s.spec.tile!.size;
     if (!Number.isInteger(grid) || grid < 1) throw new ApiError('E_BAD_REQUEST', `--grid must be a whole number of pixels (got ${grid})`);

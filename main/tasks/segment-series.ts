@@ -54,7 +54,7 @@ export interface FusedHead {
 }
 
 /** The checks of a fused head against its model's fusion module, before any file of the series is read. */
-export async function openFusedHead(h: { dir: string; manifestPath: string; manifest: HeadManifest }, o: DenseHeadOptions): Promise<FusedHead> {
+export async function openFusedHead(h: { dir: string; manifestPath: string; manifest: HeadManifest }, o: Pick<DenseHeadOptions, 'model' | 'providers'>): Promise<FusedHead> {
   const m = h.manifest;
   const modelDir = o.model ? resolve(o.model) : await shippedIn(h.dir);
   if (!modelDir) {
@@ -81,7 +81,9 @@ export async function openFusedHead(h: { dir: string; manifestPath: string; mani
       if ((out.stride ?? 1) !== 1) throw new ApiError('E_UNSUPPORTED', `${model.manifestPath}: modules.${m.encoder.module}.outputs: "${input.tap}" has stride ${out.stride}; fused heads read one feature per S2 pixel`, model.manifestPath);
     });
     const first = m.outputs[0];
-    if (first.stride !== 1) {
+    if (m.task === 'classify') {
+      if (first.shape.length !== 2) throw new ApiError('E_CORRUPT', `${h.manifestPath}: outputs[0].shape: a classify head gives [batch, classes], not [${first.shape.join(', ')}]`, h.manifestPath);
+    } else if (first.stride !== 1) {
       throw new ApiError('E_UNSUPPORTED', `${h.manifestPath}: outputs[0].stride: ${first.stride}: a fused head gives one value per fused feature (stride 1)`, h.manifestPath);
     }
     const warnings: string[] = [];

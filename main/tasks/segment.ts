@@ -12,6 +12,7 @@
  */
 import { ApiError } from '../api.ts';
 import { readHeadFolder } from '../model/index.ts';
+import { routeHead } from './head-route.ts';
 import { openRaster, type Raster } from '../raster/index.ts';
 import { runDenseHead, type DenseHeadOptions } from './dense-head-run.ts';
 import { prepareHeadInput, reportHeadInput, type HeadInput } from './head-input.ts';
@@ -33,31 +34,7 @@ export async function runSegment(o: SegmentOptions): Promise<SegmentReport> {
   const t0 = performance.now();
   const h = await readHeadFolder(o.head);
   const m = h.manifest;
-  const seriesGiven = [
-    ['s2', o.s2],
-    ['s1', o.s1],
-    ['hr', o.hr],
-    ['dates', o.dates],
-    ['s1Dates', o.s1Dates],
-    ['resample', o.resample],
-  ].filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0)).map(([k]) => k as string);
-  if (m.task === 'segment' && m.encoder.modality === 'fused') {
-    if (o.inputs !== undefined) {
-      throw new ApiError(
-        'E_BAD_REQUEST',
-        `${h.manifestPath}: head "${m.name}" is a fused head (encoder.modality "fused"): it reads an S2 and/or S1 time series (s2 / s1, one raster per date; on the command line --input per S2 date, --s1 per S1 date, or one --input with --dates; --hr adds an HR image), not a single raster (${o.inputs.join(', ')})`,
-        h.manifestPath,
-      );
-    }
-    return runSegmentSeries(h, o, t0);
-  }
-  if (m.task === 'segment' && seriesGiven.length > 0) {
-    throw new ApiError(
-      'E_BAD_REQUEST',
-      `${h.manifestPath}: head "${m.name}" reads one ${m.encoder.modality} raster (encoder.modality "${m.encoder.modality}"), not a time series: ${seriesGiven.join(', ')} apply only to fused heads (encoder.modality "fused"); give one raster as inputs (one --input)`,
-      h.manifestPath,
-    );
-  }
+  if (m.task === 'segment' && routeHead(h, o) === 'series') return runSegmentSeries(h, o, t0);
   if (!o.inputs || o.inputs.length === 0) throw new ApiError('E_BAD_REQUEST', `segment with head "${m.name}" needs an input raster`);
   const inputs = o.inputs;
   const setup = await openHeadSetup(o, 'segment');

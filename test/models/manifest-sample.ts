@@ -212,7 +212,7 @@ export const badHeadCases: BadCase[] = [
   { what: 'head: file outside the folder', break: (m) => (m.file = '../head.onnx'), expect: 'file: expected a plain .onnx file name', schemaRejects: true },
   { what: 'head: encoder hash not hex', break: (m) => (m.encoder.weightsSha256 = 'xyz'), expect: 'encoder.weightsSha256', schemaRejects: true },
   { what: 'head: encoder modality outside the enum', break: (m) => (m.encoder.modality = 'sar'), expect: 'encoder.modality', schemaRejects: true },
-  { what: 'head: fused classify head', break: (m) => { m.task = 'classify'; m.outputs = [{ name: 'scores', dtype: 'float32', shape: ['batch', 2] }]; m.encoder.modality = 'fused'; }, expect: 'encoder.modality: "fused" heads are segment or change heads (this is a classify head)', schemaRejects: false },
+  { what: 'head: fused detect head', break: (m) => { m.task = 'detect'; m.encoder.modality = 'fused'; }, expect: 'encoder.modality: "fused" heads are segment, change or classify heads (this is a detect head)', schemaRejects: false },
   { what: 'head: training without data', break: (m) => delete m.training.data, expect: 'training.data: missing', schemaRejects: true },
   { what: 'head: metric not a number', break: (m) => (m.training.metrics.f1 = 'good'), expect: 'training.metrics.f1', schemaRejects: true },
   { what: 'head: encoder keys on a head', break: (m) => (m.config = 'tiny'), expect: 'config: unknown key', schemaRejects: true },
