@@ -26,7 +26,8 @@ Tasks
   change     bi-temporal change from a change head: --input BEFORE --input AFTER;
              a fused change head compares two series: --a FILE per S2 date of series a
              (before) and --b FILE per S2 date of series b (after), --a-s1/--b-s1 for S1
-  classify   scene classes of each --grid N px cell and of the whole raster, from a head
+  classify   scene classes of each --grid N px cell and of the whole raster, from a head;
+             a fused classify head reads a series (--input per date, --s1, --hr)
   detect     boxes from a detect head or a Deepness detector; --out FILE.gpkg|.geojson
 
 Inputs
