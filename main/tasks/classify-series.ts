@@ -17,7 +17,7 @@ import { ApiError } from '../api.ts';
 import { fileSha256, loadHead, parseProviderList, type HeadFolder, type HeadManifest } from '../model/index.ts';
 import { cellArea } from './cell-area.ts';
 import { CLASS_NODATA, ClassAreas, classPost, classRasterOptions, classScheme, probabilityFile } from './class-output.ts';
-import { sceneAnswer, type ClassifyOptions, type ClassifyReport } from './classify.ts';
+import { cellTiling, sceneAnswer, type ClassifyOptions, type ClassifyReport } from './classify.ts';
 import { probabilityPath } from './dense-head-run.ts';
 import { writeReport } from './encoder-run.ts';
 import { seriesGrid } from './fused-embed.ts';
@@ -141,14 +141,7 @@ export async function runClassifySeries(
       provider: f.provider,
       headProvider: head.session.provider,
       fallbacks: [...f.fallbacks, ...head.session.fallbacks.map((x) => ({ ...x, reason: `head: ${x.reason}` }))],
-      tile: grid,
-      overlap: 0,
-      margin: 0,
-      stride: grid,
-      grid: 'model',
-      tiles: { inferred: result.tiles, skipped: result.skipped, total: result.total },
-      timings: { ...result.timings, prepare },
-      throughputMpxPerS: (info.width * Math.min(info.height, result.height * grid)) / 1e6 / (result.timings.total / 1000),
+      ...cellTiling(grid, result, prepare, info),
       classes: areas.tally(fh.head.classes),
       area: { method: area.method, note: area.note },
       outputs,

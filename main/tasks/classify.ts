@@ -15,7 +15,7 @@
 import { rm } from 'node:fs/promises';
 import { ApiError } from '../api.ts';
 import { openRaster, type Raster } from '../raster/index.ts';
-import { checkOutPath, parseShard, planTiles, runTiled } from './index.ts';
+import { checkOutPath, parseShard, planTiles, runTiled, type RunTiledResult } from './index.ts';
 import { cellArea } from './cell-area.ts';
 import { CLASS_NODATA, ClassAreas, classPost, classRasterOptions, classScheme, probabilityFile, type ClassScheme } from './class-output.ts';
 import { checkTile, writeReport } from './encoder-run.ts';
@@ -59,6 +59,20 @@ export type ClassifyReport = HeadReport & {
     rule: string;
   };
 };
+
+/** The tiling part of a classify report: one cell per `grid` x `grid` px tile, no overlap. */
+export function cellTiling(grid: number, result: RunTiledResult, prepare: number, info: { width: number; height: number }) {
+  return {
+    tile: grid,
+    overlap: 0,
+    margin: 0,
+    stride: grid,
+    grid: 'model' as const,
+    tiles: { inferred: result.tiles, skipped: result.skipped, total: result.total },
+    timings: { ...result.timings, prepare },
+    throughputMpxPerS: (info.width * Math.min(info.height, result.height * grid)) / 1e6 / (result.timings.total / 1000),
+  };
+}
 
 export function sceneAnswer(s: ClassScheme, sums: Float64Array, tiles: number): ClassifyReport['scene'] {
   const mean = Array.from(sums, (v) => (tiles > 0 ? v / tiles : Number.NaN));
@@ -166,14 +180,7 @@ export async function runClassify(o: ClassifyOptions): Promise<ClassifyReport | 
         model: reportModel(s),
         inputs: [reportHeadInput(input, s.modalityId)],
         ...reportProviders(sessions),
-        tile: grid,
-        overlap: 0,
-        margin: 0,
-        stride: grid,
-        grid: 'model',
-        tiles: { inferred: result.tiles, skipped: result.skipped, total: result.total },
-        timings: { ...result.timings, prepare },
-        throughputMpxPerS: (info.width * Math.min(info.height, result.height * grid)) / 1e6 / (result.timings.total / 1000),
+        ...cellTiling(grid, result, prepare, info),
         classes: areas.tally(head.classes),
         area: { method: area.method, note: area.note },
         outputs,

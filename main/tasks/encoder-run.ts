@@ -219,16 +219,20 @@ export function providerOf(run: EncoderRun): { provider: string; fallbacks: Fall
   return { provider: run.session.provider, fallbacks: [...run.session.fallbacks] };
 }
 
-/** What every encoder task's report starts with: model, input, provider, tiling. */
-export interface RunReportHead {
-  model: ReportModel;
-  input: ReportInput;
+/** The provider that ran and how the raster was tiled: in every task's report. */
+export interface TilingHead {
   provider: string;
   fallbacks: Fallback[];
   tile: number;
   overlap: number;
   margin: number;
   stride: number;
+}
+
+/** What every encoder task's report starts with: model, input, provider, tiling. */
+export interface RunReportHead extends TilingHead {
+  model: ReportModel;
+  input: ReportInput;
 }
 
 export function reportRun(run: EncoderRun, stride: number): RunReportHead {

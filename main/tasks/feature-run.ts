@@ -12,41 +12,23 @@
  * `gsd`) are refused with it.
  */
 import { ApiError, type RasterInfo } from '../api.ts';
-import { loadModelFolder, parseProviderList, type Fallback } from '../model/index.ts';
-import type { Raster } from '../raster/index.ts';
-import { prepareEncoderRun, reportRun, type EncoderRunOptions, type RunReportHead } from './encoder-run.ts';
+import { loadModelFolder, parseProviderList } from '../model/index.ts';
+import { prepareEncoderRun, reportRun, type EncoderRunOptions, type RunReportHead, type TilingHead } from './encoder-run.ts';
+import type { FeatureTiling } from './feature-stream.ts';
 import { seriesGrid, type FusedEmbedReport } from './fused-embed.ts';
 import { checkSeriesOptions, openFusedSeries, type FusedInputReport, type FusedSeries, type SeriesOptions } from './fused/fused-series.ts';
-import type { InferFn } from './index.ts';
 import { gridWords } from './preprocess/prepare-input.ts';
 
 /** What the tiler and the query need from a feature source. */
-export interface FeatureSource {
-  raster: Raster;
+export interface FeatureSource extends FeatureTiling {
   info: RasterInfo;
-  /** 1-based raster bands read per tile. */
-  bands: number[];
-  tile: number;
-  overlap: number;
-  margin: number;
-  /** Input pixels per feature. */
-  stride: number;
-  batch: number;
-  channels: number;
-  infer: InferFn;
 }
 
 /** The head of a report of a features task on a fused series (as segment with a fused head reports it). */
-export interface FusedRunHead {
+export interface FusedRunHead extends TilingHead {
   model: FusedEmbedReport['model'];
   series: Pick<FusedEmbedReport, 'modalities' | 'hr' | 'grid' | 'mask' | 'notes' | 'sessions'>;
   inputs: FusedInputReport[];
-  provider: string;
-  fallbacks: Fallback[];
-  tile: number;
-  overlap: number;
-  margin: number;
-  stride: number;
 }
 
 export type FeatureRunHead = RunReportHead | FusedRunHead;

@@ -17,16 +17,22 @@ import { runPipeline, type InferFn, type StageTimings } from './pipeline.ts';
 import type { TiledProgress } from './progress.ts';
 import { planTiles, planTilesInOrder, tileCount, type TilePlan } from './tile-plan.ts';
 
-export interface FeatureStreamOptions {
+/** A raster and how its features are made: what the stream, the query and the tasks share. */
+export interface FeatureTiling {
   raster: Raster;
+  /** 1-based raster bands read per tile. */
   bands: number[];
   tile: number;
   overlap: number;
   margin: number;
+  /** Input pixels per feature. */
   stride: number;
   batch: number;
   channels: number;
   infer: InferFn;
+}
+
+export interface FeatureStreamOptions extends FeatureTiling {
   /**
    * Called with consecutive output rows, top to bottom: one Float32Array of rows x width
    * per channel, NaN where there is no data. Awaited before the next rows are released.
