@@ -166,7 +166,7 @@ describe('HR bad input: refused by name, nothing written', () => {
     let r = skysense('run', '--task', 'embed', '--model', MODEL, '--input', s2[0], '--hr', AERIAL, '--hr', AERIAL, '--out', out);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /--hr is given twice/);
-    r = skysense('run', '--task', 'classify', '--head', join(MODEL, 'heads/bigearthnet-classify'), '--input', s2[0], '--hr', AERIAL, '--out', out);
+    r = skysense('run', '--task', 'detect', '--head', join(MODEL, 'heads/hr-landcover'), '--input', AERIAL, '--hr', AERIAL, '--out', join(tmp, 'boxes.gpkg'));
     assert.equal(r.code, 2);
     assert.match(r.stderr, /--hr/);
     noOutput(out);
