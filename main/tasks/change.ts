@@ -17,7 +17,8 @@
 import { ApiError } from '../api.ts';
 import { openRaster, type Raster } from '../raster/index.ts';
 import { runDenseHead, type DenseHeadOptions } from './dense-head-run.ts';
-import { prepareHeadInput, reportHeadInput, type HeadInput } from './head-input.ts';
+import { prepareHeadInput, type HeadInput } from './head-input.ts';
+import { reportModelInput } from './model-input.ts';
 import type { HeadReport } from './head-report.ts';
 import { openHeadSetup } from './head-setup.ts';
 import { readHeadFolder } from '../model/index.ts';
@@ -63,7 +64,7 @@ export async function runChange(o: ChangeOptions): Promise<ChangeReport> {
   if (!given(o.inputsA) || !given(o.inputsB)) throw new ApiError('E_BAD_REQUEST', `change with head "${m.name}" needs two rasters: date a (before) and date b (after)`);
   const inputsA = o.inputsA!;
   const inputsB = o.inputsB!;
-  const setup = await openHeadSetup(o, 'change');
+  const setup = await openHeadSetup(o, 'change', h);
   let a: Raster | null = null;
   let b: Raster | null = null;
   let stack: Raster | null = null;
@@ -87,8 +88,8 @@ export async function runChange(o: ChangeOptions): Promise<ChangeReport> {
       bands: [...ia.mapping.bands, ...ib.mapping.bands.map((x) => x + na)],
       inputs: [ia, ib],
       reportInputs: [
-        { ...reportHeadInput(ia, setup.modalityId), date: 'a' },
-        { ...reportHeadInput(ib, setup.modalityId), date: 'b' },
+        { ...reportModelInput(ia, setup.modalityId), date: 'a' },
+        { ...reportModelInput(ib, setup.modalityId), date: 'b' },
       ],
       probabilities: true,
       t0,

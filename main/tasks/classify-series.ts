@@ -14,7 +14,8 @@
 import { rm } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
 import { ApiError } from '../api.ts';
-import { fileSha256, loadHead, parseProviderList, type HeadFolder, type HeadManifest } from '../model/index.ts';
+import { loadHead, parseProviderList, type HeadFolder, type HeadManifest } from '../model/index.ts';
+import { noteHeadWeights } from './head-setup.ts';
 import { cellArea } from './cell-area.ts';
 import { CLASS_NODATA, ClassAreas, classPost, classRasterOptions, classScheme, probabilityFile } from './class-output.ts';
 import { cellTiling, sceneAnswer, type ClassifyOptions, type ClassifyReport } from './classify.ts';
@@ -91,10 +92,7 @@ export async function runClassifySeries(
     const scheme = classScheme(fh.head, K);
     const area = cellArea(info, grid);
     const areas = new ClassAreas(area, plan.outRowFrom);
-    const want = fh.head.encoder.weightsSha256;
-    const moduleFile = fh.model.modulePath(fh.moduleName);
-    if (!want) fh.warnings.push(`head "${name}" does not record its encoder's weights (encoder.weightsSha256 is null): cannot check it matches ${fh.moduleName}`);
-    else if ((await fileSha256(moduleFile)) !== want) fh.warnings.push(`head "${name}" was trained on ${fh.moduleName} weights with sha256 ${want.slice(0, 12)}..., but ${moduleFile} differs: its output may be wrong`);
+    await noteHeadWeights(fh.head, fh.model, fh.moduleName, fh.warnings);
     const warmupAxes: Record<string, number> = {};
     for (const input of fh.head.inputs) for (const d of input.shape.slice(2)) if (typeof d === 'string') warmupAxes[d] = grid;
     head = await loadHead(fh.headDir, { providers: o.providers ? parseProviderList(o.providers) : undefined, warmupAxes });

@@ -21,7 +21,8 @@ import { CLASS_NODATA, ClassAreas, classPost, classRasterOptions, classScheme, p
 import { checkTile, writeReport } from './encoder-run.ts';
 import { probabilityPath } from './dense-head-run.ts';
 import { makeHeadInfer } from './head-infer.ts';
-import { prepareHeadInput, reportHeadInput, type HeadInput } from './head-input.ts';
+import { prepareHeadInput, type HeadInput } from './head-input.ts';
+import { reportModelInput } from './model-input.ts';
 import { reportHead, reportModel, reportProviders, type HeadReport, type HeadReportOutput } from './head-report.ts';
 import { openHeadSetup, startHeadSessions, type HeadRunOptions } from './head-setup.ts';
 import { routeHead } from './head-route.ts';
@@ -108,7 +109,7 @@ export async function runClassify(o: ClassifyOptions): Promise<ClassifyReport | 
   }
   if (!o.inputs || o.inputs.length === 0) throw new ApiError('E_BAD_REQUEST', `classify with head "${h.manifest.name}" needs an input raster`);
   const inputs = o.inputs;
-  const s = await openHeadSetup(o, 'classify');
+  const s = await openHeadSetup(o, 'classify', h);
   let source: Raster | null = null;
   let input: HeadInput | null = null;
   try {
@@ -178,7 +179,7 @@ export async function runClassify(o: ClassifyOptions): Promise<ClassifyReport | 
         task: 'classify',
         head: reportHead(s),
         model: reportModel(s),
-        inputs: [reportHeadInput(input, s.modalityId)],
+        inputs: [reportModelInput(input, s.modalityId)],
         ...reportProviders(sessions),
         ...cellTiling(grid, result, prepare, info),
         classes: areas.tally(head.classes),

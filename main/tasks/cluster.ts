@@ -165,15 +165,7 @@ export async function runCluster(o: ClusterOptions): Promise<ClusterReport> {
     // Pass 1: features to the scratch file, a uniform sample of the pixels with data.
     const reservoir = new Reservoir(cap, C, seed);
     const pass1 = await streamFeatures({
-      raster: run.raster,
-      bands: run.bands,
-      tile: run.tile,
-      overlap: run.overlap,
-      margin: run.margin,
-      stride,
-      batch: run.batch,
-      channels: C,
-      infer: run.infer,
+      ...run,
       signal: o.signal,
       progress: o.progress,
       onRows: async (bands, _y, rows) => {

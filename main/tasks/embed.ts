@@ -19,7 +19,8 @@
 import { runTiled, type StageTimings } from './index.ts';
 import { prepareEncoderRun, writeReport, type EncoderRunOptions, reportRun, type RunReportHead } from './encoder-run.ts';
 import { gridWords } from './preprocess/prepare-input.ts';
-import { featureDataType, type FeatureDataType } from './feature-dtype.ts';
+import { featureDataType, featureRasterOptions, type FeatureDataType } from './feature-dtype.ts';
+import { tiledOptions } from './feature-stream.ts';
 
 export interface EmbedOptions extends EncoderRunOptions {
   shard?: string;
@@ -45,23 +46,12 @@ export async function runEmbed(o: EmbedOptions): Promise<EmbedReport> {
   try {
     const { info, stride, channels } = run;
     const result = await runTiled({
-      raster: run.raster,
-      bands: run.mapping.bands,
-      tile: run.tile,
-      overlap: run.overlap,
-      margin: run.margin,
-      stride,
-      batch: run.batch,
-      outChannels: channels,
-      outDataType: 'Float32',
-      outFloat16: dataType === 'Float16',
+      ...tiledOptions({ ...run, bands: run.mapping.bands }),
+      ...featureRasterOptions(channels, dataType),
       outPath: o.out,
-      // Features take any value, so nodata is NaN: it cannot collide with a feature.
-      nodata: Number.NaN,
       shard: o.shard,
       signal: o.signal,
       progress: o.progress,
-      bandNames: Array.from({ length: channels }, (_, i) => `f${String(i).padStart(3, '0')}`),
       metadata: { SKYSENSE_TASK: 'embed', SKYSENSE_MODEL: run.model.manifest.name, SKYSENSE_MODULE: run.moduleName, SKYSENSE_OUTPUT: run.outputName, SKYSENSE_UNITS: run.units.reason },
       infer: run.infer,
     });

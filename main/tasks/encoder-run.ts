@@ -9,45 +9,29 @@
  */
 import * as ort from 'onnxruntime-node';
 import { writeWhole } from '../raster/write-whole.ts';
-import { ApiError, type RasterInfo } from '../api.ts';
+import { ApiError } from '../api.ts';
 import { loadModelFolder, parseProviderList, type Fallback, type ModalityId, type ModelFolder, type ModuleSpec } from '../model/index.ts';
 import type { ModuleSession } from '../model/index.ts';
 import { openRaster, type Raster } from '../raster/index.ts';
-import type { InferFn, TiledProgress } from './index.ts';
-import { mapBands, type BandMapping } from './preprocess/band-map.ts';
+import type { InferFn } from './index.ts';
+import type { RunOptions } from './run-options.ts';
 import { guessModality } from './preprocess/modality.ts';
-import { makeNormaliser, type Normaliser } from './preprocess/normalise.ts';
-import { prepareInput, type InputOptions, type InputPreparation } from './preprocess/prepare-input.ts';
-import { detectUnits, sampleValues, type UnitsDetection } from './preprocess/units.ts';
+import type { Normaliser } from './preprocess/normalise.ts';
+import { prepareModelInput, reportModelInput, type ModelInput, type ReportInput } from './model-input.ts';
 
-/** The options every encoder task takes (the CLI's run flags); `gsd` and `mask` see preprocess/prepare-input.ts. */
-export interface EncoderRunOptions extends InputOptions {
+/** The options every encoder task takes: the run flags, the model folder and one raster. */
+export interface EncoderRunOptions extends RunOptions {
   model: string;
   inputs: string[];
-  out: string;
-  modality?: ModalityId;
-  bands?: number[];
-  /** Provider list as the user wrote it ("cpu", "cuda,cpu"); default the engine's order. */
-  providers?: string;
-  tile?: number;
-  overlap?: number;
-  batch?: number;
-  progress?: (p: TiledProgress) => void;
-  signal?: AbortSignal;
 }
 
-export interface EncoderRun {
+/** The prepared input (model-input.ts: raster, info, mapping, units, normalise, preparation) and its encoder. */
+export interface EncoderRun extends ModelInput {
   model: ModelFolder;
-  /** The raster as tiled: masked and on the processing grid (prepare-input.ts). */
-  raster: Raster;
-  info: RasterInfo;
-  preparation: InputPreparation;
   modalityId: ModalityId;
   moduleName: string;
   /** The encoder output the task uses (its last tap). */
   outputName: string;
-  mapping: BandMapping;
-  units: UnitsDetection;
   session: ModuleSession;
   tile: number;
   overlap: number;
@@ -67,20 +51,6 @@ export interface ReportModel {
   weights: string;
   module: string;
   output: string;
-}
-
-export interface ReportInput {
-  path: string;
-  files: string[];
-  width: number;
-  height: number;
-  modality: ModalityId;
-  bands: number[];
-  bandNames: string[];
-  bandsFoundBy: BandMapping['how'];
-  units: UnitsDetection;
-  /** Processing grid (GSD) and mask. */
-  preparation: InputPreparation;
 }
 
 export function encoderFor(model: ModelFolder, modality: ModalityId, task = 'embed'): [string, ModuleSpec] {
@@ -122,7 +92,6 @@ export async function prepareEncoderRun(o: EncoderRunOptions, task: string, chec
     const modality = model.manifest.modalities[modalityId];
     if (!modality) throw new ApiError('E_NOT_FOUND', `${model.manifestPath}: no "${modalityId}" modality (has ${available.join(', ')})`, model.manifestPath);
     const [moduleName, spec] = encoderFor(model, modalityId, task);
-    const mapping = mapBands(opened, modalityId, modality.bands, o.bands);
     const out = spec.outputs[spec.outputs.length - 1];
     const stride = out.stride;
     const channels = out.channels ?? (typeof out.shape[1] === 'number' ? out.shape[1] : undefined);
@@ -139,26 +108,19 @@ export async function prepareEncoderRun(o: EncoderRunOptions, task: string, chec
     // the one tile in which it is farthest from an edge (see embed.ts).
     const margin = Math.floor(overlap / 2 / stride) * stride;
     const batch = o.batch ?? 4;
-    const prepared = await prepareInput(raster, { gsd: o.gsd, mask: o.mask, modality: modalityId, modelGsdM: modality.gsd, out: o.out, signal: o.signal });
-    raster = prepared.raster;
-    const info = raster.info;
+    const input = await prepareModelInput(raster, modalityId, modality, o);
+    raster = input.raster;
+    const { info, mapping } = input;
+    const tiled = input.raster;
     await check?.({ info, raster, mapping, stride, tile, overlap, margin });
-
-    const units = detectUnits(modalityId, modality, await sampleValues(raster, mapping.bands, o.signal), info.path);
-    const normalise = makeNormaliser(modality, units, info.nodata);
     const session = await model.session(moduleName);
-    const infer = encoderInfer(session, spec.inputs[0].name, out.name, modality.bands.length, normalise);
-    const tiled = raster;
+    const infer = encoderInfer(session, spec.inputs[0].name, out.name, modality.bands.length, input.normalise);
     return {
+      ...input,
       model,
-      raster,
-      info,
-      preparation: prepared.preparation,
       modalityId,
       moduleName,
       outputName: out.name,
-      mapping,
-      units,
       session,
       tile,
       overlap,
@@ -199,22 +161,6 @@ export function reportModel(run: EncoderRun): ReportModel {
   return { dir: run.model.dir, name: run.model.manifest.name, weights: run.model.manifest.provenance.weights, module: run.moduleName, output: run.outputName };
 }
 
-export function reportInput(run: EncoderRun): ReportInput {
-  const { info, mapping, preparation } = run;
-  return {
-    path: info.path,
-    files: info.files,
-    width: preparation.source.width,
-    height: preparation.source.height,
-    modality: run.modalityId,
-    bands: mapping.bands,
-    bandNames: mapping.bands.map((b) => info.bandNames[b - 1] ?? `band ${b}`),
-    bandsFoundBy: mapping.how,
-    units: run.units,
-    preparation,
-  };
-}
-
 export function providerOf(run: EncoderRun): { provider: string; fallbacks: Fallback[] } {
   return { provider: run.session.provider, fallbacks: [...run.session.fallbacks] };
 }
@@ -236,7 +182,7 @@ export interface RunReportHead extends TilingHead {
 }
 
 export function reportRun(run: EncoderRun, stride: number): RunReportHead {
-  return { model: reportModel(run), input: reportInput(run), ...providerOf(run), tile: run.tile, overlap: run.overlap, margin: run.margin, stride };
+  return { model: reportModel(run), input: reportModelInput(run, run.modalityId), ...providerOf(run), tile: run.tile, overlap: run.overlap, margin: run.margin, stride };
 }
 
 /** Writes a run report next to the output (temporary name, then renamed). */

@@ -7,6 +7,17 @@ import { ApiError } from '../api.ts';
 
 export type FeatureDataType = 'float32' | 'float16';
 
+/** runTiled's output options for a feature raster of `channels` bands f000.. (nodata NaN: features take any value). */
+export function featureRasterOptions(channels: number, dataType: 'Float32' | 'Float16') {
+  return {
+    outChannels: channels,
+    outDataType: 'Float32' as const,
+    outFloat16: dataType === 'Float16',
+    nodata: Number.NaN,
+    bandNames: Array.from({ length: channels }, (_, i) => `f${String(i).padStart(3, '0')}`),
+  };
+}
+
 /** The report's name for the written type (GDAL's names; Float16 as GDAL 3.11 spells it), after checking the option. */
 export function featureDataType(t: FeatureDataType | undefined): 'Float32' | 'Float16' {
   if (t === undefined || t === 'float32') return 'Float32';

@@ -32,6 +32,11 @@ export interface FeatureTiling {
   infer: InferFn;
 }
 
+/** The tiler's share of a FeatureTiling (runTiled's raster, tiling and infer options). */
+export function tiledOptions(t: FeatureTiling) {
+  return { raster: t.raster, bands: t.bands, tile: t.tile, overlap: t.overlap, margin: t.margin, stride: t.stride, batch: t.batch, outChannels: t.channels, infer: t.infer };
+}
+
 export interface FeatureStreamOptions extends FeatureTiling {
   /**
    * Called with consecutive output rows, top to bottom: one Float32Array of rows x width

@@ -25,7 +25,7 @@
 import { ApiError, type GeoTransform } from '../api.ts';
 import { loadModelFolder, parseProviderList, type Fallback } from '../model/index.ts';
 import { writeReport } from './encoder-run.ts';
-import { featureDataType, type FeatureDataType } from './feature-dtype.ts';
+import { featureDataType, featureRasterOptions, type FeatureDataType } from './feature-dtype.ts';
 import { runTiled, type StageTimings, type TiledProgress } from './index.ts';
 import type { FrameModality } from './fused/fused-infer.ts';
 import type { HrFrameReport } from './fused/hr-frame.ts';
@@ -106,15 +106,11 @@ export async function runFusedEmbed(o: FusedEmbedOptions): Promise<FusedEmbedRep
       margin: f.margin,
       stride: 1,
       batch: f.batch,
-      outChannels: f.channels,
-      outDataType: 'Float32',
-      outFloat16: dataType === 'Float16',
+      ...featureRasterOptions(f.channels, dataType),
       outPath: o.out,
-      nodata: Number.NaN,
       shard: o.shard,
       signal: o.signal,
       progress: o.progress,
-      bandNames: Array.from({ length: f.channels }, (_, i) => `f${String(i).padStart(3, '0')}`),
       metadata: {
         SKYSENSE_TASK: 'fused-embed',
         SKYSENSE_MODEL: m.name,

@@ -7,7 +7,7 @@
  */
 import type { Fallback, HeadTask } from '../model/index.ts';
 import type { StageTimings } from './index.ts';
-import type { ReportInput } from './encoder-run.ts';
+import type { ReportInput } from './model-input.ts';
 import type { ClassTally } from './class-output.ts';
 import type { HeadSessions, HeadSetup } from './head-setup.ts';
 

@@ -27,27 +27,15 @@ import {
   type ModuleSpec,
   type ProviderChoice,
 } from '../model/index.ts';
-import type { TiledProgress } from './index.ts';
-import type { InputOptions } from './preprocess/prepare-input.ts';
+import type { RunOptions } from './run-options.ts';
 
-/** The options every head task takes (the CLI's run flags); `gsd` and `mask` see preprocess/prepare-input.ts. */
-export interface HeadRunOptions extends InputOptions {
+/** The options every head task takes: the run flags, the head, and where its encoder is. */
+export interface HeadRunOptions extends RunOptions {
   /** The head folder (manifest.json of kind "head" + its ONNX file). */
   head: string;
   /** The encoder model folder; default the folder the head ships in (<model>/heads/<head>). */
   model?: string;
-  out: string;
-  /** What the input is when its band names do not say; must be the head's modality. */
-  modality?: ModalityId;
-  bands?: number[];
-  /** Provider list as the user wrote it ("cpu", "cuda,cpu"); default the engine's order. */
-  providers?: string;
-  tile?: number;
-  overlap?: number;
-  batch?: number;
   shard?: string;
-  progress?: (p: TiledProgress) => void;
-  signal?: AbortSignal;
 }
 
 export interface HeadSetup {
@@ -85,29 +73,76 @@ export async function shippedIn(headDir: string): Promise<string | null> {
   return (await stat(join(modelDir, 'manifest.json')).catch(() => null)) ? modelDir : null;
 }
 
-export async function openHeadSetup(o: HeadRunOptions, task: HeadTask): Promise<HeadSetup> {
-  const h = await readHeadFolder(o.head);
+/**
+ * The encoder output each head input reads (its tap), checked: it exists in the module and
+ * gives the channels the head takes. Errors name the head's manifest key.
+ */
+export function headTaps(h: { manifestPath: string; manifest: HeadManifest }, model: ModelFolder, spec: ModuleSpec): ModuleSpec['outputs'] {
+  const m = h.manifest;
+  return m.inputs.map((input, i) => {
+    const out = spec.outputs.find((t) => t.name === input.tap);
+    if (!out) {
+      throw new ApiError('E_CORRUPT', `${h.manifestPath}: inputs[${i}].tap: "${input.tap}" is not an output of ${m.encoder.module} in ${model.manifestPath} (it has ${spec.outputs.map((t) => t.name).join(', ')})`, h.manifestPath);
+    }
+    const c = out.channels ?? out.shape[1];
+    if (typeof c === 'number' && typeof input.shape[1] === 'number' && c !== input.shape[1]) {
+      throw new ApiError('E_CORRUPT', `${h.manifestPath}: inputs[${i}].shape[1]: the head takes ${input.shape[1]} channels, ${m.encoder.module}.${input.tap} gives ${c}`, h.manifestPath);
+    }
+    return out;
+  });
+}
+
+type ReadHead = Awaited<ReturnType<typeof readHeadFolder>>;
+
+/** The encoder model folder a head runs on: the one given, else the one it ships in (<model>/heads/<head>). */
+export async function headModelFolder(h: Pick<ReadHead, 'dir' | 'manifest'>, o: Pick<HeadRunOptions, 'model' | 'providers'>): Promise<ModelFolder> {
+  const m = h.manifest;
+  const modelDir = o.model ? resolve(o.model) : await shippedIn(h.dir);
+  if (!modelDir) {
+    throw new ApiError('E_BAD_REQUEST', `${h.dir}: give the encoder model folder (head "${m.name}" runs on "${m.encoder.name}", module ${m.encoder.module}; it is not inside a model folder's heads/)`, h.dir);
+  }
+  return loadModelFolder(modelDir, { providers: o.providers ? parseProviderList(o.providers) : undefined, cache: false });
+}
+
+/** The module of `model` the head's encoder.module names. */
+export function headModule(h: Pick<ReadHead, 'manifestPath' | 'manifest'>, model: ModelFolder): ModuleSpec {
+  const mod = h.manifest.encoder.module;
+  if (!Object.hasOwn(model.manifest.modules, mod)) {
+    throw new ApiError('E_NOT_FOUND', `${h.manifestPath}: encoder.module: "${mod}" is not a module of ${model.manifestPath} (it has ${model.moduleNames().join(', ')})`, h.manifestPath);
+  }
+  return model.manifest.modules[mod];
+}
+
+/** Warns (into `warnings`) when the module's weights are not the ones the head was trained on, or when the head does not say. */
+export async function noteHeadWeights(head: HeadManifest, model: ModelFolder, moduleName: string, warnings: string[]): Promise<void> {
+  const want = head.encoder.weightsSha256;
+  if (!want) {
+    warnings.push(`head "${head.name}" does not record its encoder's weights (encoder.weightsSha256 is null): cannot check it matches ${moduleName}`);
+    return;
+  }
+  const file = model.modulePath(moduleName);
+  const got = await fileSha256(file);
+  if (got !== want) {
+    warnings.push(`head "${head.name}" was trained on ${moduleName} weights with sha256 ${want.slice(0, 12)}..., but ${file} has ${got.slice(0, 12)}...: the module changed since the head was trained, so its output may be wrong`);
+  }
+}
+
+/** `h`: the head folder as the task read it (to route it). */
+export async function openHeadSetup(o: HeadRunOptions, task: HeadTask, h: ReadHead): Promise<HeadSetup> {
   const m = h.manifest;
   if (m.task !== task) {
     throw new ApiError('E_BAD_REQUEST', `${h.manifestPath}: task: head "${m.name}" is a ${m.task} head; the ${task} task needs a ${task} head`, h.manifestPath);
   }
   const modalityId = m.encoder.modality;
   if (modalityId === 'fused') {
-    // segment and change route fused heads to segment-series.ts / change-series.ts before this; the manifest refuses fused classify/detect heads.
-    throw new ApiError('E_BAD_REQUEST', `${h.manifestPath}: encoder.modality: head "${m.name}" reads fused S2/S1 series features; only segment (one series) and change (series a and b) run fused heads`, h.manifestPath);
+    // segment, change and classify route fused heads to their series paths before this; the manifest refuses fused detect heads.
+    throw new ApiError('E_BAD_REQUEST', `${h.manifestPath}: encoder.modality: head "${m.name}" reads fused S2/S1 series features; only segment, classify (one series) and change (series a and b) run fused heads`, h.manifestPath);
   }
-  const modelDir = o.model ? resolve(o.model) : await shippedIn(h.dir);
-  if (!modelDir) {
-    throw new ApiError('E_BAD_REQUEST', `${h.dir}: give the encoder model folder (head "${m.name}" runs on "${m.encoder.name}", module ${m.encoder.module}; it is not inside a model folder's heads/)`, h.dir);
-  }
+  const model = await headModelFolder(h, o);
   const providers = o.providers ? parseProviderList(o.providers) : undefined;
-  const model = await loadModelFolder(modelDir, { providers, cache: false });
   try {
     const where = `${h.manifestPath}: encoder`;
-    const spec = Object.hasOwn(model.manifest.modules, m.encoder.module) ? model.manifest.modules[m.encoder.module] : undefined;
-    if (!spec) {
-      throw new ApiError('E_NOT_FOUND', `${where}.module: "${m.encoder.module}" is not a module of ${model.manifestPath} (it has ${model.moduleNames().join(', ')})`, h.manifestPath);
-    }
+    const spec = headModule(h, model);
     if (spec.role !== 'encoder' || spec.modality !== m.encoder.modality) {
       throw new ApiError('E_CORRUPT', `${where}: module "${m.encoder.module}" of ${model.manifestPath} is a ${spec.modality} ${spec.role}, the head expects a ${m.encoder.modality} encoder`, h.manifestPath);
     }
@@ -115,15 +150,8 @@ export async function openHeadSetup(o: HeadRunOptions, task: HeadTask): Promise<
     if (!modality || !spec.tile) throw new ApiError('E_CORRUPT', `${model.manifestPath}: modules.${m.encoder.module}: needs its modality and tile`, model.manifestPath);
 
     const strides = new Set<number>();
-    m.inputs.forEach((input, i) => {
-      const out = spec.outputs.find((t) => t.name === input.tap);
-      if (!out) {
-        throw new ApiError('E_CORRUPT', `${h.manifestPath}: inputs[${i}].tap: "${input.tap}" is not an output of ${m.encoder.module} in ${model.manifestPath} (it has ${spec.outputs.map((t) => t.name).join(', ')})`, h.manifestPath);
-      }
-      const c = out.channels ?? out.shape[1];
-      if (typeof c === 'number' && typeof input.shape[1] === 'number' && c !== input.shape[1]) {
-        throw new ApiError('E_CORRUPT', `${h.manifestPath}: inputs[${i}].shape[1]: the head takes ${input.shape[1]} channels, ${m.encoder.module}.${input.tap} gives ${c}`, h.manifestPath);
-      }
+    headTaps(h, model, spec).forEach((out, i) => {
+      const input = m.inputs[i];
       if (!out.stride || !Number.isInteger(out.stride)) {
         throw new ApiError('E_CORRUPT', `${model.manifestPath}: modules.${m.encoder.module}.outputs: "${input.tap}" needs a whole stride to feed a head`, model.manifestPath);
       }
@@ -168,16 +196,7 @@ export async function openHeadSetup(o: HeadRunOptions, task: HeadTask): Promise<
 
 /** Starts the encoder and head sessions and checks the encoder's weights against the head's record. */
 export async function startHeadSessions(s: HeadSetup): Promise<HeadSessions> {
-  const want = s.head.encoder.weightsSha256;
-  if (want) {
-    const file = s.model.modulePath(s.moduleName);
-    const got = await fileSha256(file);
-    if (got !== want) {
-      s.warnings.push(`head "${s.head.name}" was trained on ${s.moduleName} weights with sha256 ${want.slice(0, 12)}..., but ${file} has ${got.slice(0, 12)}...: the encoder changed since the head was trained, so its output may be wrong`);
-    }
-  } else {
-    s.warnings.push(`head "${s.head.name}" does not record its encoder's weights (encoder.weightsSha256 is null): cannot check it matches ${s.moduleName}`);
-  }
+  await noteHeadWeights(s.head, s.model, s.moduleName, s.warnings);
   const encoder = await s.model.session(s.moduleName);
   // Warm the head up on the tap grids of one default tile, the shapes the first batch brings.
   const tile = s.head.tile?.size ?? s.spec.tile!.size;

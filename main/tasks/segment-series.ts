@@ -13,11 +13,10 @@
  * choose and there is no `gsd` (S2/S1 are fused on their 10 m grid).
  */
 import { rm } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { ApiError } from '../api.ts';
 import type { Raster } from '../raster/index.ts';
-import { fileSha256, loadHead, loadModelFolder, parseProviderList, type HeadFolder, type HeadManifest, type ModelFolder, type ModuleSpec } from '../model/index.ts';
+import { loadHead, parseProviderList, type HeadFolder, type HeadManifest, type ModelFolder, type ModuleSpec } from '../model/index.ts';
 import { CLASS_NODATA, ClassAreas, classPost, classRasterOptions, classScheme, probabilityFile } from './class-output.ts';
 import { cellArea } from './cell-area.ts';
 import { probabilityPath, type DenseHeadOptions } from './dense-head-run.ts';
@@ -26,7 +25,7 @@ import { seriesGrid, type FusedEmbedReport } from './fused-embed.ts';
 import { checkSeriesOptions, openFusedSeries, type FusedInputReport, type FusedSeries, type SeriesOptions } from './fused/fused-series.ts';
 import { sigmoidInPlace, softmaxPlanes } from './head-infer.ts';
 import { reportHead, type HeadReport, type HeadReportOutput } from './head-report.ts';
-import { shippedIn } from './head-setup.ts';
+import { headModelFolder, headModule, headTaps, noteHeadWeights } from './head-setup.ts';
 import { checkOutPath, planTiles, parseShard, runTiled, type InferFn } from './index.ts';
 
 export type SeriesInputOptions = Pick<SeriesOptions, 's2' | 's1' | 'hr' | 'dates' | 's1Dates' | 'resample'> & {
@@ -56,28 +55,14 @@ export interface FusedHead {
 /** The checks of a fused head against its model's fusion module, before any file of the series is read. */
 export async function openFusedHead(h: { dir: string; manifestPath: string; manifest: HeadManifest }, o: Pick<DenseHeadOptions, 'model' | 'providers'>): Promise<FusedHead> {
   const m = h.manifest;
-  const modelDir = o.model ? resolve(o.model) : await shippedIn(h.dir);
-  if (!modelDir) {
-    throw new ApiError('E_BAD_REQUEST', `${h.dir}: give the encoder model folder (head "${m.name}" runs on "${m.encoder.name}", module ${m.encoder.module}; it is not inside a model folder's heads/)`, h.dir);
-  }
-  const model = await loadModelFolder(modelDir, { providers: o.providers ? parseProviderList(o.providers) : undefined, cache: false });
+  const model = await headModelFolder(h, o);
   try {
-    const spec = Object.hasOwn(model.manifest.modules, m.encoder.module) ? model.manifest.modules[m.encoder.module] : undefined;
-    if (!spec) {
-      throw new ApiError('E_NOT_FOUND', `${h.manifestPath}: encoder.module: "${m.encoder.module}" is not a module of ${model.manifestPath} (it has ${model.moduleNames().join(', ')})`, h.manifestPath);
-    }
+    const spec = headModule(h, model);
     if (spec.role !== 'fusion') {
       throw new ApiError('E_CORRUPT', `${h.manifestPath}: encoder: module "${m.encoder.module}" of ${model.manifestPath} is a ${spec.modality} ${spec.role}; a fused head reads the fusion module`, h.manifestPath);
     }
-    m.inputs.forEach((input, i) => {
-      const out = spec.outputs.find((t) => t.name === input.tap);
-      if (!out) {
-        throw new ApiError('E_CORRUPT', `${h.manifestPath}: inputs[${i}].tap: "${input.tap}" is not an output of ${m.encoder.module} in ${model.manifestPath} (it has ${spec.outputs.map((t) => t.name).join(', ')})`, h.manifestPath);
-      }
-      const c = out.channels ?? out.shape[1];
-      if (typeof c === 'number' && typeof input.shape[1] === 'number' && c !== input.shape[1]) {
-        throw new ApiError('E_CORRUPT', `${h.manifestPath}: inputs[${i}].shape[1]: the head takes ${input.shape[1]} channels, ${m.encoder.module}.${input.tap} gives ${c}`, h.manifestPath);
-      }
+    headTaps(h, model, spec).forEach((out, i) => {
+      const input = m.inputs[i];
       if ((out.stride ?? 1) !== 1) throw new ApiError('E_UNSUPPORTED', `${model.manifestPath}: modules.${m.encoder.module}.outputs: "${input.tap}" has stride ${out.stride}; fused heads read one feature per S2 pixel`, model.manifestPath);
     });
     const first = m.outputs[0];
@@ -204,12 +189,7 @@ export async function runFusedDense(r: FusedDenseRun): Promise<{ report: FusedDe
   const area = cellArea(info, 1);
   const areas = new ClassAreas(area, plan.outRowFrom);
 
-  const want = fh.head.encoder.weightsSha256;
-  const moduleFile = fh.model.modulePath(fh.moduleName);
-  if (!want) fh.warnings.push(`head "${fh.head.name}" does not record its encoder's weights (encoder.weightsSha256 is null): cannot check it matches ${fh.moduleName}`);
-  else if ((await fileSha256(moduleFile)) !== want) {
-    fh.warnings.push(`head "${fh.head.name}" was trained on ${fh.moduleName} weights with sha256 ${want.slice(0, 12)}..., but ${moduleFile} differs: the fusion changed since the head was trained, so its output may be wrong`);
-  }
+  await noteHeadWeights(fh.head, fh.model, fh.moduleName, fh.warnings);
   const warmupAxes: Record<string, number> = {};
   for (const input of fh.head.inputs) for (const d of input.shape.slice(2)) if (typeof d === 'string') warmupAxes[d] = f.tile;
   const head = await loadHead(fh.headDir, { providers: o.providers ? parseProviderList(o.providers) : undefined, warmupAxes });

@@ -15,7 +15,8 @@ import { readHeadFolder } from '../model/index.ts';
 import { routeHead } from './head-route.ts';
 import { openRaster, type Raster } from '../raster/index.ts';
 import { runDenseHead, type DenseHeadOptions } from './dense-head-run.ts';
-import { prepareHeadInput, reportHeadInput, type HeadInput } from './head-input.ts';
+import { prepareHeadInput, type HeadInput } from './head-input.ts';
+import { reportModelInput } from './model-input.ts';
 import type { HeadReport } from './head-report.ts';
 import { openHeadSetup } from './head-setup.ts';
 import { runSegmentSeries, type SegmentSeriesReport, type SeriesInputOptions } from './segment-series.ts';
@@ -37,7 +38,7 @@ export async function runSegment(o: SegmentOptions): Promise<SegmentReport> {
   if (m.task === 'segment' && routeHead(h, o) === 'series') return runSegmentSeries(h, o, t0);
   if (!o.inputs || o.inputs.length === 0) throw new ApiError('E_BAD_REQUEST', `segment with head "${m.name}" needs an input raster`);
   const inputs = o.inputs;
-  const setup = await openHeadSetup(o, 'segment');
+  const setup = await openHeadSetup(o, 'segment', h);
   let raster: Raster | null = null;
   let input: HeadInput | null = null;
   try {
@@ -50,7 +51,7 @@ export async function runSegment(o: SegmentOptions): Promise<SegmentReport> {
       raster: input.raster,
       bands: input.mapping.bands,
       inputs: [input],
-      reportInputs: [reportHeadInput(input, setup.modalityId)],
+      reportInputs: [reportModelInput(input, setup.modalityId)],
       probabilities: o.probabilities ?? false,
       t0,
     });

@@ -17,6 +17,7 @@ import { ApiError, type GeoTransform } from '../api.ts';
 import { checkOutPath, runTiled, type StageTimings } from './index.ts';
 import { writeReport } from './encoder-run.ts';
 import { openFeatureRun, type FeatureRunHead, type FeatureTaskOptions } from './feature-run.ts';
+import { tiledOptions } from './feature-stream.ts';
 import { outputGeoTransform } from './output-writer.ts';
 import { queryFeature } from './query-feature.ts';
 import { resolveQuery, type QueryRegion, type QuerySummary, type SimilarQuery } from './query.ts';
@@ -69,14 +70,7 @@ export async function runSimilar(o: SimilarOptions): Promise<SimilarReport> {
     let dot = new Float64Array(0);
     let norm = new Float64Array(0);
     const result = await runTiled({
-      raster: run.raster,
-      bands: run.bands,
-      tile: run.tile,
-      overlap: run.overlap,
-      margin: run.margin,
-      stride,
-      batch: run.batch,
-      outChannels: C,
+      ...tiledOptions(run),
       outPath: o.out,
       nodata: Number.NaN,
       shard: o.shard,

@@ -22,7 +22,9 @@ import { openRaster, type Raster } from '../../raster/index.ts';
 import type { StageTimings } from '../index.ts';
 import { denseTiling } from '../dense-head-run.ts';
 import { writeReport } from '../encoder-run.ts';
-import { prepareHeadInput, reportHeadInput, type HeadInput } from '../head-input.ts';
+import { readHeadFolder } from '../../model/index.ts';
+import { prepareHeadInput, type HeadInput } from '../head-input.ts';
+import { reportModelInput } from '../model-input.ts';
 import { reportHead, reportModel, reportProviders, type HeadReport } from '../head-report.ts';
 import { openHeadSetup, startHeadSessions, type HeadRunOptions } from '../head-setup.ts';
 import { parseShard, type Tile } from '../tile-plan.ts';
@@ -75,7 +77,7 @@ export async function runDetect(o: DetectOptions): Promise<DetectReport> {
   prob('iouThreshold', o.iouThreshold);
   checkVectorPath(o.out);
   const shard = o.shard ? parseShard(o.shard) : undefined;
-  const setup = await openHeadSetup(o, 'detect');
+  const setup = await openHeadSetup(o, 'detect', await readHeadFolder(o.head));
   let source: Raster | null = null;
   let input: HeadInput | null = null;
   try {
@@ -173,7 +175,7 @@ export async function runDetect(o: DetectOptions): Promise<DetectReport> {
           task: 'detect',
           head: reportHead(setup),
           model: reportModel(setup),
-          inputs: [reportHeadInput(prepared, setup.modalityId)],
+          inputs: [reportModelInput(prepared, setup.modalityId)],
           ...reportProviders(sessions),
           tile,
           overlap,
