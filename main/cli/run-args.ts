@@ -71,6 +71,13 @@ export interface RunArgs {
   dtype?: 'float32' | 'float16';
 }
 
+/** One of the allowed words, or a usage error listing them. */
+function choice<T extends string>(flag: string, v: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(v)) return v as T;
+  const words = allowed.length === 2 ? `${allowed[0]} or ${allowed[1]}` : `${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]}`;
+  throw new UsageError(`${flag} must be ${words} (got "${v}")`);
+}
+
 function wholeNumber(flag: string, v: string): number {
   if (!/^\d+$/.test(v)) throw new UsageError(`${flag} expects a whole number (got "${v}")`);
   return Number(v);
@@ -155,36 +162,11 @@ export function parseRunArgs(args: string[]): RunArgs {
       case '--mask': p.mask = value(); break;
       case '--mask-values': p.maskValues = list(flag, value()).map((v) => number(flag, v)); break;
       case '--mask-threshold': p.maskThreshold = number(flag, value()); break;
-      case '--gsd': {
-        const g = value();
-        if (g !== 'model' && g !== 'native') throw new UsageError(`--gsd must be model or native (got "${g}")`);
-        p.gsd = g;
-        break;
-      }
-      case '--dtype': {
-        const d = value();
-        if (d !== 'float32' && d !== 'float16') throw new UsageError(`--dtype must be float32 or float16 (got "${d}")`);
-        p.dtype = d;
-        break;
-      }
-      case '--output-grid': {
-        const g = value();
-        if (g !== 'input' && g !== 'model') throw new UsageError(`--output-grid must be input or model (got "${g}")`);
-        p.outputGrid = g;
-        break;
-      }
-      case '--resample': {
-        const r = value();
-        if (r !== 'none' && r !== 'nearest') throw new UsageError(`--resample must be none or nearest (got "${r}")`);
-        p.resample = r;
-        break;
-      }
-      case '--modality': {
-        const m = value();
-        if (m !== 's2' && m !== 's1' && m !== 'hr') throw new UsageError(`--modality must be s2, s1 or hr (got "${m}")`);
-        p.modality = m;
-        break;
-      }
+      case '--gsd': p.gsd = choice(flag, value(), ['model', 'native'] as const); break;
+      case '--dtype': p.dtype = choice(flag, value(), ['float32', 'float16'] as const); break;
+      case '--output-grid': p.outputGrid = choice(flag, value(), ['input', 'model'] as const); break;
+      case '--resample': p.resample = choice(flag, value(), ['none', 'nearest'] as const); break;
+      case '--modality': p.modality = choice(flag, value(), ['s2', 's1', 'hr'] as const); break;
       case '--bands': {
         const v = value();
         if (!/^\d+(,\d+)*$/.test(v)) throw new UsageError(`--bands expects 1-based band numbers separated by commas (got "${v}")`);
