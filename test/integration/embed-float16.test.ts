@@ -16,7 +16,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openRaster } from '../../main/raster/index.ts';
@@ -24,6 +24,7 @@ import { runEmbed, type EmbedReport } from '../../main/tasks/embed.ts';
 import { runFusedEmbed } from '../../main/tasks/fused-embed.ts';
 import { dataPath, gdalinfo, gdalPixel, gdalTranslate, gdalWindow, REPO_ROOT } from '../helpers/gdal.ts';
 import { firstIfdTags, TAG } from '../helpers/tiff-tags.ts';
+import { numpyHalfBits } from '../helpers/numpy-half.ts';
 import { skysense } from '../helpers/skysense-cli.ts';
 
 const MODEL = join(REPO_ROOT, 'models/skysense-tiny');
@@ -34,16 +35,6 @@ const STRIDE = 4;
 
 /** Half precision: round to nearest gives at most half an ulp, 2^-11 relative; 2^-25 absolute below the normal range. */
 const withinHalf = (want: number, got: number) => Math.abs(want - got) <= Math.abs(want) * 2 ** -11 + 2 ** -25;
-
-/** numpy's astype(float16) of Float32 values (IEEE round to nearest even), as bit patterns. */
-function numpyHalfBits(values: Float32Array, dir: string): Uint16Array {
-  const src = join(dir, 'np-in.f32');
-  const dst = join(dir, 'np-out.f16');
-  writeFileSync(src, new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
-  execFileSync('/usr/bin/python3', ['-c', 'import numpy as np, sys\nnp.fromfile(sys.argv[1], dtype="<f4").astype("<f2").tofile(sys.argv[2])', src, dst]);
-  const raw = readFileSync(dst);
-  return new Uint16Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
-}
 
 let tmp = '';
 let mask = '';
@@ -120,8 +111,8 @@ describe('embed --dtype float16 (shipped SkySense-Tiny, OSCD bercy S2, masked)',
     const n = w32[0].length;
     const all32 = Float32Array.from(w32.flat());
     const all16 = Float32Array.from(w16.flat());
-    const want = numpyHalfBits(all32, tmp);
-    const got = numpyHalfBits(all16, tmp); // exact: every half is a Float32
+    const want = numpyHalfBits(all32);
+    const got = numpyHalfBits(all16); // exact: every half is a Float32
     let nan = 0;
     let exact = 0;
     let bad = 0;

@@ -13,14 +13,15 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { RasterInfo } from '../../main/api.ts';
 import { openRaster } from '../../main/raster/index.ts';
 import { openRowSink, outputTileSize, type OutputSpec } from '../../main/tasks/output-writer.ts';
 import { dataPath, gdalinfo, gdalOverviews, gdalPixel, gdalWindow } from '../helpers/gdal.ts';
 import { firstIfdTags, TAG } from '../helpers/tiff-tags.ts';
+import { numpyHalfBits } from '../helpers/numpy-half.ts';
 
 const PISA = dataPath('oscd/pisa/imgs_1');
 const BANDS = ['B02', 'B03', 'B04', 'B05', 'B06', 'B07', 'B08', 'B8A', 'B11', 'B12'];
@@ -62,15 +63,6 @@ async function write(path: string, width: number, height: number, bands: number,
   await sink.finish();
 }
 
-function numpyHalfBits(values: Float32Array): Uint16Array {
-  const a = join(tmp, 'np.f32');
-  const b = join(tmp, 'np.f16');
-  writeFileSync(a, new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
-  execFileSync('/usr/bin/python3', ['-c', 'import numpy as np, sys\nnp.fromfile(sys.argv[1], dtype="<f4").astype("<f2").tofile(sys.argv[2])', a, b]);
-  const raw = readFileSync(b);
-  return new Uint16Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
-}
-
 /** Half bit patterns of the values GDAL reads (every half is exactly a Float32) equal numpy's rounding of the Float32 file's. */
 function assertNearestHalf(f32: number[][], f16: number[][], what: string): void {
   const want = numpyHalfBits(Float32Array.from(f32.flat()));
@@ -78,6 +70,24 @@ function assertNearestHalf(f32: number[][], f16: number[][], what: string): void
   let diff = 0;
   for (let i = 0; i < want.length; i++) if (want[i] !== got[i]) diff++;
   assert.equal(diff, 0, `${what}: ${diff} of ${want.length} values are not the nearest half`);
+}
+
+/**
+ * Our reader reads `bands` of the W x `height` file and band `ovrBand` of its first overview
+ * (half the size, rounded up) as GDAL does; returns the file's info for further checks.
+ */
+async function assertReadsAsGdal(path: string, height: number, bands: number[], ovrBand: number): Promise<RasterInfo> {
+  const r = await openRaster([path]);
+  try {
+    const full = await r.readWindow({ x: 0, y: 0, width: W, height }, { bands });
+    const gdal = gdalWindow(path, { bands });
+    full.forEach((b, j) => assert.deepEqual(Array.from(b), gdal[j]));
+    const ovr = await r.readWindow({ x: 0, y: 0, width: W, height }, { bands: [ovrBand], outWidth: Math.ceil(W / 2), outHeight: Math.ceil(height / 2) });
+    assert.deepEqual(Array.from(ovr[0]), gdalWindow(path, { bands: [ovrBand], overviewLevel: 0 })[0]);
+    return r.info;
+  } finally {
+    await r.close();
+  }
 }
 
 test('tile size: 256 for narrow or few-band outputs, the largest multiple of 16 within 64 MiB otherwise, 16 at least', () => {
@@ -108,17 +118,8 @@ describe('a 128-band Float32 output 718 px wide (pisa bands, top 200 rows)', () 
   });
 
   test('our reader reads the 176 px tiles and the first overview as GDAL does', async () => {
-    const r = await openRaster([out()]);
-    try {
-      assert.deepEqual(r.info.blockSize, [176, 176]);
-      const full = await r.readWindow({ x: 0, y: 0, width: W, height: 200 }, { bands: [1, 128] });
-      const gdal = gdalWindow(out(), { bands: [1, 128] });
-      full.forEach((b, j) => assert.deepEqual(Array.from(b), gdal[j]));
-      const ovr = await r.readWindow({ x: 0, y: 0, width: W, height: 200 }, { bands: [64], outWidth: 359, outHeight: 100 });
-      assert.deepEqual(Array.from(ovr[0]), gdalWindow(out(), { bands: [64], overviewLevel: 0 })[0]);
-    } finally {
-      await r.close();
-    }
+    const info = await assertReadsAsGdal(out(), 200, [1, 128], 64);
+    assert.deepEqual(info.blockSize, [176, 176]);
   });
 });
 
@@ -140,17 +141,8 @@ describe('half floats (16 bands, 718 x 360 pisa)', () => {
   });
 
   test('our reader reads the half floats and their overview as GDAL does', async () => {
-    const r = await openRaster([f16()]);
-    try {
-      assert.equal(r.info.dataType, 'Float32');
-      const full = await r.readWindow({ x: 0, y: 0, width: W, height: 360 }, { bands: [1, 16] });
-      const gdal = gdalWindow(f16(), { bands: [1, 16] });
-      full.forEach((b, j) => assert.deepEqual(Array.from(b), gdal[j]));
-      const ovr = await r.readWindow({ x: 0, y: 0, width: W, height: 360 }, { bands: [9], outWidth: 359, outHeight: 180 });
-      assert.deepEqual(Array.from(ovr[0]), gdalWindow(f16(), { bands: [9], overviewLevel: 0 })[0]);
-    } finally {
-      await r.close();
-    }
+    const info = await assertReadsAsGdal(f16(), 360, [1, 16], 9);
+    assert.equal(info.dataType, 'Float32');
   });
 });
 

@@ -7,11 +7,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { floatToHalfBits, fromHalf, halfBitsToFloat, toHalf } from '../../main/raster/float16.ts';
+import { numpyHalfBits } from '../helpers/numpy-half.ts';
 
 const hex = (h: number) => `0x${h.toString(16).padStart(4, '0')}`;
 
@@ -93,29 +90,17 @@ test('random Float32 patterns over the whole range match numpy astype(float16)',
   // Half-way ties at every exponent, where rounding mistakes hide.
   for (let i = 0; i < 2000; i++) bits[i] = (((100 + (i % 40)) << 23) | ((i * 0x2000) & 0x7fe000) | 0x1000) >>> 0;
   const src = new Float32Array(bits.buffer);
-  const dir = mkdtempSync(join(tmpdir(), 'skysense-f16-'));
-  try {
-    writeFileSync(join(dir, 'in.f32'), new Uint8Array(bits.buffer));
-    execFileSync('/usr/bin/python3', ['-c', [
-      'import numpy as np, sys',
-      'a = np.fromfile(sys.argv[1], dtype="<f4")',
-      'with np.errstate(over="ignore"): a.astype("<f2").tofile(sys.argv[2])',
-    ].join('\n'), join(dir, 'in.f32'), join(dir, 'out.f16')]);
-    const raw = readFileSync(join(dir, 'out.f16'));
-    const want = new Uint16Array(raw.buffer, raw.byteOffset, n);
-    const got = toHalf(src, new Uint16Array(n));
-    let nanCount = 0;
-    for (let i = 0; i < n; i++) {
-      if (Number.isNaN(src[i])) {
-        nanCount++;
-        // NaN payloads are not specified by IEEE; only that NaN stays NaN.
-        if ((got[i] & 0x7c00) !== 0x7c00 || (got[i] & 0x3ff) === 0) assert.fail(`NaN ${bits[i].toString(16)} -> ${hex(got[i])}`);
-        continue;
-      }
-      if (got[i] !== want[i]) assert.fail(`${src[i]} (0x${bits[i].toString(16)}): ${hex(got[i])}, numpy ${hex(want[i])}`);
+  const want = numpyHalfBits(src);
+  const got = toHalf(src, new Uint16Array(n));
+  let nanCount = 0;
+  for (let i = 0; i < n; i++) {
+    if (Number.isNaN(src[i])) {
+      nanCount++;
+      // NaN payloads are not specified by IEEE; only that NaN stays NaN.
+      if ((got[i] & 0x7c00) !== 0x7c00 || (got[i] & 0x3ff) === 0) assert.fail(`NaN ${bits[i].toString(16)} -> ${hex(got[i])}`);
+      continue;
     }
-    assert.ok(nanCount > 0 && nanCount < n / 100, `${nanCount} NaN patterns`);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (got[i] !== want[i]) assert.fail(`${src[i]} (0x${bits[i].toString(16)}): ${hex(got[i])}, numpy ${hex(want[i])}`);
   }
+  assert.ok(nanCount > 0 && nanCount < n / 100, `${nanCount} NaN patterns`);
 });

@@ -257,8 +257,7 @@ export async function openFusedSeries(model: ModelFolder, asked: CheckedSeries, 
     }
     const ref = opened[0].raster.info;
     for (const e of opened.slice(1)) e.fit = fitGrid(ref, e.raster.info, o.resample ?? 'none');
-    if (o.mask && resolve(o.mask.path) === resolve(o.out)) throw bad(`${o.out}: the output would overwrite the mask`, o.out);
-    if (o.mask) mask = await openMask(o.mask, ref, o.signal);
+    if (o.mask) mask = await openMask(o.mask, ref, o.signal, o.out);
     if (asked.hr) hr = await openHrFrame(model, asked.hr, ref, task, o.signal);
     if (hr && hr.channels !== upChannels) {
       throw new ApiError('E_CORRUPT', `${model.manifestPath}: modules.${hr.report.module} gives ${hr.channels} channels, the fusion takes tokens of ${upChannels}`, model.manifestPath);

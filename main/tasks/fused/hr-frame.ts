@@ -30,7 +30,7 @@ import { checkTile, encoderFor, encoderInfer } from '../encoder-run.ts';
 import { runTiled, type StageTimings, type TiledProgress } from '../index.ts';
 import { mapBands, type BandMapping } from '../preprocess/band-map.ts';
 import { makeNormaliser } from '../preprocess/normalise.ts';
-import { alignedGrid, metricPixelSize, resampledRaster } from '../preprocess/resampled-raster.ts';
+import { alignedGrid, resampledRaster } from '../preprocess/resampled-raster.ts';
 import { detectUnits, sampleValues, type UnitsDetection } from '../preprocess/units.ts';
 
 export interface HrFrameReport {
@@ -138,12 +138,13 @@ export async function openHrFrame(model: ModelFolder, path: string, ref: RasterI
     const method = finer ? 'average' : 'bilinear';
     view = resampledRaster(source, grid, method);
     const notes: string[] = [];
-    const srcM = metricPixelSize(info);
-    const gridM = metricPixelSize({ ...info, geoTransform: gt });
-    const size = (v: [number, number] | null, px: number) => (v ? `${fmt((v[0] + v[1]) / 2)} m` : `${fmt(px)} CRS units`);
+    // Mean pixel sizes in metres; NaN when the CRS is not metric.
+    const srcM = grid.sourceResolutionCm / 100;
+    const gridM = grid.resolutionCm / 100;
+    const size = (m: number, px: number) => (Number.isFinite(m) ? `${fmt(m)} m` : `${fmt(px)} CRS units`);
     const note = `${size(srcM, Math.abs(info.geoTransform[1]))} HR pixels resampled by ${finer ? 'area average' : 'bilinear interpolation'} onto ${size(gridM, Math.abs(gt[1]))} pixels aligned to ${ref.path} (${ratio} x ${ratio} per reference pixel)`;
-    if (srcM && gridM && srcM[0] > gridM[0] * 1.25) {
-      notes.push(`the HR image (${fmt(srcM[0])} m) is coarser than the fusion's HR pixel (${fmt(gridM[0])} m): it is upsampled, so the HR frame adds less detail than sub-metre imagery would`);
+    if (srcM > gridM * 1.25) {
+      notes.push(`the HR image (${fmt(srcM)} m) is coarser than the fusion's HR pixel (${fmt(gridM)} m): it is upsampled, so the HR frame adds less detail than sub-metre imagery would`);
     }
     const cover = (window.width * window.height) / (ref.width * ref.height);
     if (cover < 0.999) notes.push(`the HR image covers ${window.width} x ${window.height} of the ${ref.width} x ${ref.height} reference pixels: the fused output is that window (origin moved to its corner)`);

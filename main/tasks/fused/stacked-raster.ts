@@ -11,9 +11,8 @@
  * no overviews, so the tiler never asks it for a decimated read.
  */
 import { ApiError, type RasterInfo } from '../../api.ts';
-import { cornersOf } from '../../raster/geotransform.ts';
 import type { NumericArray, Raster, ReadOptions, Window } from '../../raster/index.ts';
-import { isNodata } from '../tile-read.ts';
+import { sampleAxis } from '../../raster/sample-grid.ts';
 import type { GridFit } from './grid-fit.ts';
 
 export interface StackPart {
@@ -24,8 +23,6 @@ export interface StackPart {
   /** Band name prefix for the stack ('S2 2017-06-13'). */
   label: string;
 }
-
-const EPS = 1e-10;
 
 export class StackedRaster implements Raster {
   readonly info: RasterInfo;
@@ -41,25 +38,8 @@ export class StackedRaster implements Raster {
       }),
     );
     const files = [...new Set(parts.flatMap((p) => p.raster.info.files))];
-    this.info = {
-      path: ref.path,
-      files,
-      format: ref.format,
-      width: ref.width,
-      height: ref.height,
-      bandCount: names.length,
-      dataType: 'Float32',
-      bandNames: names,
-      nodata: Number.NaN,
-      georeferenced: ref.georeferenced,
-      crs: ref.crs,
-      geoTransform: [...ref.geoTransform],
-      corners: cornersOf(ref.geoTransform, ref.width, ref.height),
-      overviews: [],
-      tiled: false,
-      blockSize: ref.blockSize,
-      compression: null,
-    };
+    // The reference's grid; bands, type and nodata are the stack's own.
+    this.info = { ...ref, files, bandCount: names.length, dataType: 'Float32', bandNames: names, nodata: Number.NaN, overviews: [], tiled: false, compression: null };
   }
 
   async readWindow(win: Window, opts: ReadOptions = {}): Promise<NumericArray[]> {
@@ -94,16 +74,14 @@ export class StackedRaster implements Raster {
   }
 }
 
-/** Source index of each output position along one axis (-1 outside the source). */
+/**
+ * Source index of each output position along one axis (-1 outside the source): the
+ * raster reader's own nearest sampling (sample-grid.ts) of the window the positions cover.
+ */
 function axisIndex(fit: GridFit, start: number, n: number, size: number, horizontal: boolean): Int32Array {
-  const idx = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    let s: number;
-    if (fit.kind === 'same') s = start + i;
-    else s = Math.floor((horizontal ? fit.a + (start + i + 0.5) * fit.sx : fit.b + (start + i + 0.5) * fit.sy) + EPS);
-    idx[i] = s >= 0 && s < size ? s : -1;
-  }
-  return idx;
+  if (fit.kind === 'same') return sampleAxis(start, n, n, size, size);
+  const [a, f] = horizontal ? [fit.a, fit.sx] : [fit.b, fit.sy];
+  return sampleAxis(a + start * f, n * f, n, size, size);
 }
 
 async function readPart(part: StackPart, bands: number[], x: number, y: number, w: number, h: number, signal?: AbortSignal): Promise<Float32Array[]> {
@@ -127,20 +105,21 @@ async function readPart(part: StackPart, bands: number[], x: number, y: number, 
   const sw = cs[1] - cs[0] + 1;
   const sh = rs[1] - rs[0] + 1;
   const src = await part.raster.readWindow({ x: cs[0], y: rs[0], width: sw, height: sh }, { bands, signal });
-  const nodata = info.nodata;
+  // A NaN nodata is already the stack's; any other value becomes NaN.
+  const nodata = info.nodata !== null && !Number.isNaN(info.nodata) ? info.nodata : null;
   for (let b = 0; b < bands.length; b++) {
     const s = src[b];
     const o = out[b];
     for (let j = 0; j < h; j++) {
       const r = rows[j];
       if (r < 0) continue;
-      const sr = (r - rs[0]) * sw;
+      const sr = (r - rs[0]) * sw - cs[0];
       const orow = j * w;
       for (let i = 0; i < w; i++) {
         const c = cols[i];
         if (c < 0) continue;
-        const v = s[sr + c - cs[0]];
-        o[orow + i] = nodata !== null && isNodata(v, nodata) ? Number.NaN : v;
+        const v = s[sr + c];
+        o[orow + i] = v === nodata ? Number.NaN : v;
       }
     }
   }

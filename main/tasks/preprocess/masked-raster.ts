@@ -81,8 +81,9 @@ export function checkMaskGrid(input: RasterInfo, mask: RasterInfo): void {
   if (!sameGeoTransform(input, mask)) throw fail(`different geotransforms ([${mask.geoTransform.join(', ')}] vs [${input.geoTransform.join(', ')}])`);
 }
 
-/** Opens and checks the mask against `input` and counts its masked pixels. */
-export async function openMask(spec: MaskSpec, input: RasterInfo, signal?: AbortSignal): Promise<OpenedMask> {
+/** Opens and checks the mask against `input` (and the run's output path `out`) and counts its masked pixels. */
+export async function openMask(spec: MaskSpec, input: RasterInfo, signal?: AbortSignal, out?: string): Promise<OpenedMask> {
+  if (out !== undefined && resolve(spec.path) === resolve(out)) throw bad(`${out}: the output would overwrite the mask`, out);
   const { invalid, rule } = ruleOf(spec);
   const raster = await openRaster([spec.path], { signal });
   try {

@@ -12,8 +12,7 @@
  * Outputs of a resampled run lie on the processing grid: the input's origin and CRS with
  * the model's pixel size, stated in the report (`preparation.grid`).
  */
-import { resolve } from 'node:path';
-import { ApiError, type GeoTransform } from '../../api.ts';
+import type { GeoTransform } from '../../api.ts';
 import type { ModalityId } from '../../model/index.ts';
 import type { Raster } from '../../raster/index.ts';
 import { maskedRaster, openMask, type MaskReport, type MaskSpec } from './masked-raster.ts';
@@ -52,8 +51,7 @@ export async function prepareInput(
 ): Promise<PreparedInput> {
   const info = source.info;
   const { decision, grid } = decideGsd(info, o.modality, o.modelGsdM, o.gsd);
-  if (o.mask && o.out && resolve(o.mask.path) === resolve(o.out)) throw new ApiError('E_BAD_REQUEST', `${o.out}: the output would overwrite the mask`, o.out);
-  const mask = o.mask ? await openMask(o.mask, info, o.signal) : null;
+  const mask = o.mask ? await openMask(o.mask, info, o.signal, o.out) : null;
   const masked = mask ? maskedRaster(source, mask) : source;
   const raster = decision.method ? resampledRaster(masked, grid, decision.method) : masked;
   const crs = info.crs ? (info.crs.epsg ? `EPSG:${info.crs.epsg}` : info.crs.name) : null;

@@ -39,6 +39,11 @@ export function metricPixelSize(info: RasterInfo): [number, number] | null {
   return [Math.abs(gt[1]) * perUnit, Math.abs(gt[5]) * perUnit];
 }
 
+/** Mean of a metric pixel's width and height in cm; NaN when the grid is not metric. */
+function meanCm(size: [number, number] | null): number {
+  return size ? ((size[0] + size[1]) / 2) * 100 : Number.NaN;
+}
+
 export interface ProcessingGrid {
   width: number;
   height: number;
@@ -64,15 +69,14 @@ export function alignedGrid(info: RasterInfo, geoTransform: GeoTransform, width:
   if (gt[2] !== 0 || gt[4] !== 0 || geoTransform[2] !== 0 || geoTransform[4] !== 0) {
     throw new ApiError('E_UNSUPPORTED', `${info.path}: a rotated geotransform cannot be resampled here; warp it north-up first (gdalwarp)`, info.path);
   }
-  const size = ((Math.abs(gt[1]) + Math.abs(gt[5])) / 2) * 100;
   return {
     width,
     height,
     geoTransform: [...geoTransform],
     factorX: geoTransform[1] / gt[1],
     factorY: geoTransform[5] / gt[5],
-    sourceResolutionCm: size,
-    resolutionCm: ((Math.abs(geoTransform[1]) + Math.abs(geoTransform[5])) / 2) * 100,
+    sourceResolutionCm: meanCm(metricPixelSize(info)),
+    resolutionCm: meanCm(metricPixelSize({ ...info, geoTransform })),
     resampled: true,
     originX: (geoTransform[0] - gt[0]) / gt[1],
     originY: (geoTransform[3] - gt[3]) / gt[5],
@@ -85,23 +89,12 @@ export function alignedGrid(info: RasterInfo, geoTransform: GeoTransform, width:
  */
 export function processingGrid(info: RasterInfo, resolutionCm: number | null): ProcessingGrid {
   const gt = info.geoTransform;
-  const native: ProcessingGrid = {
-    width: info.width,
-    height: info.height,
-    geoTransform: gt,
-    factorX: 1,
-    factorY: 1,
-    sourceResolutionCm: Number.NaN,
-    resolutionCm: Number.NaN,
-    resampled: false,
-  };
-  const perUnit = info.crs ? METRES_PER_UNIT[info.crs.units] : undefined;
-  if (info.georeferenced && perUnit !== undefined && gt[2] === 0 && gt[4] === 0) {
-    native.sourceResolutionCm = ((Math.abs(gt[1]) + Math.abs(gt[5])) / 2) * perUnit * 100;
-    native.resolutionCm = native.sourceResolutionCm;
+  const nativeCm = meanCm(metricPixelSize(info));
+  if (resolutionCm === null) {
+    return { width: info.width, height: info.height, geoTransform: gt, factorX: 1, factorY: 1, sourceResolutionCm: nativeCm, resolutionCm: nativeCm, resampled: false };
   }
-  if (resolutionCm === null) return native;
   const file = info.path;
+  const perUnit = info.crs ? METRES_PER_UNIT[info.crs.units] : undefined;
   if (!Number.isFinite(resolutionCm) || resolutionCm <= 0) throw new ApiError('E_BAD_REQUEST', `resolution ${resolutionCm} cm/px: must be > 0`);
   if (!info.georeferenced || !info.crs) {
     throw new ApiError('E_UNSUPPORTED', `${file}: has no georeferencing, so it cannot be resampled to ${resolutionCm} cm/px; give the raster a CRS or run at its native pixel size`, file);
@@ -124,7 +117,7 @@ export function processingGrid(info: RasterInfo, resolutionCm: number | null): P
     geoTransform: [gt[0], Math.sign(gt[1]) * res, 0, gt[3], 0, Math.sign(gt[5]) * res],
     factorX,
     factorY,
-    sourceResolutionCm: native.sourceResolutionCm,
+    sourceResolutionCm: nativeCm,
     resolutionCm,
     resampled: true,
   };
