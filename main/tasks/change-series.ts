@@ -20,6 +20,7 @@ import { writeReport } from './encoder-run.ts';
 import { seriesGrid } from './fused-embed.ts';
 import { checkSeriesOptions, openFusedSeries, type CheckedSeries, type FusedInputReport, type FusedSeries } from './fused/fused-series.ts';
 import type { Resample } from './fused/grid-fit.ts';
+import { maskedRaster, openMask, type MaskReport, type OpenedMask } from './preprocess/masked-raster.ts';
 import { openFusedHead, runFusedDense, type FusedDenseReport, type SegmentSeriesReport } from './segment-series.ts';
 import { checkSameGrid, stackRasters } from './stacked-raster.ts';
 
@@ -74,8 +75,8 @@ async function checkSeriesGrids(a: CheckedSeries, b: CheckedSeries, signal?: Abo
   }
 }
 
-function summary(f: FusedSeries): SeriesPart {
-  return { modalities: f.modalities, hr: f.hr, grid: seriesGrid(f), mask: f.mask, notes: f.notes, sessions: f.sessions, dateEmbedding: f.dateEmbedding };
+function summary(f: FusedSeries, mask: MaskReport | null): SeriesPart {
+  return { modalities: f.modalities, hr: f.hr, grid: seriesGrid(f), mask, notes: f.notes, sessions: f.sessions, dateEmbedding: f.dateEmbedding };
 }
 
 /** Runs a fused change head on series a and b; called by runChange. */
@@ -97,14 +98,18 @@ export async function runChangeSeries(h: { dir: string; manifestPath: string; ma
   await checkSeriesGrids(asked[0], asked[1], o.signal);
   const fh = await openFusedHead(h, o);
   const series: FusedSeries[] = [];
+  let mask: OpenedMask | null = null;
   try {
+    // The mask is opened (and its pixels counted) once, for both series, below.
     for (const a of asked) {
-      series.push(await openFusedSeries(fh.model, a, { ...o, resample: o.resample }, { task: 'change', now, tilePref: fh.head.tile }));
+      series.push(await openFusedSeries(fh.model, a, { ...o, resample: o.resample, mask: undefined }, { task: 'change', now, tilePref: fh.head.tile }));
     }
     const [fa, fb] = series;
+    if (o.mask) mask = await openMask(o.mask, fa.ref, o.signal, o.out);
     const prefixed = (f: FusedSeries, d: string) => Object.fromEntries(Object.entries(f.dateMetadata).map(([k, v]) => [k.replace('SKYSENSE_', `SKYSENSE_${d}_`), v]));
-    // The tiler reads a's bands then b's from one view; closing the series closes what it reads.
-    const raster = stackRasters(fa.raster, fb.raster);
+    // The tiler reads a's bands then b's from one view; closing the series (and the mask) closes what it reads.
+    const both = stackRasters(fa.raster, fb.raster);
+    const raster = mask ? maskedRaster(both, mask) : both;
     const { report: common, outPath } = await runFusedDense({
       fh,
       task: 'change',
@@ -120,13 +125,14 @@ export async function runChangeSeries(h: { dir: string; manifestPath: string; ma
     const report: ChangeSeriesReport = {
       task: 'change',
       ...common,
-      series: { a: summary(fa), b: summary(fb) },
+      series: { a: summary(fa, mask?.report ?? null), b: summary(fb, mask?.report ?? null) },
       inputs: [...fa.inputs.map((x) => ({ ...x, series: 'a' as const })), ...fb.inputs.map((x) => ({ ...x, series: 'b' as const }))],
     };
     await writeReport(`${outPath}.report.json`, report);
     return report;
   } finally {
     for (const s of series) await s.close().catch(() => undefined);
+    await mask?.raster.close().catch(() => undefined);
     await fh.model.close();
   }
 }

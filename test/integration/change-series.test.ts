@@ -158,6 +158,27 @@ describe('change: fused head on series a (dates 1-2) and b (dates 3-4)', () => {
   });
 });
 
+describe('change on two series with a mask (--mask on the shared grid)', () => {
+  test('the masked pixels (eo-learn land cover class 3) are nodata in the mask and the probability; both series report the mask', async () => {
+    const lulc = join(EOLEARN, 'LULC_label.tif');
+    const out = join(tmp, 'change-masked.tif');
+    const rep = (await runChange({ head, model: MODEL, seriesA: { s2: A }, seriesB: { s2: B }, mask: { path: lulc, values: [3] }, out, providers: 'cpu', now: NOW })) as ChangeSeriesReport;
+    const classes = gdalWindow(lulc)[0];
+    const want = classes.filter((v) => v === 3).length;
+    assert.ok(want > 100, `only ${want} pixels of class 3`);
+    assert.equal(rep.series.a.mask?.pixels, want);
+    assert.deepEqual(rep.series.b.mask, rep.series.a.mask);
+    const cls = gdalWindow(out)[0];
+    const prob = gdalWindow(out.replace(/\.tif$/, '.prob.tif'))[0];
+    for (let i = 0; i < cls.length; i++) {
+      if (classes[i] === 3) {
+        assert.equal(cls[i], 255, `pixel ${i} is masked`);
+        assert.ok(Number.isNaN(prob[i]), `pixel ${i} probability`);
+      } else assert.notEqual(cls[i], 255, `pixel ${i} is not masked`);
+    }
+  });
+});
+
 describe('change: the wrong kind of input is refused by name', () => {
   test('a fused change head given two single rasters', async () => {
     const out = join(tmp, 'single.tif');
