@@ -6,6 +6,7 @@
  * through its geotransform, counter-clockwise in that CRS like polygonized regions.
  */
 import { ApiError, type GeoTransform } from '../api.ts';
+import { applyGeoTransform } from '../raster/geotransform.ts';
 import type { PolygonGeometry } from './types.ts';
 
 export interface PixelBox {
@@ -32,7 +33,7 @@ export function boxCorners(box: PixelBox): [number, number][] {
 }
 
 export function boxToPolygon(box: PixelBox, gt: GeoTransform): PolygonGeometry {
-  let corners = boxCorners(box).map(([col, row]) => [gt[0] + col * gt[1] + row * gt[2], gt[3] + col * gt[4] + row * gt[5]]);
+  let corners = boxCorners(box).map(([col, row]) => applyGeoTransform(gt, col, row));
   // Corners run clockwise on screen (y down); a north-up geotransform (negative determinant)
   // keeps them clockwise in the CRS, so reverse them to the counter-clockwise of RFC 7946.
   if (gt[1] * gt[5] - gt[2] * gt[4] < 0) corners = corners.reverse();

@@ -7,10 +7,9 @@
  * would change the area of 10 m pixels by up to 1-2 %. Features without a CRS (pixel
  * space) are refused: GDAL and QGIS would read their pixel coordinates as degrees.
  */
-import type { FileHandle } from 'node:fs/promises';
 import proj4 from 'proj4';
 import { ApiError, type Crs } from '../api.ts';
-import { commitPart, dropPart, openPart } from './part-file.ts';
+import { PartFile } from './part-file.ts';
 import { checkWriterOptions, fieldValue, polygonsOf } from './fields.ts';
 import type { Feature, VectorWriter, VectorWriterOptions } from './types.ts';
 
@@ -34,12 +33,10 @@ export class GeoJsonWriter implements VectorWriter {
   private parts: string[] = [];
   private size = 0;
   private count = 0;
-  private closed = false;
 
   private constructor(
     private readonly path: string,
-    private readonly tmp: string,
-    private readonly fh: FileHandle,
+    private readonly file: PartFile,
     private readonly opts: VectorWriterOptions,
     private readonly project: Project,
   ) {}
@@ -54,14 +51,13 @@ export class GeoJsonWriter implements VectorWriter {
       );
     }
     const project = toLonLat(opts.crs);
-    const { tmp, fh } = await openPart(path);
-    const w = new GeoJsonWriter(path, tmp, fh, opts, project);
+    const w = new GeoJsonWriter(path, await PartFile.open(path), opts, project);
     w.push(`{"type":"FeatureCollection","name":${JSON.stringify(opts.layer)},"features":[\n`);
     return w;
   }
 
   async add(features: Feature[]): Promise<void> {
-    if (this.closed) throw new Error(`${this.path}: writer already finished or aborted`);
+    this.file.assertOpen();
     for (const f of features) {
       this.push(`${this.count === 0 ? '' : ',\n'}${this.feature(f)}`);
       this.count++;
@@ -70,25 +66,12 @@ export class GeoJsonWriter implements VectorWriter {
   }
 
   async finish(): Promise<void> {
-    if (this.closed) throw new Error(`${this.path}: writer already finished or aborted`);
-    this.push('\n]}\n');
-    try {
-      await this.flush();
-      await this.fh.close();
-    } catch (err) {
-      await this.abort();
-      throw err;
-    }
-    this.closed = true;
-    await commitPart(this.tmp, this.path);
+    await this.file.commit(() => `${this.take()}\n]}\n`);
   }
 
   async abort(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
     this.parts = [];
-    await this.fh.close().catch(() => {});
-    await dropPart(this.tmp);
+    await this.file.discard();
   }
 
   private feature(f: Feature): string {
@@ -117,11 +100,15 @@ export class GeoJsonWriter implements VectorWriter {
     this.size += s.length;
   }
 
-  private async flush(): Promise<void> {
-    if (this.parts.length === 0) return;
+  /** The text pushed since the last write, handed out once. */
+  private take(): string {
     const text = this.parts.join('');
     this.parts = [];
     this.size = 0;
-    await this.fh.write(text);
+    return text;
+  }
+
+  private async flush(): Promise<void> {
+    await this.file.write(this.take());
   }
 }

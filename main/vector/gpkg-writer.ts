@@ -8,11 +8,10 @@
  * data, roughly 4 million pixel-edge polygons of a few dozen vertices); GeoJSON has no
  * such limit. Coordinates stay in the layer's own CRS (srs_id = its EPSG code).
  */
-import type { FileHandle } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import initSqlJs, { type Database, type SqlJsStatic, type Statement } from 'sql.js';
 import { ApiError } from '../api.ts';
-import { commitPart, dropPart, openPart } from './part-file.ts';
+import { PartFile } from './part-file.ts';
 import { checkWriterOptions, fieldValue, polygonsOf } from './fields.ts';
 import { gpkgGeometry, type Envelope } from './gpkg-geometry.ts';
 import { APPLICATION_ID, CORE_TABLES, USER_VERSION, layerTableSql, quoteId, srsRows } from './gpkg-schema.ts';
@@ -38,12 +37,10 @@ export class GeoPackageWriter implements VectorWriter {
   private readonly insert: Statement;
   private readonly env: Envelope = { minX: Infinity, maxX: -Infinity, minY: Infinity, maxY: -Infinity };
   private bytes = 0;
-  private closed = false;
 
   private constructor(
     private readonly path: string,
-    private readonly tmp: string,
-    private readonly fh: FileHandle,
+    private readonly file: PartFile,
     private readonly db: Database,
     private readonly opts: VectorWriterOptions,
     private readonly srsId: number,
@@ -56,7 +53,7 @@ export class GeoPackageWriter implements VectorWriter {
   static async open(path: string, opts: VectorWriterOptions, limits: GeoPackageWriterLimits = {}): Promise<GeoPackageWriter> {
     checkWriterOptions(path, opts);
     const SQL = await loadSqlJs();
-    const { tmp, fh } = await openPart(path);
+    const file = await PartFile.open(path);
     const db = new SQL.Database();
     try {
       db.run(`PRAGMA application_id = ${APPLICATION_ID}`);
@@ -76,17 +73,16 @@ export class GeoPackageWriter implements VectorWriter {
       ]);
       db.run('INSERT INTO gpkg_geometry_columns VALUES (?, ?, ?, ?, 0, 0)', [opts.layer, 'geom', opts.geometryType.toUpperCase(), srsId]);
       db.run('BEGIN');
-      return new GeoPackageWriter(path, tmp, fh, db, opts, srsId, limits.maxBytes ?? GPKG_MAX_BYTES);
+      return new GeoPackageWriter(path, file, db, opts, srsId, limits.maxBytes ?? GPKG_MAX_BYTES);
     } catch (err) {
       db.close();
-      await fh.close().catch(() => {});
-      await dropPart(tmp);
+      await file.discard();
       throw err;
     }
   }
 
   async add(features: Feature[]): Promise<void> {
-    if (this.closed) throw new Error(`${this.path}: writer already finished or aborted`);
+    this.file.assertOpen();
     const multi = this.opts.geometryType === 'MultiPolygon';
     for (const f of features) {
       const polys = polygonsOf(this.path, f.geometry, this.opts.geometryType);
@@ -115,41 +111,30 @@ export class GeoPackageWriter implements VectorWriter {
   }
 
   async finish(): Promise<void> {
-    if (this.closed) throw new Error(`${this.path}: writer already finished or aborted`);
-    try {
-      if (Number.isFinite(this.env.minX)) {
-        this.db.run('UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ? WHERE table_name = ?', [
-          this.env.minX,
-          this.env.minY,
-          this.env.maxX,
-          this.env.maxY,
-          this.opts.layer,
-        ]);
+    await this.file.commit(() => {
+      try {
+        if (Number.isFinite(this.env.minX)) {
+          this.db.run('UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ? WHERE table_name = ?', [
+            this.env.minX,
+            this.env.minY,
+            this.env.maxX,
+            this.env.maxY,
+            this.opts.layer,
+          ]);
+        }
+        this.db.run(`UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = ?`, [this.opts.layer]);
+        this.insert.free();
+        this.db.run('COMMIT');
+        return this.db.export();
+      } finally {
+        this.db.close();
       }
-      this.db.run(`UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = ?`, [this.opts.layer]);
-      this.insert.free();
-      this.db.run('COMMIT');
-      const bytes = this.db.export();
-      this.db.close();
-      await this.fh.write(bytes);
-      await this.fh.close();
-    } catch (err) {
-      await this.abort();
-      throw err;
-    }
-    this.closed = true;
-    await commitPart(this.tmp, this.path);
+    });
   }
 
   async abort(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    try {
-      this.db.close();
-    } catch {
-      // already closed by a failed finish
-    }
-    await this.fh.close().catch(() => {});
-    await dropPart(this.tmp);
+    // The database is open exactly while the file is: finish closes both.
+    if (this.file.isOpen) this.db.close();
+    await this.file.discard();
   }
 }

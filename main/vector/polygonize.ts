@@ -13,6 +13,7 @@
  */
 import { ApiError, type Crs, type GeoTransform, type RasterInfo } from '../api.ts';
 import type { ProgressContext, Raster } from '../raster/types.ts';
+import { applyGeoTransform } from '../raster/geotransform.ts';
 import { RegionScanner, type ScannedRegion } from './region-scan.ts';
 import { shoelace } from './ring-trace.ts';
 import { ellipsoidRingArea } from './ellipsoid-area.ts';
@@ -205,14 +206,11 @@ function placeRings(r: ScannedRegion, gt: GeoTransform, rule: AreaRule): { rings
     const flat = rule.kind === 'ellipsoid' ? new Float64Array(2 * n) : null;
     for (let i = 0; i < n; i++) {
       const k = flip ? n - 1 - i : i;
-      const c = ring[2 * k];
-      const l = ring[2 * k + 1];
-      const x = gt[0] + c * gt[1] + l * gt[2];
-      const y = gt[3] + c * gt[4] + l * gt[5];
-      out[i] = [x, y];
+      const p = applyGeoTransform(gt, ring[2 * k], ring[2 * k + 1]);
+      out[i] = p;
       if (flat) {
-        flat[2 * i] = x;
-        flat[2 * i + 1] = y;
+        flat[2 * i] = p[0];
+        flat[2 * i + 1] = p[1];
       }
     }
     out[n] = [out[0][0], out[0][1]];

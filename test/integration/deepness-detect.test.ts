@@ -16,24 +16,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runDeepness } from '../../main/tasks/deepness/index.ts';
 import { gdalTransform } from '../helpers/gdal.ts';
-import { FOTOMAP, makeOnnx, ogrRead, warpOracle, type OgrFeature, type WarpedInput } from '../helpers/deepness.ts';
+import { FOTOMAP, makeOnnx, ogrRead, warpOracle, YOLO_META, type OgrFeature, type WarpedInput } from '../helpers/deepness.ts';
 
 let tmp = '';
 let warp: WarpedInput;
 const CELL = 16;
-const META = {
-  model_type: '"Detector"',
-  class_names: '{"0": "red", "1": "green", "2": "blue"}',
-  resolution: '3',
-  tiles_overlap: '15',
-  det_conf: '0.3',
-  det_iou_thresh: '0.4',
-};
 
 before(() => {
   tmp = mkdtempSync(join(tmpdir(), 'skysense-deepness-det-'));
   warp = warpOracle(FOTOMAP, 0.03, tmp, 'w3');
-  makeOnnx({ op: 'yolo', dst: join(tmp, 'yolo-v5.onnx'), format: 'v5', tile: 512, cell: CELL, metadata: META }, tmp);
+  makeOnnx({ op: 'yolo', dst: join(tmp, 'yolo-v5.onnx'), format: 'v5', tile: 512, cell: CELL, metadata: YOLO_META }, tmp);
 });
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -145,7 +137,7 @@ test('Ultralytics layout [1, 4 + 3, N] to GeoJSON (WGS84): the same boxes as the
   if (!existsSync(v5gpkg)) await runDeepness({ model: join(tmp, 'yolo-v5.onnx'), input: FOTOMAP, out: v5gpkg, providers: 'cpu' });
   const v5 = ogrRead(v5gpkg);
   const model = join(tmp, 'yolo-ul.onnx');
-  makeOnnx({ op: 'yolo', dst: model, format: 'ultralytics', tile: 512, cell: CELL, metadata: { ...META, det_type: '"YOLO_Ultralytics"' } }, tmp);
+  makeOnnx({ op: 'yolo', dst: model, format: 'ultralytics', tile: 512, cell: CELL, metadata: { ...YOLO_META, det_type: '"YOLO_Ultralytics"' } }, tmp);
   const out = join(tmp, 'ul.geojson');
   const report = await runDeepness({ model, input: FOTOMAP, out, providers: 'cpu' });
   assert.equal(report.model.detType, 'YOLO_Ultralytics');
@@ -169,7 +161,7 @@ test('Ultralytics layout [1, 4 + 3, N] to GeoJSON (WGS84): the same boxes as the
 
 test('oriented (Ultralytics obb) layout: boxes turned by the model angle, clockwise on the image = negative here', async () => {
   const model = join(tmp, 'yolo-obb.onnx');
-  makeOnnx({ op: 'yolo', dst: model, format: 'obb', tile: 512, cell: CELL, angle: 0.3, metadata: { ...META, det_type: '"YOLO_Ultralytics_obb"' } }, tmp);
+  makeOnnx({ op: 'yolo', dst: model, format: 'obb', tile: 512, cell: CELL, angle: 0.3, metadata: { ...YOLO_META, det_type: '"YOLO_Ultralytics_obb"' } }, tmp);
   const out = join(tmp, 'obb.gpkg');
   await runDeepness({ model, input: FOTOMAP, out, providers: 'cpu' });
   const read = ogrRead(out);

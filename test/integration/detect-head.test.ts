@@ -3,7 +3,7 @@
  * makes one: the shipped HR encoder's feat_s4 features of two 512 px windows of
  * dummy_fotomap_small.tif (read by GDAL, normalised with the manifest's mean/std), labelled
  * per 4 x 4 px cell by the painted red (counted here from GDAL's read), fitted by logistic
- * regression in torch (test/helpers/deepness_models.py, op "detect_head"); its boxes are a
+ * regression in torch (test/helpers/deepness.ts, fitRedPaintHead); its boxes are a
  * constant 12 px square (and, for the oriented head, a constant angle). runDetect must then
  * find the red paint: every box's square holds red pixels, every painted red blob has a box,
  * no two boxes overlap past the NMS threshold, coordinates and attributes as GDAL/OGR read them.
@@ -13,15 +13,13 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
-import { loadModelFolder } from '../../main/model/index.ts';
 import { runDetect } from '../../main/tasks/detect/index.ts';
 import { planTiles } from '../../main/tasks/index.ts';
-import { gdalinfo, gdalWindow, REPO_ROOT } from '../helpers/gdal.ts';
-import { FOTOMAP, makeOnnx, ogrRead, type OgrFeature } from '../helpers/deepness.ts';
+import { gdalinfo, REPO_ROOT } from '../helpers/gdal.ts';
+import { fitRedPaintHead, FOTOMAP, ogrRead, RED_PAINT_BOX, redPaint, redPaintCells, redPaintManifest, type OgrFeature } from '../helpers/deepness.ts';
 
 const MODEL = join(REPO_ROOT, 'models/skysense-tiny');
-const BOX = 12;
+const BOX = RED_PAINT_BOX;
 let tmp = '';
 let headDir = '';
 let orientedDir = '';
@@ -30,74 +28,18 @@ let H = 0;
 let gt: number[] = [];
 let red: Uint8Array;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function manifest(over: Record<string, any> = {}): Record<string, any> {
-  return {
-    schemaVersion: 1,
-    kind: 'head',
-    name: 'red-paint',
-    title: 'Red paint (test head)',
-    task: 'detect',
-    encoder: { name: 'skysense-tiny', modality: 'hr', module: 'hr_encoder', weightsSha256: null },
-    file: 'head.onnx',
-    inputs: [{ name: 'feat', dtype: 'float32', shape: ['batch', 32, 'h', 'w'], tap: 'feat_s4' }],
-    outputs: [
-      { name: 'scores', dtype: 'float32', shape: ['batch', 1, 'h', 'w'], stride: 4 },
-      { name: 'boxes', dtype: 'float32', shape: ['batch', over.boxChannels ?? 4, 'h', 'w'], stride: 4 },
-    ],
-    activation: 'sigmoid',
-    threshold: 0.5,
-    classes: [
-      { value: 0, name: 'no paint', color: '#000000' },
-      { value: 1, name: 'red paint', color: '#ff0000' },
-    ],
-    training: { data: 'dummy_fotomap_small.tif, two 512 px windows, red paint per 4 px cell (fitted at test time)', licence: 'Apache-2.0 (Deepness test data)' },
-    licence: { code: 'Apache-2.0', weights: 'test weights' },
-  };
-}
-
-const isRed = (r: number, g: number, b: number) => r / 255 > 0.6 && g / 255 < 0.4 && b / 255 < 0.4;
-
 before(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'skysense-detect-head-'));
-  const info = gdalinfo(FOTOMAP);
-  [W, H] = info.size;
-  gt = info.geoTransform;
-  const all = gdalWindow(FOTOMAP, { bands: [1, 2, 3] });
-  red = new Uint8Array(W * H);
-  for (let i = 0; i < red.length; i++) red[i] = isRed(all[0][i], all[1][i], all[2][i]) ? 1 : 0;
-
-  // Training cells: encoder features of two windows and the red fraction of each 4 x 4 cell.
-  const model = await loadModelFolder(MODEL, { providers: ['cpu'], cache: false });
-  const hr = JSON.parse(readFileSync(join(MODEL, 'manifest.json'), 'utf8')).modalities.hr;
-  const enc = await model.session('hr_encoder');
-  const feats: number[] = [];
-  const labels: number[] = [];
-  for (const [x0, y0] of [[W - 512, 0], [0, H - 512]]) {
-    const win = gdalWindow(FOTOMAP, { srcwin: [x0, y0, 512, 512], bands: [1, 2, 3] });
-    const x = new Float32Array(3 * 512 * 512);
-    for (let c = 0; c < 3; c++) for (let i = 0; i < 512 * 512; i++) x[c * 512 * 512 + i] = (win[c][i] - hr.mean[c]) / hr.std[c];
-    const f = (await enc.run({ image: new ort.Tensor('float32', x, [1, 3, 512, 512]) })).outputs.feat_s4.data as Float32Array;
-    for (let cy = 0; cy < 128; cy++) {
-      for (let cx = 0; cx < 128; cx++) {
-        for (let c = 0; c < 32; c++) feats.push(f[c * 128 * 128 + cy * 128 + cx]);
-        let n = 0;
-        for (let dy = 0; dy < 4; dy++) for (let dx = 0; dx < 4; dx++) n += red[(y0 + cy * 4 + dy) * W + x0 + cx * 4 + dx];
-        labels.push(n >= 8 ? 1 : 0);
-      }
-    }
-  }
-  await model.close();
-  const featFile = join(tmp, 'feat.f32');
-  const labelFile = join(tmp, 'label.f32');
-  writeFileSync(featFile, new Float32Array(feats));
-  writeFileSync(labelFile, new Float32Array(labels));
+  gt = gdalinfo(FOTOMAP).geoTransform;
+  const paint = redPaint();
+  ({ width: W, height: H, red } = paint);
+  const cells = await redPaintCells(MODEL, paint, tmp);
   headDir = join(tmp, 'red-paint');
   orientedDir = join(tmp, 'red-paint-oriented');
-  const fit = makeOnnx({ op: 'detect_head', dir: headDir, features: featFile, labels: labelFile, channels: 32, box: BOX, angle: null, manifest: manifest() }, tmp);
+  const fit = fitRedPaintHead(cells, headDir, tmp);
   assert.ok((fit.positives as number) > 500, `red cells to learn from: ${fit.positives}`);
   assert.ok((fit.recall as number) > 0.8 && (fit.precision as number) > 0.5, `the probe separates red paint on its training cells: ${JSON.stringify(fit)}`);
-  makeOnnx({ op: 'detect_head', dir: orientedDir, features: featFile, labels: labelFile, channels: 32, box: BOX, angle: 0.4, manifest: { ...manifest({ boxChannels: 5 }), name: 'red-paint-oriented' } }, tmp);
+  fitRedPaintHead(cells, orientedDir, tmp, { angle: 0.4, manifest: { ...redPaintManifest(5), name: 'red-paint-oriented' } });
 });
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -225,7 +167,7 @@ test('oriented detect head (5 box channels): the polygons turn counter-clockwise
 test('detect refuses a non-detect head and a raster output path before any tile', async () => {
   await assert.rejects(runDetect({ head: headDir, model: MODEL, inputs: [FOTOMAP], out: join(tmp, 'x.tif') }), /vector outputs are \.gpkg \(GeoPackage\) or \.geojson/);
   const segDir = join(tmp, 'seg-head');
-  const seg = { ...manifest(), name: 'seg', task: 'segment', outputs: [{ name: 'logits', dtype: 'float32', shape: ['batch', 1, 'h', 'w'], stride: 4 }] };
+  const seg = { ...redPaintManifest(), name: 'seg', task: 'segment', outputs: [{ name: 'logits', dtype: 'float32', shape: ['batch', 1, 'h', 'w'], stride: 4 }] };
   mkdirSync(segDir);
   writeFileSync(join(segDir, 'manifest.json'), JSON.stringify(seg));
   writeFileSync(join(segDir, 'head.onnx'), readFileSync(join(headDir, 'head.onnx')));

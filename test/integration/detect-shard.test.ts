@@ -10,32 +10,22 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
-import { loadModelFolder } from '../../main/model/index.ts';
 import { runDeepness, type DeepnessReport } from '../../main/tasks/deepness/index.ts';
 import { runDetect, type DetectReport } from '../../main/tasks/detect/index.ts';
-import { gdalinfo, gdalWindow, REPO_ROOT } from '../helpers/gdal.ts';
-import { FOTOMAP, makeOnnx, ogrRead, type OgrFeature } from '../helpers/deepness.ts';
+import { REPO_ROOT } from '../helpers/gdal.ts';
+import { fitRedPaintHead, FOTOMAP, makeOnnx, ogrRead, redPaint, redPaintCells, YOLO_META, type OgrFeature } from '../helpers/deepness.ts';
 
 let tmp = '';
 let model = '';
-const META = {
-  model_type: '"Detector"',
-  class_names: '{"0": "red", "1": "green", "2": "blue"}',
-  resolution: '3',
-  tiles_overlap: '15',
-  det_conf: '0.3',
-  det_iou_thresh: '0.4',
-};
 
 before(() => {
   tmp = mkdtempSync(join(tmpdir(), 'skysense-detect-shard-'));
   model = join(tmp, 'yolo-128.onnx');
-  makeOnnx({ op: 'yolo', dst: model, format: 'v5', tile: 128, cell: 16, metadata: META }, tmp);
+  makeOnnx({ op: 'yolo', dst: model, format: 'v5', tile: 128, cell: 16, metadata: YOLO_META }, tmp);
 });
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -108,7 +98,9 @@ test('shard is refused with a specific error before any tile: bad form, more sha
 
 test('SkySense detect head: 3 and 4 shards merged with ogrmerge.py give exactly the boxes of one run', async () => {
   const model = join(REPO_ROOT, 'models/skysense-tiny');
-  const headDir = await fitRedPaintHead(model);
+  const paint = redPaint();
+  const headDir = join(tmp, 'red-paint');
+  fitRedPaintHead(await redPaintCells(model, paint, tmp), headDir, tmp);
   const opts = { head: headDir, model, inputs: [FOTOMAP], providers: 'cpu', gsd: 'native' as const, tile: 288, overlap: 64 };
   const whole = join(tmp, 'head-whole.gpkg');
   const wr = await runDetect({ ...opts, out: whole });
@@ -123,71 +115,10 @@ test('SkySense detect head: 3 and 4 shards merged with ogrmerge.py give exactly 
       reports.push(await runDetect({ ...opts, out, shard: `${i}/${n}` }));
       shards.push(out);
     }
-    assert.equal(reports[n - 1].shard!.rows[1], gdalinfo(FOTOMAP).size[1]);
+    assert.equal(reports[n - 1].shard!.rows[1], paint.height);
     assert.ok(reports.every((r) => r.outputs[0].features > 0 && r.detections.droppedOtherShard > 0), JSON.stringify(reports.map((r) => r.detections)));
     const merged = join(tmp, `head-all-${n}.gpkg`);
     ogrmerge(merged, shards, 'red-paint');
     sameBoxes(`detect head, ${n} shards`, a.features, merged);
   }
 });
-
-/**
- * A red-paint detect head (as detect-head.test.ts makes it): feat_s4 of two 512 px windows,
- * labelled per 4 px cell by GDAL's read of the painted red, fitted in torch; 12 px boxes.
- */
-async function fitRedPaintHead(model: string): Promise<string> {
-  const [W, H] = gdalinfo(FOTOMAP).size;
-  const all = gdalWindow(FOTOMAP, { bands: [1, 2, 3] });
-  const red = new Uint8Array(W * H);
-  for (let i = 0; i < red.length; i++) red[i] = all[0][i] / 255 > 0.6 && all[1][i] / 255 < 0.4 && all[2][i] / 255 < 0.4 ? 1 : 0;
-  const folder = await loadModelFolder(model, { providers: ['cpu'], cache: false });
-  const hr = folder.manifest.modalities.hr as unknown as { mean: number[]; std: number[] };
-  const enc = await folder.session('hr_encoder');
-  const feats: number[] = [];
-  const labels: number[] = [];
-  for (const [x0, y0] of [[W - 512, 0], [0, H - 512]]) {
-    const win = gdalWindow(FOTOMAP, { srcwin: [x0, y0, 512, 512], bands: [1, 2, 3] });
-    const x = new Float32Array(3 * 512 * 512);
-    for (let c = 0; c < 3; c++) for (let i = 0; i < 512 * 512; i++) x[c * 512 * 512 + i] = (win[c][i] - hr.mean[c]) / hr.std[c];
-    const f = (await enc.run({ image: new ort.Tensor('float32', x, [1, 3, 512, 512]) })).outputs.feat_s4.data as Float32Array;
-    for (let cy = 0; cy < 128; cy++) {
-      for (let cx = 0; cx < 128; cx++) {
-        for (let c = 0; c < 32; c++) feats.push(f[c * 128 * 128 + cy * 128 + cx]);
-        let n = 0;
-        for (let dy = 0; dy < 4; dy++) for (let dx = 0; dx < 4; dx++) n += red[(y0 + cy * 4 + dy) * W + x0 + cx * 4 + dx];
-        labels.push(n >= 8 ? 1 : 0);
-      }
-    }
-  }
-  await folder.close();
-  const featFile = join(tmp, 'feat.f32');
-  const labelFile = join(tmp, 'label.f32');
-  writeFileSync(featFile, new Float32Array(feats));
-  writeFileSync(labelFile, new Float32Array(labels));
-  const dir = join(tmp, 'red-paint');
-  mkdirSync(dir, { recursive: true });
-  const manifest = {
-    schemaVersion: 1,
-    kind: 'head',
-    name: 'red-paint',
-    title: 'Red paint (test head)',
-    task: 'detect',
-    encoder: { name: 'skysense-tiny', modality: 'hr', module: 'hr_encoder', weightsSha256: null },
-    file: 'head.onnx',
-    inputs: [{ name: 'feat', dtype: 'float32', shape: ['batch', 32, 'h', 'w'], tap: 'feat_s4' }],
-    outputs: [
-      { name: 'scores', dtype: 'float32', shape: ['batch', 1, 'h', 'w'], stride: 4 },
-      { name: 'boxes', dtype: 'float32', shape: ['batch', 4, 'h', 'w'], stride: 4 },
-    ],
-    activation: 'sigmoid',
-    threshold: 0.5,
-    classes: [
-      { value: 0, name: 'no paint', color: '#000000' },
-      { value: 1, name: 'red paint', color: '#ff0000' },
-    ],
-    training: { data: 'dummy_fotomap_small.tif, red paint per 4 px cell (fitted at test time)', licence: 'Apache-2.0 (Deepness test data)' },
-    licence: { code: 'Apache-2.0', weights: 'test weights' },
-  };
-  makeOnnx({ op: 'detect_head', dir, features: featFile, labels: labelFile, channels: 32, box: 12, angle: null, manifest }, tmp);
-  return dir;
-}

@@ -8,20 +8,9 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { axisIoU, boxCorners, classWiseNms, rotatedIoU, TileMerger, type Box } from '../../main/tasks/detect/index.ts';
 import { planTiles } from '../../main/tasks/index.ts';
+import { seededRandom } from '../../main/tasks/kmeans.ts';
 
 const box = (cx: number, cy: number, w: number, h: number, angle = 0, score = 0.5, cls = 0): Box => ({ cx, cy, w, h, angle, score, cls });
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('hand-checked IoU: half overlap, nesting, a square and its 45 degree turn (1/sqrt 2), 90 degree turn of a rectangle', () => {
   assert.equal(axisIoU(box(0, 0, 2, 2), box(1, 0, 2, 2)), 2 / 6);
@@ -45,7 +34,7 @@ test('angle direction: +45 degrees is counter-clockwise on screen (y down): the 
 });
 
 test('rotated IoU of 300 random pairs equals OGR Intersection/Union areas (python3-gdal)', () => {
-  const r = rng(7);
+  const r = seededRandom(7);
   const pairs: [Box, Box][] = [];
   for (let i = 0; i < 300; i++) {
     const a = box(r() * 20, r() * 20, 1 + r() * 10, 1 + r() * 10, (r() - 0.5) * 4);
@@ -126,7 +115,7 @@ test('tile merge: a box cut at an interior edge is dropped when the neighbour se
 
 test('tile merge streams by tile rows and keeps exactly what one global NMS keeps', () => {
   const plan = planTiles({ width: 400, height: 2000, tileWidth: 100, tileHeight: 100, overlapX: 20, overlapY: 20, stride: 1 });
-  const r = rng(3);
+  const r = seededRandom(3);
   const all: Box[] = [];
   const m = new TileMerger(plan, { iouThreshold: 0.45, edgeTolerance: 0 });
   const kept: Box[] = [];

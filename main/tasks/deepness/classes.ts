@@ -17,7 +17,7 @@ const PALETTE: [number, number, number][] = [
   [31, 119, 180], [255, 127, 14], [44, 160, 44], [214, 39, 40], [148, 103, 189], [140, 86, 75], [227, 119, 194], [127, 127, 127], [188, 189, 34], [23, 190, 207],
 ];
 
-export function paletteColor(i: number): [number, number, number] {
+function paletteColor(i: number): [number, number, number] {
   const base = PALETTE[i % PALETTE.length];
   // Past the palette's length, darken each round so repeats stay distinguishable.
   const f = 1 / (1 + Math.floor(i / PALETTE.length) * 0.5);

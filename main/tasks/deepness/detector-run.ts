@@ -14,7 +14,7 @@ import type { Shard } from '../tile-plan.ts';
 import type { DetectorOutput } from './model-io.ts';
 import { runTiles, type RunnerSpec } from './model-runner.ts';
 import type { ProcessingGrid } from '../preprocess/resampled-raster.ts';
-import { decodeYolo, yoloLayout, type YoloLayout } from './yolo.ts';
+import { decodeYolo, yoloLayout } from './yolo.ts';
 
 export interface DetectorRunOptions {
   raster: Raster;
@@ -41,18 +41,15 @@ export interface DetectorRunOptions {
 
 export interface DetectorRunResult {
   run: DetectTilesResult;
-  layout: YoloLayout;
   count: number;
   perClass: Record<string, number>;
-  classNames: string[];
 }
 
 export async function runDetectorModel(o: DetectorRunOptions): Promise<DetectorRunResult> {
   const file = o.runner.file;
   if (o.outDims.length !== 2) throw new ApiError('E_UNSUPPORTED', `${file}: detector output "${o.output.name}" has shape [1, ${o.outDims.join(', ')}]; [1, boxes, values] expected`, file);
   const layout = yoloLayout(o.detType, o.outDims, o.classNames ? o.classNames.length : null, o.maskChannels);
-  const first = layout.objectness === 'none' ? 4 : 5;
-  const need = first + layout.classes + (layout.oriented ? 1 : 0) + o.maskChannels;
+  const need = layout.firstClass + layout.classes + (layout.oriented ? 1 : 0) + o.maskChannels;
   if (layout.classes < 1 || need !== layout.values) {
     throw new ApiError(
       'E_UNSUPPORTED',
@@ -90,7 +87,7 @@ export async function runDetectorModel(o: DetectorRunOptions): Promise<DetectorR
       },
     });
     await output.finish();
-    return { run, layout, count: output.count, perClass: output.perClass, classNames };
+    return { run, count: output.count, perClass: output.perClass };
   } catch (err) {
     await output.abort();
     throw err;

@@ -6,4 +6,3 @@
 export { runDeepness, overlapPixels, type DeepnessOptions, type DeepnessReport, type DeepnessOutput, type DeepnessRunType } from './run.ts';
 export { readDeepnessMetadata, parseDeepnessMetadata, pyCapitalize, DEEPNESS_MODEL_TYPES, DETECTOR_TYPES, type DeepnessMetadata, type DeepnessModelInfo, type DeepnessModelType, type DetectorType } from './metadata.ts';
 export { readOnnxInfo, type OnnxModelInfo, type OnnxValueInfo } from './onnx-proto.ts';
-export { processingGrid, resampledRaster, type ProcessingGrid } from '../preprocess/resampled-raster.ts';

@@ -50,7 +50,7 @@ function unsupported(file: string, msg: string): ApiError {
   return new ApiError('E_UNSUPPORTED', `${file}: ${msg}`, file);
 }
 
-export function checkInput(file: string, onnx: OnnxModelInfo): DeepnessInput {
+function checkInput(file: string, onnx: OnnxModelInfo): DeepnessInput {
   if (onnx.inputs.length !== 1) {
     throw unsupported(file, `has ${onnx.inputs.length} inputs (${onnx.inputs.map((i) => i.name).join(', ')}); a Deepness model takes exactly one image input`);
   }

@@ -30,7 +30,7 @@ export interface TileOutput {
   dims: number[];
 }
 
-export function preprocessInto(raw: Float32Array, dst: Float32Array, offset: number, spec: Pick<RunnerSpec, 'channels' | 'mean' | 'std'>, plane: number): void {
+function preprocessInto(raw: Float32Array, dst: Float32Array, offset: number, spec: Pick<RunnerSpec, 'channels' | 'mean' | 'std'>, plane: number): void {
   for (let c = 0; c < spec.channels; c++) {
     const mean = spec.mean?.[c] ?? 0;
     const std = spec.std?.[c] ?? 1;
@@ -76,7 +76,7 @@ export async function runTiles(spec: RunnerSpec, inputs: Float32Array[]): Promis
 }
 
 /** One run on a batch of zero tiles: the real output shapes (dynamic axes resolved) before the long work. */
-export async function probeOutputs(spec: RunnerSpec): Promise<number[][]> {
+async function probeOutputs(spec: RunnerSpec): Promise<number[][]> {
   const n = spec.fixedBatch ?? spec.batch;
   const zero = Array.from({ length: n }, () => new Float32Array(spec.channels * spec.tile * spec.tile));
   const res = await runTiles({ ...spec, batch: n }, zero);

@@ -62,7 +62,7 @@ export interface RasterOutput {
 }
 
 /** Output files: `out` for one head; <stem>.<output name>.tif per head otherwise. */
-export function headPaths(out: string, heads: { name: string }[]): string[] {
+function headPaths(out: string, heads: { name: string }[]): string[] {
   if (heads.length === 1) return [out];
   const ext = extname(out);
   const stem = join(dirname(out), basename(out, ext));

@@ -19,7 +19,8 @@ import { ApiError, type GeoTransform } from '../../api.ts';
 import { parseProviderList, startSession, type Fallback } from '../../model/index.ts';
 import { openRaster, type Raster } from '../../raster/index.ts';
 import type { StageTimings, TiledProgress } from '../index.ts';
-import { checkVectorPath } from '../detect/box-output.ts';
+import { vectorFormatOf } from '../../vector/index.ts';
+import { detectionReport, type DetectionsReport, type ShardReport } from '../detect/detect-tiles.ts';
 import { medianWindow } from '../median-rows.ts';
 import { parseShard } from '../tile-plan.ts';
 import { headClasses, type ClassEntry } from './classes.ts';
@@ -134,9 +135,9 @@ export interface DeepnessReport {
   provider: string;
   fallbacks: Fallback[];
   tiles: { inferred: number; skipped: number; total: number };
-  detections?: { received: number; droppedCentreOutside: number; droppedCutAtEdge: number; droppedNms: number; droppedOtherShard: number; kept: number; maxPending: number };
-  /** Detector shard runs: which block, the pixel rows owned (processing grid), the tile rows run, restarts from higher rows. */
-  shard?: { index: number; count: number; rows: [number, number]; tileRows: [number, number]; restarts: number } | null;
+  detections?: DetectionsReport;
+  /** Detector shard runs. */
+  shard?: ShardReport | null;
   timings: Partial<StageTimings> & { prepare: number; total: number };
   outputs: DeepnessOutput[];
   warnings: string[];
@@ -147,7 +148,7 @@ function bad(msg: string): ApiError {
 }
 
 function checkOutExtension(type: DeepnessRunType, out: string): void {
-  if (type === 'Detector') checkVectorPath(out);
+  if (type === 'Detector') vectorFormatOf(out);
   else if (!/\.tiff?$/i.test(out)) throw bad(`${out}: a ${type} writes a GeoTIFF; give a .tif output`);
 }
 
@@ -321,8 +322,7 @@ export async function runDeepness(o: DeepnessOptions): Promise<DeepnessReport> {
           ...baseReport,
           processing: { ...processingBase, overlapPx, margin: 0, confidence, iouThreshold },
           tiles: det.run.tiles,
-          detections: { ...det.run.merge, maxPending: det.run.maxPending },
-          shard: shard && shard.count > 1 ? { ...shard, rows: [det.run.plan.outRowFrom, det.run.plan.outRowTo], tileRows: [det.run.plan.rowFrom, det.run.plan.rowTo], restarts: det.run.restarts } : null,
+          ...detectionReport(det.run, shard),
           timings: { read: det.run.timings.read, infer: det.run.timings.infer, prepare, total: performance.now() - t0 },
           outputs: [{ path: resolve(o.out), kind: 'detections', head: io.detector!.name, features: det.count, perClass: det.perClass }],
           warnings,

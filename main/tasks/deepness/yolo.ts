@@ -19,6 +19,8 @@ import type { DetectorType } from './metadata.ts';
 export interface YoloLayout {
   inverted: boolean;
   objectness: 'score' | 'ignored' | 'none';
+  /** Index of the first class score among a candidate's values (after the box and any objectness). */
+  firstClass: number;
   oriented: boolean;
   /** Values per candidate. */
   values: number;
@@ -37,11 +39,13 @@ export function yoloLayout(type: DetectorType, dims: readonly number[], classCou
   const values = inverted ? a : b;
   const count = inverted ? b : a;
   const oriented = type === 'YOLO_Ultralytics_obb';
-  const fixedCols = inverted ? 4 + (oriented ? 1 : 0) + maskChannels : 5;
-  const implied = values - fixedCols;
+  const objectness = type === 'YOLO_v5_or_v7_default' ? 'score' : type === 'YOLO_v6' ? 'ignored' : 'none';
+  const firstClass = objectness === 'none' ? 4 : 5;
+  const implied = values - firstClass - (oriented ? 1 : 0) - maskChannels;
   return {
     inverted,
-    objectness: type === 'YOLO_v5_or_v7_default' ? 'score' : type === 'YOLO_v6' ? 'ignored' : 'none',
+    objectness,
+    firstClass,
     oriented,
     values,
     classes: classCount ?? implied,
@@ -50,9 +54,8 @@ export function yoloLayout(type: DetectorType, dims: readonly number[], classCou
 }
 
 export function decodeYolo(data: Float32Array, layout: YoloLayout, confidence: number): Box[] {
-  const { values: V, count: N, inverted, classes: C } = layout;
+  const { values: V, count: N, inverted, classes: C, firstClass: first } = layout;
   const at = inverted ? (n: number, v: number) => data[v * N + n] : (n: number, v: number) => data[n * V + v];
-  const first = layout.objectness === 'none' ? 4 : 5;
   const out: Box[] = [];
   for (let n = 0; n < N; n++) {
     let cls = 0;

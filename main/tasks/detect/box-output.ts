@@ -9,13 +9,9 @@
  * under a temporary name and renamed when whole.
  */
 import type { Crs, GeoTransform } from '../../api.ts';
-import { boxToPolygon, geometryArea, openVectorWriter, vectorFormatOf, type Feature, type FieldDef, type VectorWriter } from '../../vector/index.ts';
+import { IDENTITY } from '../../raster/geotransform.ts';
+import { boxToPolygon, geometryArea, openVectorWriter, type Feature, type FieldDef, type VectorWriter } from '../../vector/index.ts';
 import type { Box } from './box.ts';
-
-/** Throws E_UNSUPPORTED naming the path unless it ends .geojson/.json/.gpkg. */
-export function checkVectorPath(path: string): void {
-  vectorFormatOf(path);
-}
 
 export interface BoxOutputOptions {
   path: string;
@@ -36,7 +32,7 @@ export interface BoxOutput {
   readonly perClass: Record<string, number>;
 }
 
-export function boxFields(oriented: boolean): FieldDef[] {
+function boxFields(oriented: boolean): FieldDef[] {
   return [
     { name: 'class', type: 'text' },
     { name: 'class_id', type: 'integer' },
@@ -47,11 +43,9 @@ export function boxFields(oriented: boolean): FieldDef[] {
   ];
 }
 
-const PIXEL_GRID: GeoTransform = [0, 1, 0, 0, 0, 1];
-
 /** The map polygon of a box (main/vector's box helper) and its attributes; area in m² (pixels² without a CRS). */
-export function boxToFeature(b: Box, o: Omit<BoxOutputOptions, 'path' | 'layer'>): Feature {
-  const geometry = boxToPolygon(b, o.geoTransform ?? PIXEL_GRID);
+function boxToFeature(b: Box, o: Omit<BoxOutputOptions, 'path' | 'layer'>): Feature {
+  const geometry = boxToPolygon(b, o.geoTransform ?? IDENTITY);
   const properties: Feature['properties'] = {
     class: o.classNames[b.cls] ?? `class_${b.cls}`,
     class_id: b.cls,
@@ -64,7 +58,6 @@ export function boxToFeature(b: Box, o: Omit<BoxOutputOptions, 'path' | 'layer'>
 }
 
 export async function openBoxOutput(o: BoxOutputOptions): Promise<BoxOutput> {
-  checkVectorPath(o.path);
   const writer: VectorWriter = await openVectorWriter(o.path, {
     crs: o.crs,
     layer: o.layer ?? 'detections',

@@ -60,6 +60,26 @@ export interface DetectTilesResult {
   timings: { read: number; infer: number; merge: number; total: number };
 }
 
+/** A run report's detection counts: the merge's, and the most boxes pending at once. */
+export interface DetectionsReport extends MergeStats {
+  maxPending: number;
+}
+
+/** A shard run: which block, the pixel rows owned (processing grid), the tile rows run, restarts from higher rows. */
+export interface ShardReport extends Shard {
+  rows: [number, number];
+  tileRows: [number, number];
+  restarts: number;
+}
+
+/** The report parts every detector task shares; `shard` null unless the run was one of several. */
+export function detectionReport(run: DetectTilesResult, shard: Shard | undefined): { detections: DetectionsReport; shard: ShardReport | null } {
+  return {
+    detections: { ...run.merge, maxPending: run.maxPending },
+    shard: shard && shard.count > 1 ? { ...shard, rows: [run.plan.outRowFrom, run.plan.outRowTo], tileRows: [run.plan.rowFrom, run.plan.rowTo], restarts: run.restarts } : null,
+  };
+}
+
 export async function detectTiles(o: DetectTilesOptions): Promise<DetectTilesResult> {
   const info = o.raster.info;
   const grid = { width: info.width, height: info.height, tileWidth: o.tile, tileHeight: o.tile, overlapX: o.overlap, overlapY: o.overlap, stride: 1 };

@@ -30,7 +30,7 @@ export interface CellDecodeSpec {
 }
 
 /** For each score channel, the class it scores, or null for the "no object" channel. */
-export function channelClasses(s: Pick<CellDecodeSpec, 'activation' | 'classes' | 'channels'>): (HeadClassLike | null)[] {
+function channelClasses(s: Pick<CellDecodeSpec, 'activation' | 'classes' | 'channels'>): (HeadClassLike | null)[] {
   if (s.activation === 'sigmoid') {
     if (s.channels === 1 && s.classes.length === 2) return [s.classes[1]];
     return s.classes.slice(0, s.channels);

@@ -4,10 +4,10 @@
  * boxes written as map polygons.
  */
 export { runDetect, type DetectOptions, type DetectReport } from './run.ts';
-export { boxCorners, boxExtent, boxFromCorners, type Box, type Point } from './box.ts';
+export { boxExtent, type Box, type Point } from './box.ts';
+export { boxCorners } from '../../vector/boxes.ts';
 export { axisIoU, rotatedIoU, classWiseNms } from './nms.ts';
-export { clipConvex, convexIntersectionArea, polygonArea, signedArea } from './polygon.ts';
 export { TileMerger, type MergeOptions, type MergeStats } from './tile-merge.ts';
 export { detectTiles, type DetectInferFn, type DetectTilesOptions, type DetectTilesResult } from './detect-tiles.ts';
-export { decodeCells, channelClasses, type CellDecodeSpec } from './head-decode.ts';
-export { openBoxOutput, boxToFeature, boxFields, checkVectorPath, type BoxOutput, type BoxOutputOptions } from './box-output.ts';
+export { decodeCells, type CellDecodeSpec } from './head-decode.ts';
+export { openBoxOutput, type BoxOutput, type BoxOutputOptions } from './box-output.ts';

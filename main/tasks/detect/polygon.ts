@@ -1,25 +1,15 @@
 /**
- * Convex polygon geometry for oriented-box overlap: area (shoelace) and the intersection
+ * Convex polygon geometry for oriented-box overlap: area (main/vector's shoelace) and the intersection
  * of two convex polygons by Sutherland-Hodgman clipping (each edge of the clip polygon
  * cuts the subject in turn; for convex inputs the result is their exact intersection).
  * Orientation-agnostic: the clip polygon's winding decides which side is inside.
  */
+import { planarRingArea } from '../../vector/polygon-area.ts';
 import type { Point } from './box.ts';
-
-/** Signed area: positive when the vertices run counter-clockwise in a y-up frame. */
-export function signedArea(p: Point[]): number {
-  let a = 0;
-  for (let i = 0, j = p.length - 1; i < p.length; j = i++) a += p[j][0] * p[i][1] - p[i][0] * p[j][1];
-  return a / 2;
-}
-
-export function polygonArea(p: Point[]): number {
-  return Math.abs(signedArea(p));
-}
 
 /** The part of convex `subject` inside convex `clip` (empty array when they do not overlap). */
 export function clipConvex(subject: Point[], clip: Point[]): Point[] {
-  const orient = signedArea(clip) >= 0 ? 1 : -1;
+  const orient = planarRingArea(clip) >= 0 ? 1 : -1;
   let out = subject;
   for (let i = 0; i < clip.length && out.length > 0; i++) {
     const a = clip[i];
@@ -54,5 +44,5 @@ function cross(p: Point, q: Point, sp: number, sq: number): Point {
 
 export function convexIntersectionArea(a: Point[], b: Point[]): number {
   const c = clipConvex(a, b);
-  return c.length < 3 ? 0 : polygonArea(c);
+  return c.length < 3 ? 0 : Math.abs(planarRingArea(c));
 }

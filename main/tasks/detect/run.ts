@@ -29,8 +29,9 @@ import { reportHead, reportModel, reportProviders, type HeadReport } from '../he
 import { openHeadSetup, startHeadSessions, type HeadRunOptions } from '../head-setup.ts';
 import { parseShard, type Tile } from '../tile-plan.ts';
 import type { Box } from './box.ts';
-import { checkVectorPath, openBoxOutput } from './box-output.ts';
-import { detectTiles } from './detect-tiles.ts';
+import { vectorFormatOf } from '../../vector/index.ts';
+import { openBoxOutput, type BoxOutput } from './box-output.ts';
+import { detectionReport, detectTiles, type DetectionsReport, type ShardReport } from './detect-tiles.ts';
 import { decodeCells, type CellDecodeSpec } from './head-decode.ts';
 
 export interface DetectOptions extends HeadRunOptions {
@@ -58,9 +59,8 @@ export interface DetectReport {
   iouThreshold: number;
   oriented: boolean;
   tiles: { inferred: number; skipped: number; total: number };
-  detections: { received: number; droppedCentreOutside: number; droppedCutAtEdge: number; droppedNms: number; droppedOtherShard: number; kept: number; maxPending: number };
-  /** Shard runs: which block, the pixel rows owned (processing grid), the tile rows run, restarts from higher rows. */
-  shard: { index: number; count: number; rows: [number, number]; tileRows: [number, number]; restarts: number } | null;
+  detections: DetectionsReport;
+  shard: ShardReport | null;
   timings: Pick<StageTimings, 'read' | 'infer' | 'total'> & { merge: number; prepare: number };
   outputs: { path: string; role: 'detections'; features: number; perClass: Record<string, number>; crs: string | null; coordinates: string }[];
   warnings: string[];
@@ -75,7 +75,7 @@ export async function runDetect(o: DetectOptions): Promise<DetectReport> {
   const t0 = performance.now();
   prob('threshold', o.threshold);
   prob('iouThreshold', o.iouThreshold);
-  checkVectorPath(o.out);
+  vectorFormatOf(o.out);
   const shard = o.shard ? parseShard(o.shard) : undefined;
   const setup = await openHeadSetup(o, 'detect', await readHeadFolder(o.head));
   let source: Raster | null = null;
@@ -138,7 +138,7 @@ export async function runDetect(o: DetectOptions): Promise<DetectReport> {
 
       // The writer's field list depends on whether boxes carry angles; a manifest with a
       // dynamic box channel count is settled by the first tile, so open the writer lazily.
-      let output: Awaited<ReturnType<typeof openBoxOutput>> | null = null;
+      let output: BoxOutput | null = null;
       const open = async () =>
         (output ??= await openBoxOutput({
           path: o.out,
@@ -184,8 +184,7 @@ export async function runDetect(o: DetectOptions): Promise<DetectReport> {
           iouThreshold,
           oriented: oriented ?? false,
           tiles: run.tiles,
-          detections: { ...run.merge, maxPending: run.maxPending },
-          shard: shard && shard.count > 1 ? { ...shard, rows: [run.plan.outRowFrom, run.plan.outRowTo], tileRows: [run.plan.rowFrom, run.plan.rowTo], restarts: run.restarts } : null,
+          ...detectionReport(run, shard),
           timings: { read: run.timings.read, infer: run.timings.infer, merge: run.timings.merge, total: performance.now() - t0, prepare },
           outputs: [
             {
@@ -202,7 +201,7 @@ export async function runDetect(o: DetectOptions): Promise<DetectReport> {
         await writeReport(`${resolve(o.out)}.report.json`, report);
         return report;
       } catch (err) {
-        await (output as Awaited<ReturnType<typeof openBoxOutput>> | null)?.abort();
+        await (output as BoxOutput | null)?.abort();
         throw err;
       }
     } finally {

@@ -27,7 +27,7 @@
  * reruns from one tile row higher (detect-tiles.ts). Downwards the caller simply runs on
  * until no owned box is pending, so every owned cluster is closed the way it is in one run.
  */
-import type { TilePlan } from '../tile-plan.ts';
+import { tileAt, type Tile, type TilePlan } from '../tile-plan.ts';
 import { boxExtent, type Box } from './box.ts';
 import { classWiseNms } from './nms.ts';
 
@@ -62,55 +62,42 @@ interface Pending {
   ext: [number, number, number, number];
 }
 
-interface TileRect {
-  col: number;
-  row: number;
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
-
 export class TileMerger {
   readonly stats: MergeStats = { received: 0, droppedCentreOutside: 0, droppedCutAtEdge: 0, droppedNms: 0, kept: 0, droppedOtherShard: 0 };
   private pending: Pending[] = [];
   private readonly tol: number;
 
   constructor(
-    private readonly plan: Pick<TilePlan, 'xs' | 'ys' | 'tileWidth' | 'tileHeight' | 'width' | 'height'>,
+    private readonly plan: TilePlan,
     private readonly opts: MergeOptions,
   ) {
     this.tol = opts.edgeTolerance ?? 2;
   }
 
-  private rect(col: number, row: number): TileRect {
-    return { col, row, x: this.plan.xs[col], y: this.plan.ys[row], width: this.plan.tileWidth, height: this.plan.tileHeight };
-  }
-
   /** Sides of tile t that face another tile (not the raster edge). */
-  private interior(t: TileRect): { left: boolean; right: boolean; top: boolean; bottom: boolean } {
+  private interior(t: Tile): { left: boolean; right: boolean; top: boolean; bottom: boolean } {
     return { left: t.col > 0, right: t.col < this.plan.xs.length - 1, top: t.row > 0, bottom: t.row < this.plan.ys.length - 1 };
   }
 
-  private touchesInterior(e: [number, number, number, number], t: TileRect): boolean {
+  private touchesInterior(e: [number, number, number, number], t: Tile): boolean {
     const s = this.interior(t);
     const tol = this.tol;
     return (s.left && e[0] <= t.x + tol) || (s.top && e[1] <= t.y + tol) || (s.right && e[2] >= t.x + t.width - tol) || (s.bottom && e[3] >= t.y + t.height - tol);
   }
 
-  private wholeIn(e: [number, number, number, number], t: TileRect): boolean {
+  private wholeIn(e: [number, number, number, number], t: Tile): boolean {
     const inside = e[0] >= t.x && e[1] >= t.y && e[2] <= t.x + t.width && e[3] <= t.y + t.height;
     return inside && !this.touchesInterior(e, t);
   }
 
   /** Adds one tile's boxes, in raster pixel coordinates (already past the score threshold). */
   addTile(col: number, row: number, boxes: Box[]): void {
-    const t = this.rect(col, row);
+    const t = tileAt(this.plan, col, row);
     this.stats.received += boxes.length;
+    // Also outside the raster: a tile larger than the raster is mirror-padded, and a box centred in the padding is a reflection.
+    const x1 = Math.min(t.x + t.width, this.plan.width);
+    const y1 = Math.min(t.y + t.height, this.plan.height);
     for (const box of boxes) {
-      // Also outside the raster: a tile larger than the raster is mirror-padded, and a box centred in the padding is a reflection.
-      const x1 = Math.min(t.x + t.width, this.plan.width);
-      const y1 = Math.min(t.y + t.height, this.plan.height);
       if (box.cx < t.x || box.cx >= x1 || box.cy < t.y || box.cy >= y1) {
         this.stats.droppedCentreOutside++;
         continue;
@@ -124,11 +111,11 @@ export class TileMerger {
     }
   }
 
-  private seenWholeElsewhere(e: [number, number, number, number], t: TileRect): boolean {
+  private seenWholeElsewhere(e: [number, number, number, number], t: Tile): boolean {
     for (let r = Math.max(0, t.row - 1); r <= Math.min(this.plan.ys.length - 1, t.row + 1); r++) {
       for (let c = Math.max(0, t.col - 1); c <= Math.min(this.plan.xs.length - 1, t.col + 1); c++) {
         if (r === t.row && c === t.col) continue;
-        if (this.wholeIn(e, this.rect(c, r))) return true;
+        if (this.wholeIn(e, tileAt(this.plan, c, r))) return true;
       }
     }
     return false;
