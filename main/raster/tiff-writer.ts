@@ -14,8 +14,7 @@
  * BigTIFF is used when the uncompressed image (with overviews) could pass 4 GiB.
  */
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { partPath } from './part-path.ts';
 import type { Crs, DataType, GeoTransform } from '../api.ts';
 import { rasterError } from './errors.ts';
 import { bytesPerSample, typeDef } from './data-type.ts';
@@ -116,7 +115,7 @@ export class GeoTiffWriter {
     const headerSize = bigTiff ? 16 : 8;
     const ifdBytes = levels.reduce((s, _l, i) => s + ifdSize(ifdEntries(opts, levels, i, bigTiff, null, null), bigTiff), 0);
     const dataStart = Math.ceil((headerSize + ifdBytes) / 16) * 16;
-    const tmp = join(dirname(path), `.${basename(path)}.part-${process.pid}-${randomBytes(4).toString('hex')}`);
+    const tmp = partPath(path);
     const fh = await open(tmp, 'w');
     return new GeoTiffWriter(path, tmp, fh, opts, bigTiff, dataStart);
   }

@@ -1,8 +1,9 @@
 /** Small text outputs (run reports, .aux.xml sidecars) written under a temporary name and renamed when whole. */
 import { rename, rm, writeFile } from 'node:fs/promises';
+import { partPath } from './part-path.ts';
 
 export async function writeWhole(path: string, text: string): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`;
+  const tmp = partPath(path);
   try {
     await writeFile(tmp, text);
     await rename(tmp, path);

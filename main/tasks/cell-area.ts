@@ -16,22 +16,14 @@
  */
 import proj4 from 'proj4';
 import type { RasterInfo } from '../api.ts';
+import { metresPerUnit } from '../raster/crs-units.ts';
+import { ellipsoidStripArea } from '../vector/ellipsoid-area.ts';
 
 export interface CellArea {
   /** m² of output cell (col, row) (row on the whole output grid), or null when unknown. */
   cell(col: number, row: number): number | null;
   method: 'planar' | 'ellipsoid' | 'none';
   note: string;
-}
-
-const UNIT_METRES: Record<string, number> = { m: 1, ft: 0.3048, 'us-ft': 1200 / 3937 };
-
-/** ∫ cos(φ) / (1 - e² sin²φ)² dφ over the ellipsoid, up to the factor a²(1 - e²) Δλ: the area below latitude φ. */
-function areaBelow(phi: number, e: number): number {
-  const s = Math.sin(phi);
-  if (e < 1e-12) return s;
-  const es = e * e;
-  return s / (1 - es * s * s) / 2 + Math.log((1 + e * s) / (1 - e * s)) / (4 * e);
 }
 
 function ellipsoidOf(info: RasterInfo): { a: number; e: number } {
@@ -52,7 +44,6 @@ export function cellArea(info: RasterInfo, stride: number): CellArea {
   const units = info.crs.units;
   if (units === 'degree') {
     const { a, e } = ellipsoidOf(info);
-    const b2 = a * a * (1 - e * e);
     const rotated = gt[2] !== 0 || gt[4] !== 0;
     const rad = Math.PI / 180;
     const rowCache = new Map<number, number>();
@@ -65,7 +56,7 @@ export function cellArea(info: RasterInfo, stride: number): CellArea {
         const lat0 = (gt[3] + y0 * gt[5]) * rad;
         const lat1 = (gt[3] + y1 * gt[5]) * rad;
         const dLon = Math.abs(stride * gt[1]) * rad;
-        v = b2 * dLon * Math.abs(areaBelow(lat1, e) - areaBelow(lat0, e));
+        v = dLon * Math.abs(ellipsoidStripArea(lat1, a, e) - ellipsoidStripArea(lat0, a, e));
       } else {
         // Rotated grid: the cell's parallelogram in degrees, scaled at its centre latitude.
         const lat = (gt[3] + ((y0 + y1) / 2) * gt[5] + (stride / 2) * gt[4]) * rad;
@@ -86,8 +77,8 @@ export function cellArea(info: RasterInfo, stride: number): CellArea {
         : `geographic CRS: exact cell areas on the ${info.crs.name} ellipsoid (between the cell's parallels and meridians)`,
     };
   }
-  const k = UNIT_METRES[units];
-  if (k === undefined) return { cell: () => null, method: 'none', note: `CRS unit "${units}" cannot be converted to metres: no areas` };
+  const k = metresPerUnit(info.crs);
+  if (k === null) return { cell: () => null, method: 'none', note: `CRS unit "${units}" cannot be converted to metres: no areas` };
   const px = Math.abs(gt[1] * gt[5] - gt[2] * gt[4]) * k * k;
   return {
     cell: (col, row) => px * stride * stride * fracCol(col) * fracRow(row),

@@ -41,6 +41,7 @@ import { FeatureScratch } from './feature-scratch.ts';
 import { streamFeatures } from './feature-stream.ts';
 import { kmeans, nearestCentre, seededRandom } from './kmeans.ts';
 import { openRowSink, outputGeoTransform, type RowSink } from './output-writer.ts';
+import { crsName } from '../raster/crs-units.ts';
 
 export type ClusterOptions = FeatureTaskOptions & {
   /** Number of clusters, 2..254. */
@@ -277,7 +278,7 @@ export async function runCluster(o: ClusterOptions): Promise<ClusterReport> {
         bands: 1,
         dataType: 'Byte',
         nodata: 255,
-        crs: crs ? (crs.epsg ? `EPSG:${crs.epsg}` : crs.name) : null,
+        crs: crsName(crs),
         geoTransform,
         geoTransformNote: `geotransform of ${run.gridWords} with the pixel size x ${stride} (one label per ${stride} x ${stride} pixels, the embedding grid)`,
       }],

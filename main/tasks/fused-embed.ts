@@ -31,6 +31,7 @@ import type { FrameModality } from './fused/fused-infer.ts';
 import type { HrFrameReport } from './fused/hr-frame.ts';
 import { checkSeriesOptions, openFusedSeries, type FusedInputReport, type FusedSeries, type SeriesOptions } from './fused/fused-series.ts';
 import type { MaskReport } from './preprocess/masked-raster.ts';
+import { crsName } from '../raster/crs-units.ts';
 
 export type { Resample } from './fused/grid-fit.ts';
 export type { DateSource } from './preprocess/dates.ts';
@@ -81,7 +82,7 @@ export interface FusedEmbedReport {
 /** The reference grid as reports give it. */
 export function seriesGrid(f: FusedSeries): FusedEmbedReport['grid'] {
   const ref = f.ref;
-  return { reference: ref.path, width: ref.width, height: ref.height, crs: ref.crs ? (ref.crs.epsg !== null ? `EPSG:${ref.crs.epsg}` : ref.crs.name) : null, geoTransform: [...ref.geoTransform] };
+  return { reference: ref.path, width: ref.width, height: ref.height, crs: crsName(ref.crs), geoTransform: [...ref.geoTransform] };
 }
 
 /** Runs fused-embed; writes <out> and <out>.report.json and returns the report. */

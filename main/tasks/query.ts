@@ -14,6 +14,7 @@ import type { Raster } from '../raster/index.ts';
 import { pixelOf } from '../raster/index.ts';
 import { insidePolygon, readQueryPolygons, WGS84_LONLAT, type PolygonRings } from './query-geojson.ts';
 import { isNodata } from './tile-read.ts';
+import { crsName } from '../raster/crs-units.ts';
 
 /** A point in lon/lat (WGS 84), a point in the raster's CRS, or a GeoJSON polygon file. */
 export type SimilarQuery = { lonLat: [number, number] } | { xy: [number, number] } | { polygon: string };
@@ -58,7 +59,7 @@ function extentWords(info: RasterInfo): string {
 
 function crsWords(info: RasterInfo): string {
   if (!info.georeferenced || !info.crs) return 'pixel coordinates (the raster is not georeferenced)';
-  return info.crs.epsg ? `EPSG:${info.crs.epsg}` : info.crs.name;
+  return crsName(info.crs)!;
 }
 
 function toRasterCrs(info: RasterInfo, fromProj4: string, what: string): (p: [number, number]) => [number, number] {

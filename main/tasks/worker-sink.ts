@@ -13,7 +13,8 @@
  */
 import { existsSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { partPrefix } from '../raster/part-path.ts';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ApiError, type ErrorCode } from '../api.ts';
@@ -155,9 +156,9 @@ export class WorkerSink implements RowSink {
     if (this.crashed) await this.removeOrphans();
   }
 
-  /** GeoTiffWriter's temporary name is .<name>.part-<pid>-<random>; a thread shares the pid. */
+  /** The writer thread's temporary file, by its name (raster/part-path.ts; a thread shares the pid). */
   private async removeOrphans(): Promise<void> {
-    const prefix = `.${basename(this.path)}.part-${process.pid}-`;
+    const prefix = partPrefix(this.path);
     const dir = dirname(this.path);
     const names = await readdir(dir).catch(() => [] as string[]);
     await Promise.all(names.filter((n) => n.startsWith(prefix)).map((n) => rm(join(dir, n), { force: true })));

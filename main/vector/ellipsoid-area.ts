@@ -23,12 +23,21 @@ const E2 = F * (2 - F);
 const E = Math.sqrt(E2);
 const DEG = Math.PI / 180;
 
-/** Area from the equator to latitude φ (radians) per radian of longitude, in m². */
-function stripArea(phi: number): number {
+/**
+ * Area from the equator to latitude φ (radians) per radian of longitude on the ellipsoid of
+ * semi-major axis `a` and eccentricity `e`, in a's unit squared: a²·q(φ)/2.
+ */
+export function ellipsoidStripArea(phi: number, a: number, e: number): number {
   const s = Math.sin(phi);
-  const es = E * s;
-  const q = (1 - E2) * (s / (1 - E2 * s * s) - (1 / (2 * E)) * Math.log((1 - es) / (1 + es)));
-  return (A * A * q) / 2;
+  if (e < 1e-12) return a * a * s;
+  const es = e * s;
+  const q = (1 - e * e) * (s / (1 - es * s * e) - (1 / (2 * e)) * Math.log((1 - es) / (1 + es)));
+  return (a * a * q) / 2;
+}
+
+/** On WGS84, in m². */
+function stripArea(phi: number): number {
+  return ellipsoidStripArea(phi, A, E);
 }
 
 const GL_T = [-0.8611363115940526, -0.3399810435848563, 0.3399810435848563, 0.8611363115940526];

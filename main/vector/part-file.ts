@@ -1,18 +1,14 @@
 /**
  * Output files are written under a hidden temporary name next to the target (same
  * folder, so the final rename is atomic) and moved into place only when whole; the
- * naming follows main/raster's writers: `.<name>.part-<pid>-<random>`. One PartFile
+ * naming is main/raster's (part-path.ts). One PartFile
  * holds that life cycle (open, write, commit or discard) for every vector writer, so a
  * writer keeps no state of its own about whether its file is still open.
  */
-import { randomBytes } from 'node:crypto';
 import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { partPath } from '../raster/part-path.ts';
 import { ApiError } from '../api.ts';
-
-function partPath(path: string): string {
-  return join(dirname(path), `.${basename(path)}.part-${process.pid}-${randomBytes(4).toString('hex')}`);
-}
 
 export class PartFile {
   private done = false;

@@ -6,12 +6,11 @@
 import type { Crs } from '../api.ts';
 import { ellipsoidRingArea } from './ellipsoid-area.ts';
 import type { Geometry, Position } from './types.ts';
-
-const UNIT_M: Record<string, number> = { m: 1, ft: 0.3048, 'us-ft': 1200 / 3937 };
+import { metresPerUnit } from '../raster/crs-units.ts';
 
 /** Metres per CRS unit for planar areas; null for geographic or unknown units. */
 export function linearUnitMetres(crs: Crs): number | null {
-  return UNIT_M[crs.units] ?? null;
+  return metresPerUnit(crs);
 }
 
 export function geometryArea(g: Geometry, crs: Crs | null): number | null {

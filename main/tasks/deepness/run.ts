@@ -31,6 +31,7 @@ import { probeWithFallback, type RunnerSpec } from './model-runner.ts';
 import { runRasterModel, type RasterOutput } from './raster-run.ts';
 import { processingGrid, resampledRaster } from '../preprocess/resampled-raster.ts';
 import { maskedRaster, openMask, type MaskReport, type MaskSpec } from '../preprocess/masked-raster.ts';
+import { crsName } from '../../raster/crs-units.ts';
 
 export type DeepnessRunType = 'Segmentor' | 'Regressor' | 'Detector';
 
@@ -225,8 +226,7 @@ export async function runDeepness(o: DeepnessOptions): Promise<DeepnessReport> {
     const wanted = resolutionFrom === 'option' ? (o.resolutionCm as number) : resolutionFrom === 'metadata' ? m.resolutionCm : null;
     if (resolutionFrom === 'native' && o.resolutionCm === undefined) warnings.push(`${file}: no resolution in the metadata; the raster is processed at its own pixel size`);
     const grid = processingGrid(rinfo, wanted);
-    if (o.mask && resolve(o.mask.path) === resolve(o.out)) throw bad(`${o.out}: the output would overwrite the mask`);
-    const mask = o.mask ? await openMask(o.mask, rinfo, o.signal) : null;
+    const mask = o.mask ? await openMask(o.mask, rinfo, o.signal, o.out) : null;
     // From here closing `source` closes the file and the mask.
     if (mask) source = maskedRaster(source, mask);
     const raster = resampledRaster(source, grid);
@@ -278,7 +278,7 @@ export async function runDeepness(o: DeepnessOptions): Promise<DeepnessReport> {
         provider: started.provider,
         fallbacks: started.fallbacks,
       };
-      const gridReport = { width: grid.width, height: grid.height, geoTransform: grid.geoTransform, crs: rinfo.crs ? (rinfo.crs.epsg ? `EPSG:${rinfo.crs.epsg}` : rinfo.crs.name) : null };
+      const gridReport = { width: grid.width, height: grid.height, geoTransform: grid.geoTransform, crs: crsName(rinfo.crs) };
       const processingBase = {
         resolutionCm: Number.isFinite(grid.resolutionCm) ? grid.resolutionCm : null,
         resolutionFrom,

@@ -33,6 +33,7 @@ import { vectorFormatOf } from '../../vector/index.ts';
 import { openBoxOutput, type BoxOutput } from './box-output.ts';
 import { detectionReport, detectTiles, type DetectionsReport, type ShardReport } from './detect-tiles.ts';
 import { decodeCells, type CellDecodeSpec } from './head-decode.ts';
+import { crsName } from '../../raster/crs-units.ts';
 
 export interface DetectOptions extends HeadRunOptions {
   /** The raster: one file, or the single-band files / folder of one scene. */
@@ -192,7 +193,7 @@ export async function runDetect(o: DetectOptions): Promise<DetectReport> {
               role: 'detections',
               features: out.count,
               perClass: out.perClass,
-              crs: info.crs ? (info.crs.epsg ? `EPSG:${info.crs.epsg}` : info.crs.name) : null,
+              crs: crsName(info.crs),
               coordinates: info.georeferenced ? 'map coordinates through the input geotransform (GeoJSON: WGS84 longitude/latitude)' : 'input pixel coordinates (no georeferencing)',
             },
           ],

@@ -25,6 +25,7 @@
 import { ApiError, type RasterInfo } from '../../api.ts';
 import type { ModalityId } from '../../model/index.ts';
 import { metricPixelSize, processingGrid, type ProcessingGrid } from './resampled-raster.ts';
+import { crsName } from '../../raster/crs-units.ts';
 
 export type GsdMode = 'model' | 'native';
 
@@ -92,7 +93,7 @@ export function decideGsd(info: RasterInfo, modality: ModalityId, modelGsdM: num
     if (info.crs.units === 'degree') {
       const [mx, my] = degreePixelM(info);
       return native(
-        `${file} is in a geographic CRS (${info.crs.epsg ? `EPSG:${info.crs.epsg}` : info.crs.name}, degrees), about ${fmt(mx)} x ${fmt(my)} m per pixel at its centre: processed at its native pixel size; to use the model's ${fmt(modelGsdM)} m, reproject it to a metric CRS first (gdalwarp -t_srs EPSG:<UTM zone> -tr ${modelGsdM} ${modelGsdM} -r average)`,
+        `${file} is in a geographic CRS (${crsName(info.crs)}, degrees), about ${fmt(mx)} x ${fmt(my)} m per pixel at its centre: processed at its native pixel size; to use the model's ${fmt(modelGsdM)} m, reproject it to a metric CRS first (gdalwarp -t_srs EPSG:<UTM zone> -tr ${modelGsdM} ${modelGsdM} -r average)`,
       );
     }
     return native(`${file}: its CRS (${info.crs.name}) has no linear unit: processed at its native pixel size`);

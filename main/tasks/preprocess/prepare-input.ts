@@ -18,6 +18,7 @@ import type { Raster } from '../../raster/index.ts';
 import { maskedRaster, openMask, type MaskReport, type MaskSpec } from './masked-raster.ts';
 import { decideGsd, type GsdDecision, type GsdMode } from './model-gsd.ts';
 import { resampledRaster } from './resampled-raster.ts';
+import { crsName } from '../../raster/crs-units.ts';
 
 export type { MaskSpec } from './masked-raster.ts';
 export type { GsdMode } from './model-gsd.ts';
@@ -54,7 +55,7 @@ export async function prepareInput(
   const mask = o.mask ? await openMask(o.mask, info, o.signal, o.out) : null;
   const masked = mask ? maskedRaster(source, mask) : source;
   const raster = decision.method ? resampledRaster(masked, grid, decision.method) : masked;
-  const crs = info.crs ? (info.crs.epsg ? `EPSG:${info.crs.epsg}` : info.crs.name) : null;
+  const crs = crsName(info.crs);
   return {
     raster,
     preparation: {

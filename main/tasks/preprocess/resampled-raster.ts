@@ -26,15 +26,14 @@ import type { NumericArray, Raster, ReadOptions, Window } from '../../raster/ind
 import { cornersOf } from '../../raster/geotransform.ts';
 import { isNodata } from '../tile-read.ts';
 import { axisTaps, resampleBand, type ResampleMethod } from '../../raster/resample-kernels.ts';
+import { metresPerUnit } from '../../raster/crs-units.ts';
 
 export type { ResampleMethod } from '../../raster/resample-kernels.ts';
-
-const METRES_PER_UNIT: Record<string, number> = { m: 1, ft: 0.3048, 'us-ft': 1200 / 3937 };
 
 /** Pixel width and height in metres, or null when the grid is not north-up in a linear CRS. */
 export function metricPixelSize(info: RasterInfo): [number, number] | null {
   const gt = info.geoTransform;
-  const perUnit = info.crs ? METRES_PER_UNIT[info.crs.units] : undefined;
+  const perUnit = metresPerUnit(info.crs) ?? undefined;
   if (!info.georeferenced || perUnit === undefined || gt[2] !== 0 || gt[4] !== 0) return null;
   return [Math.abs(gt[1]) * perUnit, Math.abs(gt[5]) * perUnit];
 }
@@ -94,7 +93,7 @@ export function processingGrid(info: RasterInfo, resolutionCm: number | null): P
     return { width: info.width, height: info.height, geoTransform: gt, factorX: 1, factorY: 1, sourceResolutionCm: nativeCm, resolutionCm: nativeCm, resampled: false };
   }
   const file = info.path;
-  const perUnit = info.crs ? METRES_PER_UNIT[info.crs.units] : undefined;
+  const perUnit = metresPerUnit(info.crs) ?? undefined;
   if (!Number.isFinite(resolutionCm) || resolutionCm <= 0) throw new ApiError('E_BAD_REQUEST', `resolution ${resolutionCm} cm/px: must be > 0`);
   if (!info.georeferenced || !info.crs) {
     throw new ApiError('E_UNSUPPORTED', `${file}: has no georeferencing, so it cannot be resampled to ${resolutionCm} cm/px; give the raster a CRS or run at its native pixel size`, file);
