@@ -7,8 +7,8 @@
  */
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { describeProviders, formatProviderReport } from '../model/provider-report.ts';
-import { defaultSearchDirs, findModels, userModelsDir, type ModelEntry } from '../model/registry.ts';
+import { describeProviders, formatProviderReport } from '../model/index.ts';
+import { defaultSearchDirs, findModels, userModelsDir, type ModelEntry } from '../model/index.ts';
 
 const USAGE = `Usage: skysense models [--json] [--dir DIR]...
 

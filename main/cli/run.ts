@@ -5,8 +5,8 @@
  * usage errors exit 2; Ctrl-C exits 130 and leaves no output.
  */
 import { ApiError } from '../api.ts';
-import type { TiledProgress } from '../tasks/index.ts';
-import type { MaskSpec } from '../tasks/preprocess/masked-raster.ts';
+import type { TiledProgress } from '../tiler/index.ts';
+import type { MaskSpec } from '../inputs/index.ts';
 import { isChangeSeries, isFeatureSeries, isFused, isSeries, parseRunArgs, UsageError, type CliSeries, type RunArgs } from './run-args.ts';
 
 const USAGE = `Usage: skysense run --task TASK --out FILE [options]
@@ -139,22 +139,22 @@ async function dispatch(r: RunArgs, progress: (p: TiledProgress) => void, signal
   switch (r.task) {
     case 'embed': {
       if (isFused(r)) {
-        const { runFusedEmbed } = await import('../tasks/fused-embed.ts');
+        const { runFusedEmbed } = await import('../tasks/index.ts');
         const report = await runFusedEmbed({
           model: r.model!, ...seriesInputs(r), mask: maskOption(r),
           out: r.out, providers: r.providers, tile: r.tile, overlap: r.overlap, batch: r.batch, shard: r.shard, dataType: r.dtype, progress, signal,
         });
         return { report, extra };
       }
-      const { runEmbed } = await import('../tasks/embed.ts');
+      const { runEmbed } = await import('../tasks/index.ts');
       return { report: await runEmbed({ ...c, model: r.model!, inputs: r.inputs[0], shard: r.shard, dataType: r.dtype }), extra };
     }
     case 'cluster': {
-      const { runCluster } = await import('../tasks/cluster.ts');
+      const { runCluster } = await import('../tasks/index.ts');
       return { report: await runCluster({ ...c, model: r.model!, ...featureInputs(r), k: r.k!, seed: r.seed }), extra };
     }
     case 'similar': {
-      const { runSimilar } = await import('../tasks/similar.ts');
+      const { runSimilar } = await import('../tasks/index.ts');
       const query = r.point ? { xy: r.point } : r.lonLat ? { lonLat: r.lonLat } : { polygon: r.polygon! };
       return { report: await runSimilar({ ...c, model: r.model!, ...featureInputs(r), query, shard: r.shard }), extra };
     }
@@ -170,12 +170,12 @@ async function dispatch(r: RunArgs, progress: (p: TiledProgress) => void, signal
   let report: AnyReport;
   switch (r.task) {
     case 'segment': {
-      const { runSegment } = await import('../tasks/segment.ts');
+      const { runSegment } = await import('../tasks/index.ts');
       report = await runSegment({ ...head, ...(isSeries(r) ? seriesInputs(r) : { inputs: r.inputs[0] }), probabilities: r.probabilities, grid: r.outputGrid });
       break;
     }
     case 'change': {
-      const { runChange } = await import('../tasks/change.ts');
+      const { runChange } = await import('../tasks/index.ts');
       const pair = isChangeSeries(r)
         ? { seriesA: cliSeries(r.seriesA), seriesB: cliSeries(r.seriesB), resample: r.resample }
         : { inputsA: r.inputs[0], inputsB: r.inputs[1] };
@@ -183,12 +183,12 @@ async function dispatch(r: RunArgs, progress: (p: TiledProgress) => void, signal
       break;
     }
     case 'classify': {
-      const { runClassify } = await import('../tasks/classify.ts');
+      const { runClassify } = await import('../tasks/index.ts');
       report = await runClassify({ ...head, ...(isSeries(r) ? seriesInputs(r) : { inputs: r.inputs[0] }), grid: r.grid, probabilities: r.probabilities });
       break;
     }
     case 'detect': {
-      const { runDetect } = await import('../tasks/detect/run.ts');
+      const { runDetect } = await import('../tasks/index.ts');
       report = await runDetect({ ...head, inputs: r.inputs[0], threshold: r.threshold, iouThreshold: r.iou });
       break;
     }
@@ -221,7 +221,7 @@ function single(files: string[]): string {
 }
 
 async function runDeepnessTask(r: RunArgs, progress: (p: TiledProgress) => void, signal: AbortSignal): Promise<AnyReport> {
-  const { runDeepness } = await import('../tasks/deepness/run.ts');
+  const { runDeepness } = await import('../tasks/index.ts');
   if (r.task !== 'segment' && r.task !== 'detect') throw new UsageError(`Deepness models run as --task segment (Segmentor, Regressor) or --task detect (Detector), not ${r.task}`);
   return runDeepness({
     task: r.task,

@@ -5,7 +5,7 @@
  */
 import { ipcMain, type IpcMainEvent, type WebContents } from 'electron';
 import type { Handlers, ServerMessage } from '../api.ts';
-import { Dispatcher } from '../dispatch.ts';
+import { Dispatcher } from '../service/index.ts';
 import { APP_ORIGIN, CALL_CHANNEL, MESSAGE_CHANNEL } from './channels.ts';
 
 function fromOurPage(event: IpcMainEvent): boolean {

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { app, BrowserWindow, Menu, session } from 'electron';
 import type { Handlers } from '../api.ts';
-import { contentSecurityPolicy } from '../host/content-policy.ts';
+import { contentSecurityPolicy } from '../host/index.ts';
 import { createHandlers, defaultCacheDir, type Service } from '../service/index.ts';
 import { DATA_SCHEME } from './channels.ts';
 import { showOpenDialog } from './dialogs.ts';

@@ -7,9 +7,9 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { protocol } from 'electron';
-import { planRangeResponse } from '../host/http-range.ts';
-import { mimeType } from '../host/mime.ts';
-import { resolveStatic } from '../host/static-files.ts';
+import { planRangeResponse } from '../host/index.ts';
+import { mimeType } from '../host/index.ts';
+import { resolveStatic } from '../host/index.ts';
 import type { LayerRegistry } from '../service/index.ts';
 import { APP_ORIGIN, APP_SCHEME, DATA_SCHEME } from './channels.ts';
 

@@ -4,7 +4,7 @@
  */
 import type { WebSocket } from 'ws';
 import type { Handlers, ServerMessage } from '../api.ts';
-import { Dispatcher } from '../dispatch.ts';
+import { Dispatcher } from '../service/index.ts';
 
 /** See NON_FINITE_WIRE_KEYS in main/api.ts. */
 function encodeWire(msg: unknown): string {

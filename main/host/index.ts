@@ -1,2 +1,6 @@
 export { startHost, type HostOptions, type RunningHost } from './start-host.ts';
 export { isLoopback } from './bind-address.ts';
+export { contentSecurityPolicy } from './content-policy.ts';
+export { planRangeResponse } from './http-range.ts';
+export { mimeType } from './mime.ts';
+export { resolveStatic } from './static-files.ts';

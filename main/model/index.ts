@@ -1,7 +1,6 @@
 // Entry point of main/model: manifest validation, model folders, execution providers and their ONNX sessions.
 export { parseManifest, crossCheck, formatPath, Manifest, ModuleSpec, Modality, type ModalityId, type Units, type Dtype } from './manifest.ts';
 export { parseHeadManifest, crossCheckHead, classColorRgb, HeadManifest, type HeadTask, type HeadClass, type HeadInput, type HeadOutput } from './head-manifest.ts';
-export { loadHead, readHeadFolder, fileSha256, type HeadFolder, type HeadSession, type LoadHeadOptions } from './head-folder.ts';
 export { loadModelFolder, warmupShape, MANIFEST_FILE, type ModelFolder, type ModuleSession, type ModuleRun } from './folder.ts';
 export {
   startSession,
@@ -34,3 +33,5 @@ export { describeProviders, formatProviderReport, type ProviderReport } from './
 export { webgpuAdapterHint, missingVulkanLoader, type AdapterHint, type AdapterKind, type HostView } from './gpu-adapter.ts';
 export { zeroFeeds, warmupDims, type WarmupShape } from './warmup.ts';
 export { addModel } from './probe-model.ts';
+export { defaultSearchDirs, findModels, userModelsDir, type ModelEntry } from './registry.ts';
+export { checkSessionAgainstSpec } from './session-check.ts';

@@ -7,7 +7,7 @@
 import { throwIfAborted } from './errors.ts';
 import { typeDef } from './data-type.ts';
 import type { NumericArray } from './types.ts';
-import type { TiffFile, TiffLevel } from './tiff-file.ts';
+import type { TiffFile } from './tiff-file.ts';
 import { loadBlock, type DecodedBlock } from './tiff-block.ts';
 import type { BlockCache } from './block-cache.ts';
 

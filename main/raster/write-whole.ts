@@ -12,3 +12,8 @@ export async function writeWhole(path: string, text: string): Promise<void> {
     throw err;
   }
 }
+
+/** A run report: pretty-printed JSON, written whole. */
+export async function writeReport(path: string, report: unknown): Promise<void> {
+  await writeWhole(path, `${JSON.stringify(report, null, 2)}\n`);
+}

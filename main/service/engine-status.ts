@@ -7,8 +7,8 @@
  */
 import * as ort from 'onnxruntime-node';
 import type { EngineStatus, InstalledModel } from '../api.ts';
-import { describeProviders, type ProviderReport } from '../model/provider-report.ts';
-import { defaultSearchDirs, findModels, type ModelEntry } from '../model/registry.ts';
+import { describeProviders, type ProviderReport } from '../model/index.ts';
+import { defaultSearchDirs, findModels, type ModelEntry } from '../model/index.ts';
 import { chosenProvider, gpuWarning, providerStatuses } from './provider-words.ts';
 
 function installedModel(m: ModelEntry): InstalledModel {

@@ -5,9 +5,9 @@
  * make most ("the GPU sits idle and nothing says why"). Pure: the handler and tests feed it.
  */
 import type { ProviderName, ProviderState, ProviderStatus } from '../api.ts';
-import type { AdapterHint } from '../model/gpu-adapter.ts';
-import type { ProviderReport } from '../model/provider-report.ts';
-import { DEFAULT_ORDER, GPU_PROVIDERS } from '../model/providers.ts';
+import type { AdapterHint } from '../model/index.ts';
+import type { ProviderReport } from '../model/index.ts';
+import { DEFAULT_ORDER, GPU_PROVIDERS } from '../model/index.ts';
 
 const LABEL: Record<ProviderName, string> = { cuda: 'CUDA', webgpu: 'WebGPU', dml: 'DirectML', coreml: 'CoreML', cpu: 'CPU' };
 

@@ -6,7 +6,7 @@
  * through its geotransform, counter-clockwise in that CRS like polygonized regions.
  */
 import { ApiError, type GeoTransform } from '../api.ts';
-import { applyGeoTransform } from '../raster/geotransform.ts';
+import { applyGeoTransform } from '../raster/index.ts';
 import type { PolygonGeometry } from './types.ts';
 
 export interface PixelBox {

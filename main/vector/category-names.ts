@@ -3,7 +3,7 @@
  * or value -> name), else the CategoryNames GDAL keeps in `<raster>.aux.xml` (what the
  * tiler writes next to class maps, and what QGIS shows).
  */
-export { readCategoryNames } from '../raster/category-names.ts';
+export { readCategoryNames } from '../raster/index.ts';
 
 export type ClassNames = readonly string[] | Readonly<Record<number, string>>;
 

@@ -6,7 +6,7 @@
  * one and can add it: `ogrinfo out.gpkg -sql "SELECT CreateSpatialIndex('layer','geom')"`).
  */
 import type { Crs } from '../api.ts';
-import { lookupEpsg } from '../raster/epsg.ts';
+import { lookupEpsg } from '../raster/index.ts';
 import type { FieldDef } from './types.ts';
 
 export const APPLICATION_ID = 0x47504b47; // "GPKG"

@@ -18,5 +18,5 @@ export {
 export { polygonizeToFile, layerNameOf, type PolygonizeToFileOptions, type PolygonizeFileReport } from './polygonize-to-file.ts';
 export { boxToPolygon, boxCorners, type PixelBox } from './boxes.ts';
 export { geometryArea, polygonArea } from './polygon-area.ts';
-export { ellipsoidRingArea } from './ellipsoid-area.ts';
 export { readCategoryNames, classNameMap, type ClassNames } from './category-names.ts';
+export { planarRingArea } from './polygon-area.ts';

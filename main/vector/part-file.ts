@@ -7,7 +7,7 @@
  */
 import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { partPath } from '../raster/part-path.ts';
+import { partPath } from '../raster/index.ts';
 import { ApiError } from '../api.ts';
 
 export class PartFile {

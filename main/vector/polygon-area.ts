@@ -4,9 +4,9 @@
  * ellipsoid-area.ts), null when there is no CRS or its unit has no length.
  */
 import type { Crs } from '../api.ts';
-import { ellipsoidRingArea } from './ellipsoid-area.ts';
+import { ellipsoidRingArea } from '../raster/index.ts';
 import type { Geometry, Position } from './types.ts';
-import { metresPerUnit } from '../raster/crs-units.ts';
+import { metresPerUnit } from '../raster/index.ts';
 
 /** Metres per CRS unit for planar areas; null for geographic or unknown units. */
 export function linearUnitMetres(crs: Crs): number | null {

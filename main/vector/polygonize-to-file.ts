@@ -3,11 +3,11 @@
  * checks the output format and the raster before any work, polygonizes window by
  * window straight into the writer, and leaves either a whole file or none.
  */
-import { openRaster } from '../raster/open-raster.ts';
+import { openRaster } from '../raster/index.ts';
 import { readCategoryNames, type ClassNames } from './category-names.ts';
 import { CLASS_POLYGON_FIELDS, checkClassRaster, featureCrs, polygonizeRaster, type PolygonizeSummary } from './polygonize.ts';
 import { openVectorWriter, vectorFormatOf, type VectorFormat } from './vector-writer.ts';
-import type { ProgressContext } from '../raster/types.ts';
+import type { ProgressContext } from '../raster/index.ts';
 import { basename, extname } from 'node:path';
 
 export interface PolygonizeToFileOptions extends ProgressContext {

@@ -12,11 +12,11 @@
  * unknown units.
  */
 import { ApiError, type Crs, type GeoTransform, type RasterInfo } from '../api.ts';
-import type { ProgressContext, Raster } from '../raster/types.ts';
-import { applyGeoTransform } from '../raster/geotransform.ts';
+import type { ProgressContext, Raster } from '../raster/index.ts';
+import { applyGeoTransform } from '../raster/index.ts';
 import { RegionScanner, type ScannedRegion } from './region-scan.ts';
 import { shoelace } from './ring-trace.ts';
-import { ellipsoidRingArea } from './ellipsoid-area.ts';
+import { ellipsoidRingArea } from '../raster/index.ts';
 import { linearUnitMetres } from './polygon-area.ts';
 import { classNameMap, type ClassNames } from './category-names.ts';
 import type { Feature, FieldDef, Position } from './types.ts';

@@ -21,10 +21,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openRaster } from '../../main/raster/index.ts';
-import { runTiled } from '../../main/tasks/index.ts';
-import { prepareEncoderRun } from '../../main/tasks/encoder-run.ts';
-import { FeatureScratch } from '../../main/tasks/feature-scratch.ts';
-import { streamFeatures } from '../../main/tasks/feature-stream.ts';
+import { runTiled } from '../../main/tiler/index.ts';
+import { prepareEncoderRun } from '../../main/encoder/encoder-run.ts';
+import { FeatureScratch } from '../../main/tasks/cluster/feature-scratch.ts';
+import { streamFeatures } from '../../main/tiler/feature-stream.ts';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 const scene = resolve(ROOT, process.env.BENCH_SCENE ?? '../shared/data/oscd/pisa/imgs_1');

@@ -23,12 +23,12 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { DataType } from '../../main/api.ts';
 import { openRaster, type Raster } from '../../main/raster/index.ts';
-import { runTiled, type InferFn } from '../../main/tasks/index.ts';
-import { planTiles, planTilesInOrder } from '../../main/tasks/tile-plan.ts';
-import { blendWindows } from '../../main/tasks/blend-weights.ts';
-import { BlendAccumulator } from '../../main/tasks/blend-accumulator.ts';
-import { openRowSink } from '../../main/tasks/output-writer.ts';
-import { readTile } from '../../main/tasks/tile-read.ts';
+import { runTiled, type InferFn } from '../../main/tiler/index.ts';
+import { planTiles, planTilesInOrder } from '../../main/tiler/tile-plan.ts';
+import { blendWindows } from '../../main/tiler/blend-weights.ts';
+import { BlendAccumulator } from '../../main/tiler/blend-accumulator.ts';
+import { openRowSink } from '../../main/tiler/output-writer.ts';
+import { readTile } from '../../main/tiler/tile-read.ts';
 import { dataPath } from '../helpers/gdal.ts';
 import { boxFilter, identity } from '../integration/tiler-filters.ts';
 

@@ -17,8 +17,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { runEmbed } from '../../main/tasks/embed.ts';
-import type { FeatureDataType } from '../../main/tasks/feature-dtype.ts';
+import { runEmbed } from '../../main/tasks/embed/embed.ts';
+import type { FeatureDataType } from '../../main/tasks/embed/feature-dtype.ts';
 import { dataPath } from '../helpers/gdal.ts';
 
 const run = promisify(execFile);

@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runEmbed } from '../../main/tasks/embed.ts';
+import { runEmbed } from '../../main/tasks/embed/embed.ts';
 import { dataPath, gdalinfo, gdalTranslate, gdalWindow, type GdalInfo } from './gdal.ts';
 import { makeTinyModel } from './skysense-cli.ts';
 

@@ -12,8 +12,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiError } from '../../main/api.ts';
-import { runChange, type ChangeReport } from '../../main/tasks/change.ts';
-import { runEmbed } from '../../main/tasks/embed.ts';
+import { runChange, type ChangeReport } from '../../main/tasks/change/change.ts';
+import { runEmbed } from '../../main/tasks/embed/embed.ts';
 import { dataPath, gdalinfo, gdalTranslate, gdalWindow } from '../helpers/gdal.ts';
 import { balancedChannel, sigmoid } from '../helpers/head-fixtures.ts';
 import { makeTinyModel } from '../helpers/skysense-cli.ts';

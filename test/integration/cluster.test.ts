@@ -10,9 +10,9 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCluster, type ClusterReport } from '../../main/tasks/cluster.ts';
-import { runEmbed } from '../../main/tasks/embed.ts';
-import { clusterColour } from '../../main/tasks/cluster-palette.ts';
+import { runCluster, type ClusterReport } from '../../main/tasks/cluster/cluster.ts';
+import { runEmbed } from '../../main/tasks/embed/embed.ts';
+import { clusterColour } from '../../main/tasks/cluster/cluster-palette.ts';
 import { dataPath, gdalChecksums, gdalinfo, gdalTranslate, gdalWindow, REPO_ROOT } from '../helpers/gdal.ts';
 
 const MODEL = join(REPO_ROOT, 'models/skysense-tiny');

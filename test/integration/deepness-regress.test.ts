@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runDeepness, type DeepnessReport } from '../../main/tasks/deepness/index.ts';
-import { planTiles } from '../../main/tasks/index.ts';
+import { planTiles } from '../../main/tiler/index.ts';
 import { gdalinfo, gdalWindow } from '../helpers/gdal.ts';
 import { deepnessModel, FOTOMAP, makeOnnx, warpOracle, type WarpedInput } from '../helpers/deepness.ts';
 

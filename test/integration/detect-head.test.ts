@@ -14,7 +14,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runDetect } from '../../main/tasks/detect/index.ts';
-import { planTiles } from '../../main/tasks/index.ts';
+import { planTiles } from '../../main/tiler/index.ts';
 import { gdalinfo, REPO_ROOT } from '../helpers/gdal.ts';
 import { fitRedPaintHead, FOTOMAP, ogrRead, RED_PAINT_BOX, redPaint, redPaintCells, redPaintManifest, type OgrFeature } from '../helpers/deepness.ts';
 

@@ -20,8 +20,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openRaster } from '../../main/raster/index.ts';
-import { runEmbed, type EmbedReport } from '../../main/tasks/embed.ts';
-import { runFusedEmbed } from '../../main/tasks/fused-embed.ts';
+import { runEmbed, type EmbedReport } from '../../main/tasks/embed/embed.ts';
+import { runFusedEmbed } from '../../main/tasks/embed/fused-embed.ts';
 import { dataPath, gdalinfo, gdalPixel, gdalTranslate, gdalWindow, REPO_ROOT } from '../helpers/gdal.ts';
 import { firstIfdTags, TAG } from '../helpers/tiff-tags.ts';
 import { numpyHalfBits } from '../helpers/numpy-half.ts';

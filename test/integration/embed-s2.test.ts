@@ -11,7 +11,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { planTiles } from '../../main/tasks/index.ts';
+import { planTiles } from '../../main/tiler/index.ts';
 import { makeTinyModel, skysense } from '../helpers/skysense-cli.ts';
 import { dataPath, gdalinfo, gdalPixel, gdalWarp, gdalWindow } from '../helpers/gdal.ts';
 

@@ -19,8 +19,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runEmbed } from '../../main/tasks/embed.ts';
-import { planTiles } from '../../main/tasks/index.ts';
+import { runEmbed } from '../../main/tasks/embed/embed.ts';
+import { planTiles } from '../../main/tiler/index.ts';
 import { dataPath, gdalWindow, REPO_ROOT } from '../helpers/gdal.ts';
 
 const MODEL = join(REPO_ROOT, 'models/skysense-tiny');

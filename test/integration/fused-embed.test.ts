@@ -14,9 +14,9 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openRaster } from '../../main/raster/index.ts';
-import { runFusedEmbed, type FusedEmbedReport } from '../../main/tasks/fused-embed.ts';
-import { fitGrid } from '../../main/tasks/fused/grid-fit.ts';
-import { StackedRaster } from '../../main/tasks/fused/stacked-raster.ts';
+import { runFusedEmbed, type FusedEmbedReport } from '../../main/tasks/embed/fused-embed.ts';
+import { fitGrid } from '../../main/fusion/grid-fit.ts';
+import { StackedRaster } from '../../main/fusion/date-stack.ts';
 import { dataPath, gdalinfo, gdalWindow, REPO_ROOT } from '../helpers/gdal.ts';
 
 const MODEL = join(REPO_ROOT, 'models/skysense-tiny');

@@ -11,10 +11,10 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { loadModelFolder, type ModelFolder } from '../../main/model/index.ts';
 import { openRaster, type Raster } from '../../main/raster/index.ts';
-import { keptRegion, makeFusedInfer, type FrameSpec, type FusedModules } from '../../main/tasks/fused/fused-infer.ts';
-import type { Tile } from '../../main/tasks/index.ts';
-import { makeNormaliser } from '../../main/tasks/preprocess/normalise.ts';
-import { detectUnits, sampleValues } from '../../main/tasks/preprocess/units.ts';
+import { keptRegion, makeFusedInfer, type FrameSpec, type FusedModules } from '../../main/fusion/fused-infer.ts';
+import type { Tile } from '../../main/tiler/index.ts';
+import { makeNormaliser } from '../../main/inputs/normalise.ts';
+import { detectUnits, sampleValues } from '../../main/inputs/units.ts';
 import { dataPath, REPO_ROOT } from '../helpers/gdal.ts';
 
 const T = 64;

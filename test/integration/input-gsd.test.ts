@@ -16,10 +16,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openRaster, type Raster } from '../../main/raster/index.ts';
-import { runEmbed } from '../../main/tasks/embed.ts';
-import { decideGsd } from '../../main/tasks/preprocess/model-gsd.ts';
-import { prepareInput } from '../../main/tasks/preprocess/prepare-input.ts';
-import { alignedGrid, processingGrid, resampledRaster } from '../../main/tasks/preprocess/resampled-raster.ts';
+import { runEmbed } from '../../main/tasks/embed/embed.ts';
+import { decideGsd } from '../../main/inputs/model-gsd.ts';
+import { prepareInput } from '../../main/inputs/prepare-input.ts';
+import { alignedGrid, processingGrid, resampledRaster } from '../../main/inputs/resampled-raster.ts';
 import { dataPath, gdalinfo, gdalTranslate, gdalWarp, gdalWindow, REPO_ROOT, type GdalInfo } from '../helpers/gdal.ts';
 import { skysense } from '../helpers/skysense-cli.ts';
 

@@ -18,10 +18,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiError } from '../../main/api.ts';
-import { planTiles } from '../../main/tasks/index.ts';
-import { runEmbed } from '../../main/tasks/embed.ts';
+import { planTiles } from '../../main/tiler/index.ts';
+import { runEmbed } from '../../main/tasks/embed/embed.ts';
 import { runDeepness } from '../../main/tasks/deepness/run.ts';
-import { runFusedEmbed } from '../../main/tasks/fused-embed.ts';
+import { runFusedEmbed } from '../../main/tasks/embed/fused-embed.ts';
 import { dataPath, gdalinfo, gdalTranslate, gdalWindow, REPO_ROOT } from '../helpers/gdal.ts';
 import { deepnessModel, FOTOMAP } from '../helpers/deepness.ts';
 import { skysense } from '../helpers/skysense-cli.ts';

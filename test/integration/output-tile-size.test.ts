@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RasterInfo } from '../../main/api.ts';
 import { openRaster } from '../../main/raster/index.ts';
-import { openRowSink, outputTileSize, type OutputSpec } from '../../main/tasks/output-writer.ts';
+import { openRowSink, outputTileSize, type OutputSpec } from '../../main/tiler/output-writer.ts';
 import { dataPath, gdalinfo, gdalOverviews, gdalPixel, gdalWindow } from '../helpers/gdal.ts';
 import { firstIfdTags, TAG } from '../helpers/tiff-tags.ts';
 import { numpyHalfBits } from '../helpers/numpy-half.ts';

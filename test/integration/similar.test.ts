@@ -13,11 +13,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runEmbed } from '../../main/tasks/embed.ts';
-import { runSimilar, type SimilarReport } from '../../main/tasks/similar.ts';
-import { resolveQuery } from '../../main/tasks/query.ts';
+import { runEmbed } from '../../main/tasks/embed/embed.ts';
+import { runSimilar, type SimilarReport } from '../../main/tasks/similar/similar.ts';
+import { resolveQuery } from '../../main/tasks/similar/query.ts';
 import { openRaster } from '../../main/raster/index.ts';
-import { seededRandom } from '../../main/tasks/kmeans.ts';
+import { seededRandom } from '../../main/tasks/cluster/kmeans.ts';
 import { dataPath, gdalinfo, gdalPixel, gdalTransform, gdalTranslate, gdalWindow, REPO_ROOT } from '../helpers/gdal.ts';
 
 const MODEL = join(REPO_ROOT, 'models/skysense-tiny');

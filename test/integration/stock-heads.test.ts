@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runSegment } from '../../main/tasks/segment.ts';
+import { runSegment } from '../../main/tasks/segment/segment.ts';
 import { dataPath, gdalTranslate, gdalWindow, REPO_ROOT } from '../helpers/gdal.ts';
 
 const HEAD = join(REPO_ROOT, 'models/skysense-tiny/heads/s1-water');

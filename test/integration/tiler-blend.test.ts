@@ -17,7 +17,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openRaster } from '../../main/raster/index.ts';
-import { runTiled, type TilePlan } from '../../main/tasks/index.ts';
+import { runTiled, type TilePlan } from '../../main/tiler/index.ts';
 import { dataPath, gdalWindow } from '../helpers/gdal.ts';
 import { boxFilter } from './tiler-filters.ts';
 

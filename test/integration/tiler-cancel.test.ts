@@ -11,7 +11,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openRaster } from '../../main/raster/index.ts';
-import { runTiled, type InferFn, type TiledProgress } from '../../main/tasks/index.ts';
+import { runTiled, type InferFn, type TiledProgress } from '../../main/tiler/index.ts';
 import { dataPath, gdalTranslate } from '../helpers/gdal.ts';
 import { boxFilter, identity } from './tiler-filters.ts';
 

@@ -3,7 +3,7 @@
  * output from the tile it is given, with the edge behaviour a real model has):
  * identity, a box filter whose window is cut at the tile border, and a mean pool.
  */
-import type { InferFn } from '../../main/tasks/index.ts';
+import type { InferFn } from '../../main/tiler/index.ts';
 
 export const identity: InferFn = async (inputs) => inputs.map((x) => x.slice());
 

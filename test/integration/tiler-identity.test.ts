@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataType } from '../../main/api.ts';
 import { openRaster } from '../../main/raster/index.ts';
-import { runTiled } from '../../main/tasks/index.ts';
+import { runTiled } from '../../main/tiler/index.ts';
 import { dataPath, gdalBuildVrtSeparate, gdalChecksums, gdalEpsg, gdalinfo, gdalWindow, type GdalInfo } from '../helpers/gdal.ts';
 import { identity } from './tiler-filters.ts';
 

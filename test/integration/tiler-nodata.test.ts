@@ -13,7 +13,7 @@ import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openRaster } from '../../main/raster/index.ts';
-import { runTiled, type InferFn, type RunTiledResult } from '../../main/tasks/index.ts';
+import { runTiled, type InferFn, type RunTiledResult } from '../../main/tiler/index.ts';
 import { dataPath, gdalAddo, gdalChecksums, gdalinfo, gdalTranslate, gdalWindow } from '../helpers/gdal.ts';
 import { identity } from './tiler-filters.ts';
 

@@ -8,8 +8,8 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { planTiles, parseShard, type TilePlan } from '../../main/tasks/index.ts';
-import { blendWindows } from '../../main/tasks/blend-weights.ts';
+import { planTiles, parseShard, type TilePlan } from '../../main/tiler/index.ts';
+import { blendWindows } from '../../main/tiler/blend-weights.ts';
 
 const SIZES: [number, number][] = [[349, 352], [557, 858], [111, 111], [1000, 37], [10980, 10980]];
 const GRIDS = [

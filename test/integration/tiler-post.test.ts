@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openRaster } from '../../main/raster/index.ts';
-import { runTiled } from '../../main/tasks/index.ts';
+import { runTiled } from '../../main/tiler/index.ts';
 import { dataPath, gdalinfo, gdalWindow } from '../helpers/gdal.ts';
 
 let tmp = '';

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataType } from '../../main/api.ts';
 import { openRaster } from '../../main/raster/index.ts';
-import { runTiled, type InferFn } from '../../main/tasks/index.ts';
+import { runTiled, type InferFn } from '../../main/tiler/index.ts';
 import { dataPath, gdalChecksums, gdalinfo, gdalWindow } from '../helpers/gdal.ts';
 import { boxFilter, identity } from './tiler-filters.ts';
 

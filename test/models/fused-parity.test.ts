@@ -22,8 +22,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runFusedEmbed, type FusedEmbedReport } from '../../main/tasks/fused-embed.ts';
-import { planTiles } from '../../main/tasks/index.ts';
+import { runFusedEmbed, type FusedEmbedReport } from '../../main/tasks/embed/fused-embed.ts';
+import { planTiles } from '../../main/tiler/index.ts';
 import { dataPath, gdalinfo, gdalWindow, REPO_ROOT } from '../helpers/gdal.ts';
 import { makeTinyModel } from '../helpers/skysense-cli.ts';
 

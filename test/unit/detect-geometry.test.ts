@@ -7,8 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { axisIoU, boxCorners, classWiseNms, rotatedIoU, TileMerger, type Box } from '../../main/tasks/detect/index.ts';
-import { planTiles } from '../../main/tasks/index.ts';
-import { seededRandom } from '../../main/tasks/kmeans.ts';
+import { planTiles } from '../../main/tiler/index.ts';
+import { seededRandom } from '../../main/tasks/cluster/kmeans.ts';
 
 const box = (cx: number, cy: number, w: number, h: number, angle = 0, score = 0.5, cls = 0): Box => ({ cx, cy, w, h, angle, score, cls });
 

@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import { ApiError } from '../../main/api.ts';
 import type { Modality } from '../../main/model/index.ts';
 import { rasterInfo } from '../../main/raster/index.ts';
-import { mapBands, s2BandId } from '../../main/tasks/preprocess/band-map.ts';
-import { guessModality } from '../../main/tasks/preprocess/modality.ts';
-import { detectUnits } from '../../main/tasks/preprocess/units.ts';
+import { mapBands, s2BandId } from '../../main/inputs/band-map.ts';
+import { guessModality } from '../../main/inputs/modality.ts';
+import { detectUnits } from '../../main/inputs/units.ts';
 import { dataPath } from '../helpers/gdal.ts';
 
 const S2 = ['B02', 'B03', 'B04', 'B05', 'B06', 'B07', 'B08', 'B8A', 'B11', 'B12'];

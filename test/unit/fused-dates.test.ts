@@ -9,9 +9,9 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { dataPath, gdalinfo } from '../helpers/gdal.ts';
-import { dateFromName, dateTableIndex, dayOfYear, formatDate, parseMetadataDate, parseUserDate, type CalendarDate } from '../../main/tasks/preprocess/dates.ts';
-import { readRasterDateTags } from '../../main/tasks/preprocess/raster-dates.ts';
-import { nameCandidates, orderSeries, parseUserDates, resolveSeriesDates } from '../../main/tasks/preprocess/series-dates.ts';
+import { dateFromName, dateTableIndex, dayOfYear, formatDate, parseMetadataDate, parseUserDate, type CalendarDate } from '../../main/inputs/dates.ts';
+import { readRasterDateTags } from '../../main/inputs/raster-dates.ts';
+import { nameCandidates, orderSeries, parseUserDates, resolveSeriesDates } from '../../main/inputs/series-dates.ts';
 
 const NOW = new Date('2026-11-26T12:00:00Z');
 

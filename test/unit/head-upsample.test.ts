@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { softmaxPlanes, upsampleBilinear } from '../../main/tasks/head-infer.ts';
+import { softmaxPlanes, upsampleBilinear } from '../../main/heads/head-infer.ts';
 
 const PY = `
 import json, sys, torch

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { kmeans, nearestCentre, seededRandom } from '../../main/tasks/kmeans.ts';
+import { kmeans, nearestCentre, seededRandom } from '../../main/tasks/cluster/kmeans.ts';
 
 test('two groups on a line: centres 1 and 11, inertia 4', () => {
   const r = kmeans(Float64Array.from([0, 1, 2, 10, 11, 12]), 1, { k: 2, seed: 7 });

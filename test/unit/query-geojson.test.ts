@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { insidePolygon, readQueryPolygons, type PolygonRings } from '../../main/tasks/query-geojson.ts';
-import { clusterColourTable } from '../../main/tasks/cluster-palette.ts';
+import { insidePolygon, readQueryPolygons, type PolygonRings } from '../../main/tasks/similar/query-geojson.ts';
+import { clusterColourTable } from '../../main/tasks/cluster/cluster-palette.ts';
 
 let tmp = '';
 before(() => (tmp = mkdtempSync(join(tmpdir(), 'skysense-query-'))));

@@ -6,14 +6,14 @@
  */
 import { ApiError } from '../../api.ts';
 import type { Raster } from '../../raster/index.ts';
-import type { TiledProgress } from '../index.ts';
-import { openBoxOutput } from '../detect/box-output.ts';
-import { detectTiles, type DetectTilesResult } from '../detect/detect-tiles.ts';
+import type { TiledProgress } from '../../tiler/index.ts';
+import { openBoxOutput } from '../detect/index.ts';
+import { detectTiles, type DetectTilesResult } from '../detect/index.ts';
 import type { DetectorType } from './metadata.ts';
-import type { Shard } from '../tile-plan.ts';
+import type { Shard } from '../../tiler/index.ts';
 import type { DetectorOutput } from './model-io.ts';
 import { runTiles, type RunnerSpec } from './model-runner.ts';
-import type { ProcessingGrid } from '../preprocess/resampled-raster.ts';
+import type { ProcessingGrid } from '../../inputs/index.ts';
 import { decodeYolo, yoloLayout } from './yolo.ts';
 
 export interface DetectorRunOptions {

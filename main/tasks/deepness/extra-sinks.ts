@@ -7,8 +7,8 @@
  */
 import { rm } from 'node:fs/promises';
 import type { NumericArray } from '../../raster/index.ts';
-import { openRowSink, type OutputSpec, type RowSink } from '../output-writer.ts';
-import { writeCategoryNames } from '../index.ts';
+import { openRowSink, type OutputSpec, type RowSink } from '../../tiler/index.ts';
+import { writeCategoryNames } from '../../raster/index.ts';
 
 export class ExtraSinks {
   private constructor(

@@ -18,14 +18,14 @@ import { rm } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { ApiError } from '../../api.ts';
 import type { NumericArray, Raster } from '../../raster/index.ts';
-import { runTiled, type RunTiledResult, type TiledProgress } from '../index.ts';
+import { runTiled, type RunTiledResult, type TiledProgress } from '../../tiler/index.ts';
 import type { ClassEntry } from './classes.ts';
 import { ExtraSinks } from './extra-sinks.ts';
-import { medianRowSink } from '../median-rows.ts';
-import type { RowSink } from '../output-writer.ts';
+import { medianRowSink } from './median-rows.ts';
+import type { RowSink } from '../../tiler/index.ts';
 import type { RasterHead } from './model-io.ts';
 import { runTiles, type RunnerSpec } from './model-runner.ts';
-import type { ProcessingGrid } from '../preprocess/resampled-raster.ts';
+import type { ProcessingGrid } from '../../inputs/index.ts';
 
 export interface RasterRunOptions {
   kind: 'Segmentor' | 'Regressor';

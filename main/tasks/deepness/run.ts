@@ -14,24 +14,24 @@
  * (<out>.report.json) states that geotransform.
  */
 import { resolve } from 'node:path';
-import { writeReport } from '../encoder-run.ts';
+import { writeReport } from '../../raster/index.ts';
 import { ApiError, type GeoTransform } from '../../api.ts';
 import { parseProviderList, startSession, type Fallback } from '../../model/index.ts';
 import { openRaster, type Raster } from '../../raster/index.ts';
-import type { StageTimings, TiledProgress } from '../index.ts';
+import type { StageTimings, TiledProgress } from '../../tiler/index.ts';
 import { vectorFormatOf } from '../../vector/index.ts';
-import { detectionReport, type DetectionsReport, type ShardReport } from '../detect/detect-tiles.ts';
-import { medianWindow } from '../median-rows.ts';
-import { parseShard } from '../tile-plan.ts';
+import { detectionReport, type DetectionsReport, type ShardReport } from '../detect/index.ts';
+import { medianWindow } from './median-rows.ts';
+import { parseShard } from '../../tiler/index.ts';
 import { headClasses, type ClassEntry } from './classes.ts';
 import { runDetectorModel } from './detector-run.ts';
 import { readDeepnessMetadata, type DeepnessMetadata, type DetectorType } from './metadata.ts';
 import { checkModelIo } from './model-io.ts';
 import { probeWithFallback, type RunnerSpec } from './model-runner.ts';
 import { runRasterModel, type RasterOutput } from './raster-run.ts';
-import { processingGrid, resampledRaster } from '../preprocess/resampled-raster.ts';
-import { maskedRaster, openMask, type MaskReport, type MaskSpec } from '../preprocess/masked-raster.ts';
-import { crsName } from '../../raster/crs-units.ts';
+import { processingGrid, resampledRaster } from '../../inputs/index.ts';
+import { maskedRaster, openMask, type MaskReport, type MaskSpec } from '../../inputs/index.ts';
+import { crsName } from '../../raster/index.ts';
 
 export type DeepnessRunType = 'Segmentor' | 'Regressor' | 'Detector';
 

@@ -13,7 +13,7 @@
  *                          clockwise on the image, Ultralytics' xywhr), turned into
  *                          this engine's counter-clockwise angle.
  */
-import type { Box } from '../detect/box.ts';
+import type { Box } from '../../heads/index.ts';
 import type { DetectorType } from './metadata.ts';
 
 export interface YoloLayout {

@@ -9,9 +9,9 @@
  * under a temporary name and renamed when whole.
  */
 import type { Crs, GeoTransform } from '../../api.ts';
-import { IDENTITY } from '../../raster/geotransform.ts';
+import { IDENTITY } from '../../raster/index.ts';
 import { boxToPolygon, geometryArea, openVectorWriter, type Feature, type FieldDef, type VectorWriter } from '../../vector/index.ts';
-import type { Box } from './box.ts';
+import type { Box } from '../../heads/index.ts';
 
 export interface BoxOutputOptions {
   path: string;

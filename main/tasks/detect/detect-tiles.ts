@@ -18,11 +18,11 @@
  */
 import { ApiError } from '../../api.ts';
 import type { Raster } from '../../raster/index.ts';
-import { cancelled } from '../pipeline.ts';
-import { ProgressClock, type TiledProgress } from '../progress.ts';
-import { readTile, type TileData } from '../tile-read.ts';
-import { planTiles, tileAt, type Shard, type Tile, type TilePlan } from '../tile-plan.ts';
-import type { Box } from './box.ts';
+import { cancelled } from '../../tiler/index.ts';
+import { ProgressClock, type TiledProgress } from '../../tiler/index.ts';
+import { readTile, type TileData } from '../../tiler/index.ts';
+import { planTiles, tileAt, type Shard, type Tile, type TilePlan } from '../../tiler/index.ts';
+import type { Box } from '../../heads/index.ts';
 import { NeedRowsAbove, TileMerger, type MergeStats } from './tile-merge.ts';
 
 /** Boxes per tile in TILE pixel coordinates (origin at the tile's top-left), past the score threshold. */

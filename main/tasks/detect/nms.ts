@@ -9,8 +9,8 @@
  * does not depend on sort stability), and a box is dropped when its IoU with a kept box
  * of the same class reaches the threshold. A box of another class never suppresses one.
  */
-import { boxCorners } from '../../vector/boxes.ts';
-import { boxExtent, type Box } from './box.ts';
+import { boxCorners } from '../../vector/index.ts';
+import { boxExtent, type Box } from '../../heads/index.ts';
 import { convexIntersectionArea } from './polygon.ts';
 
 export function axisIoU(a: Box, b: Box): number {

@@ -4,8 +4,8 @@
  * cuts the subject in turn; for convex inputs the result is their exact intersection).
  * Orientation-agnostic: the clip polygon's winding decides which side is inside.
  */
-import { planarRingArea } from '../../vector/polygon-area.ts';
-import type { Point } from './box.ts';
+import { planarRingArea } from '../../vector/index.ts';
+import type { Point } from '../../heads/index.ts';
 
 /** The part of convex `subject` inside convex `clip` (empty array when they do not overlap). */
 export function clipConvex(subject: Point[], clip: Point[]): Point[] {

@@ -19,21 +19,21 @@ import { resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { ApiError } from '../../api.ts';
 import { openRaster, type Raster } from '../../raster/index.ts';
-import type { StageTimings } from '../index.ts';
-import { denseTiling } from '../dense-head-run.ts';
-import { writeReport } from '../encoder-run.ts';
-import { readHeadFolder } from '../../model/index.ts';
-import { prepareHeadInput, type HeadInput } from '../head-input.ts';
-import { reportModelInput } from '../model-input.ts';
-import { reportHead, reportModel, reportProviders, type HeadReport } from '../head-report.ts';
-import { openHeadSetup, startHeadSessions, type HeadRunOptions } from '../head-setup.ts';
-import { parseShard, type Tile } from '../tile-plan.ts';
-import type { Box } from './box.ts';
+import type { StageTimings } from '../../tiler/index.ts';
+import { denseTiling } from '../../heads/index.ts';
+import { writeReport } from '../../raster/index.ts';
+import { readHeadFolder } from '../../heads/index.ts';
+import { prepareHeadInput, type HeadInput } from '../../heads/index.ts';
+import { reportModelInput } from '../../inputs/index.ts';
+import { reportHead, reportModel, reportProviders, type HeadReport } from '../../heads/index.ts';
+import { openHeadSetup, startHeadSessions, type HeadRunOptions } from '../../heads/index.ts';
+import { parseShard, type Tile } from '../../tiler/index.ts';
+import type { Box } from '../../heads/index.ts';
 import { vectorFormatOf } from '../../vector/index.ts';
 import { openBoxOutput, type BoxOutput } from './box-output.ts';
 import { detectionReport, detectTiles, type DetectionsReport, type ShardReport } from './detect-tiles.ts';
-import { decodeCells, type CellDecodeSpec } from './head-decode.ts';
-import { crsName } from '../../raster/crs-units.ts';
+import { decodeCells, type CellDecodeSpec } from '../../heads/index.ts';
+import { crsName } from '../../raster/index.ts';
 
 export interface DetectOptions extends HeadRunOptions {
   /** The raster: one file, or the single-band files / folder of one scene. */

@@ -27,8 +27,8 @@
  * reruns from one tile row higher (detect-tiles.ts). Downwards the caller simply runs on
  * until no owned box is pending, so every owned cluster is closed the way it is in one run.
  */
-import { tileAt, type Tile, type TilePlan } from '../tile-plan.ts';
-import { boxExtent, type Box } from './box.ts';
+import { tileAt, type Tile, type TilePlan } from '../../tiler/index.ts';
+import { boxExtent, type Box } from '../../heads/index.ts';
 import { classWiseNms } from './nms.ts';
 
 export interface MergeOptions {

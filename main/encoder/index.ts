@@ -1,0 +1,2 @@
+// main/encoder: one raster through a single-date encoder: preparation, session, the tiler's InferFn and the run report's head.
+export { checkTile, encoderFor, encoderInfer, prepareEncoderRun, reportRun, type EncoderRunOptions, type RunReportHead, type TilingHead } from './encoder-run.ts';
