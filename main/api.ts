@@ -362,7 +362,7 @@ export interface CallContext {
  * transports write non-finite numbers as the strings "NaN", "Infinity", "-Infinity"
  * (as gdalinfo -json does) and read them back as numbers for these keys only.
  */
-export const NON_FINITE_WIRE_KEYS = ['nodata'] as const;
+export type NonFiniteWireKey = 'nodata';
 
 /** The engine: one handler per command. */
 export type Handlers = {

@@ -1,6 +1,13 @@
 // main/fusion: SkySense's multi-date, multi-modal path: series stacking and dating, the HR frame, fused inference, series reports.
-export { seriesGrid, type SeriesGrid, type SeriesSummary, type DatedSeriesSummary } from './series-report.ts';
-export { checkSeriesOptions, openFusedSeries, type CheckedSeries, type FusedInputReport, type FusedSeries, type SeriesOptions } from './fused-series.ts';
+export { seriesGrid, type SeriesGrid, type DatedSeriesSummary } from './series-report.ts';
+export {
+  checkSeriesOptions,
+  openFusedSeries,
+  type CheckedSeries,
+  type FusedInputReport,
+  type FusedSeries,
+  type SeriesOptions,
+} from './fused-series.ts';
 export type { Resample } from './grid-fit.ts';
 export type { FrameModality } from './fused-infer.ts';
 export type { HrFrameReport } from './hr-frame.ts';

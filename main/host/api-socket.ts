@@ -6,7 +6,7 @@ import type { WebSocket } from 'ws';
 import type { Handlers, ServerMessage } from '../api.ts';
 import { Dispatcher } from '../service/index.ts';
 
-/** See NON_FINITE_WIRE_KEYS in main/api.ts. */
+/** Non-finite numbers as strings (see NonFiniteWireKey in main/api.ts). */
 function encodeWire(msg: unknown): string {
   return JSON.stringify(msg, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
 }

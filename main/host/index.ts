@@ -1,5 +1,4 @@
-export { startHost, type HostOptions, type RunningHost } from './start-host.ts';
-export { isLoopback } from './bind-address.ts';
+export { startHost, type RunningHost } from './start-host.ts';
 export { contentSecurityPolicy } from './content-policy.ts';
 export { planRangeResponse } from './http-range.ts';
 export { mimeType } from './mime.ts';

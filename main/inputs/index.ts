@@ -9,4 +9,3 @@ export { orderSeries, parseUserDates, resolveSeriesDates, type ResolvedDate } fr
 export { detectUnits, sampleValues, type UnitsDetection } from './units.ts';
 export { alignedGrid, resampledRaster, processingGrid, type ProcessingGrid } from './resampled-raster.ts';
 export { gridWords } from './prepare-input.ts';
-export type { DateSource } from './dates.ts';

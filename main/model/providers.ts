@@ -113,7 +113,3 @@ export function providerAvailability(name: ProviderName): Availability {
   return { name, available: true };
 }
 
-/** One entry per provider in PROVIDER_NAMES order. */
-export function allAvailability(): Availability[] {
-  return PROVIDER_NAMES.map(providerAvailability);
-}

@@ -133,11 +133,6 @@ async function fileSize(path: string): Promise<{ bytes: number | null; problem?:
   return { bytes: s.size };
 }
 
-/** Summarises one model or head folder; never throws for anything wrong with the folder itself. */
-export async function inspectModelFolder(dirIn: string, source: ModelSource): Promise<ModelEntry> {
-  return (await inspect(dirIn, source, null)).entry;
-}
-
 interface Inspected {
   entry: ModelEntry;
   manifest?: Manifest;

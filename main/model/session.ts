@@ -130,11 +130,6 @@ export function conciseReason(err: unknown): string {
 const ENVIRONMENT_FAILURE = /Failed to get a WebGPU adapter|Failed to load shared library|cannot open shared object|backend not found/i;
 const deadProviders = new Map<string, string>();
 
-/** Forgets remembered environment failures (tests; after the user installs a driver). */
-export function forgetProviderFailures(): void {
-  deadProviders.clear();
-}
-
 function ortOptions(choice: ProviderChoice, opts: SessionOptions): ort.InferenceSession.SessionOptions {
   const inter = opts.interOpThreads ?? 1;
   return {

@@ -62,6 +62,3 @@ export function unitsOf(def: string): Crs['units'] {
   return units === undefined ? 'm' : 'other';
 }
 
-export function isGeographic(def: string): boolean {
-  return unitsOf(def) === 'degree';
-}

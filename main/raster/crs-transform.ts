@@ -33,11 +33,3 @@ export function crsTransformer(crs: Crs): CrsTransformer {
   };
 }
 
-/** Transform between any two CRSs of ours (used for band-set checks and tests). */
-export function transformBetween(from: Crs, to: Crs): (xy: [number, number]) => [number, number] {
-  const conv = proj4(from.proj4, to.proj4);
-  return (xy) => {
-    const r = conv.forward([xy[0], xy[1]]);
-    return [r[0], r[1]];
-  };
-}

@@ -75,9 +75,3 @@ export function coordOf(info: RasterInfo, colRow: [number, number]): [number, nu
   return applyGeoTransform(info.geoTransform, colRow[0], colRow[1]);
 }
 
-/** Geotransform of an overview or resampled grid covering the same extent with another size. */
-export function scaleGeoTransform(gt: GeoTransform, fromW: number, fromH: number, toW: number, toH: number): GeoTransform {
-  const fx = fromW / toW;
-  const fy = fromH / toH;
-  return [gt[0], gt[1] * fx, gt[2] * fy, gt[3], gt[4] * fx, gt[5] * fy];
-}

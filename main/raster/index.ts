@@ -3,15 +3,14 @@
  * and PNG/JPEG; reads windows and overviews; prepares display COGs; writes tiled
  * GeoTIFFs. See /work/notes/interfaces.md for the contract.
  */
-export type { NumericArray, Window, Raster, ReadOptions } from './types.ts';
+export type { NumericArray, Window, Raster, ReadOptions, ProgressContext } from './types.ts';
 export { openRaster, rasterInfo } from './open-raster.ts';
 export { prepareDisplay } from './display-cache.ts';
 export { bandStats } from './band-stats.ts';
 export { crsTransformer } from './crs-transform.ts';
-export { pixelOf, coordOf } from './geotransform.ts';
+export { pixelOf, coordOf, cornersOf, IDENTITY, applyGeoTransform } from './geotransform.ts';
 export { GeoTiffWriter, type GeoTiffWriterOptions } from './tiff-writer.ts';
 export { PyramidWriter } from './pyramid-writer.ts';
-export { cornersOf, IDENTITY, applyGeoTransform } from './geotransform.ts';
 export { sampleAxis } from './sample-grid.ts';
 export { crsLabel, sameCrs, sameGeoTransform } from './grid-compare.ts';
 export { cellArea, type CellArea } from './cell-area.ts';
@@ -26,4 +25,3 @@ export { lookupEpsg } from './epsg.ts';
 export { makeArray, typeRange, bytesPerSample } from './data-type.ts';
 export { partPrefix, partPath } from './part-path.ts';
 export { ellipsoidRingArea } from './ellipsoid-area.ts';
-export type { ProgressContext } from './types.ts';

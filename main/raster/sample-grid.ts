@@ -7,11 +7,6 @@ import type { Window } from './types.ts';
 
 const EPS = 1e-10;
 
-export interface SampleAxis {
-  /** Source index in the level for each output index, -1 where outside the raster. */
-  idx: Int32Array;
-}
-
 /**
  * Output positions along one axis -> source indices in a level of `levelSize` px whose
  * full-resolution size is `fullSize`.

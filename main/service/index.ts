@@ -1,4 +1,4 @@
-export { createHandlers, type Service, type ServiceOptions } from './handlers.ts';
+export { createHandlers, type Service } from './handlers.ts';
 export { defaultCacheDir } from './cache-dir.ts';
-export { LayerRegistry, type ServedFile } from './layer-registry.ts';
+export { LayerRegistry } from './layer-registry.ts';
 export { Dispatcher } from './dispatch.ts';

@@ -5,5 +5,5 @@ export * from './similar/index.ts';
 export * from './segment/index.ts';
 export * from './change/index.ts';
 export * from './classify/index.ts';
-export { runDetect, type DetectOptions, type DetectReport } from './detect/index.ts';
-export { runDeepness, type DeepnessOptions, type DeepnessReport } from './deepness/index.ts';
+export { runDetect } from './detect/index.ts';
+export { runDeepness } from './deepness/index.ts';

@@ -6,7 +6,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { axisIoU, boxCorners, classWiseNms, rotatedIoU, TileMerger, type Box } from '../../main/tasks/detect/index.ts';
+import { axisIoU, classWiseNms, rotatedIoU, TileMerger } from '../../main/tasks/detect/index.ts';
+import type { Box } from '../../main/heads/index.ts';
+import { boxCorners } from '../../main/vector/index.ts';
 import { planTiles } from '../../main/tiler/index.ts';
 import { seededRandom } from '../../main/tasks/cluster/kmeans.ts';
 

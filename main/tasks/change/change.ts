@@ -24,7 +24,7 @@ import { openHeadSetup } from '../../heads/index.ts';
 import { readHeadFolder } from '../../heads/index.ts';
 import { runChangeSeries, type ChangeSeriesOptions, type ChangeSeriesReport } from './change-series.ts';
 
-export type { ChangeSeries, ChangeSeriesReport } from './change-series.ts';
+export type { ChangeSeriesReport } from './change-series.ts';
 import { checkSameGrid, stackRasters } from './date-pair.ts';
 
 export interface ChangeOptions extends Omit<DenseHeadOptions, 'probabilities'>, Omit<ChangeSeriesOptions, keyof DenseHeadOptions> {

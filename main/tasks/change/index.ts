@@ -1,2 +1,2 @@
 // main/tasks/change: the change task.
-export { runChange, type ChangeOptions, type ChangeReport } from './change.ts';
+export { runChange } from './change.ts';

@@ -1,2 +1,2 @@
 // main/tasks/cluster: the cluster task.
-export { runCluster, MAX_K, type ClusterOptions, type ClusterReport } from './cluster.ts';
+export { runCluster } from './cluster.ts';

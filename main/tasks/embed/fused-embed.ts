@@ -32,8 +32,6 @@ import { seriesGrid, type SeriesGrid } from '../../fusion/index.ts';
 import { checkSeriesOptions, openFusedSeries, type FusedInputReport, type FusedSeries, type SeriesOptions } from '../../fusion/index.ts';
 import type { MaskReport } from '../../inputs/index.ts';
 
-export type { Resample } from '../../fusion/index.ts';
-export type { DateSource } from '../../inputs/index.ts';
 export type { FusedInputReport } from '../../fusion/index.ts';
 
 export interface FusedEmbedOptions extends SeriesOptions {

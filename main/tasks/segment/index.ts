@@ -1,2 +1,2 @@
 // main/tasks/segment: the segment task.
-export { runSegment, type SegmentOptions, type SegmentReport } from './segment.ts';
+export { runSegment } from './segment.ts';

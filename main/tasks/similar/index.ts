@@ -1,2 +1,2 @@
 // main/tasks/similar: the similar task.
-export { runSimilar, type SimilarOptions, type SimilarReport, type SimilarQuery } from './similar.ts';
+export { runSimilar } from './similar.ts';

@@ -1,6 +1,8 @@
-// The host writes non-finite numbers as strings (JSON has no NaN); see
-// NON_FINITE_WIRE_KEYS in main/api.ts for the keys that may carry them.
-const NON_FINITE_KEYS = new Set(['nodata']);
+// The host writes non-finite numbers as strings (JSON has no NaN); NonFiniteWireKey in
+// main/api.ts names the keys that may carry them.
+import type { NonFiniteWireKey } from '../../../main/api.ts';
+
+const NON_FINITE_KEYS = new Set<string>(['nodata'] satisfies NonFiniteWireKey[]);
 
 export function decodeWire(text: string): unknown {
   return JSON.parse(text, (k, v) =>
