@@ -1,18 +1,20 @@
 // Builds the renderer into dist/renderer. base './' so the same bundle loads from the
 // headless host (http://127.0.0.1:PORT/) and from Electron (a file or custom protocol).
+// `--mode test` builds the end-to-end tests' bundle into dist/renderer-test instead: only
+// it holds the read-only window.__skysense hook (map/test-hook.ts); what ships does not.
 import { defineConfig } from 'vite';
 import { fileURLToPath } from 'node:url';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const devHost = process.env.SKYSENSE_HOST;
 
-export default defineConfig({
+export default defineConfig(({ mode }) => ({
   root: here,
   base: './',
   // No React plugin: Oxc compiles TSX with the automatic runtime; no fast refresh needed.
   oxc: { jsx: { runtime: 'automatic', importSource: 'react' } },
   build: {
-    outDir: fileURLToPath(new URL('../dist/renderer', import.meta.url)),
+    outDir: fileURLToPath(new URL(mode === 'test' ? '../dist/renderer-test' : '../dist/renderer', import.meta.url)),
     emptyOutDir: true,
     target: 'es2022',
     chunkSizeWarningLimit: 2000,
@@ -26,4 +28,4 @@ export default defineConfig({
     strictPort: false,
     proxy: devHost ? { '/api': { target: devHost, ws: true }, '/data': { target: devHost } } : undefined,
   },
-});
+}));

@@ -16,7 +16,8 @@ export function MapView() {
   useEffect(() => {
     if (!target.current) return;
     const controller = new MapController(target.current, client);
-    if (!window.__skysense) installTestHook(controller);
+    // A constant per build: production bundles drop the hook and its module.
+    if (import.meta.env.MODE === 'test' && !window.__skysense) installTestHook(controller);
     return () => controller.dispose();
   }, [client]);
 

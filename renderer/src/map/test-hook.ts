@@ -1,6 +1,7 @@
 // window.__skysense: a read-only window into the map for end-to-end tests and the
 // first-view benchmark (view extent/centre, pixel<->coordinate, open timings). It
-// exposes facts only; nothing here can change the app's state.
+// exposes facts only; nothing here can change the app's state. Installed only in the
+// test build (vite --mode test, dist/renderer-test).
 import { appStore, spaceOf } from '../state/app-state.ts';
 import { timings } from '../state/timings.ts';
 import type { MapController } from './map-controller.ts';

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { repoRoot } from './repo.ts';
+import { testRendererDir } from './renderer-build.ts';
 
 export interface HostProcess {
   url: string;
@@ -21,7 +22,7 @@ export async function startHostProcess(opts: { timeoutMs?: number; env?: Record<
   const cacheDir = mkdtempSync(join(tmpdir(), 'skysense-e2e-cache-'));
   const child = spawn(process.execPath, ['bin/skysense.mjs', 'serve', '--port', '0', '--no-open'], {
     cwd: repoRoot,
-    env: { ...process.env, SKYSENSE_CACHE_DIR: cacheDir, ...opts.env },
+    env: { ...process.env, SKYSENSE_CACHE_DIR: cacheDir, SKYSENSE_RENDERER_DIR: testRendererDir, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

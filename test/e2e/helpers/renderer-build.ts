@@ -1,5 +1,6 @@
-// The e2e tests drive the real production bundle. `npm run test:e2e` builds it first;
-// when run on their own they build it if it is missing or older than its sources.
+// The e2e tests drive the renderer's test build (production code plus the read-only
+// window.__skysense hook) from dist/renderer-test. `npm test` builds it first; when run on
+// their own they build it if it is missing or older than its sources.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -15,10 +16,12 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
+export const testRendererDir = join(repoRoot, 'dist', 'renderer-test');
+
 export function ensureRendererBuilt(): void {
-  const index = join(repoRoot, 'dist', 'renderer', 'index.html');
+  const index = join(testRendererDir, 'index.html');
   if (existsSync(index) && statSync(index).mtimeMs >= newestMtime(join(repoRoot, 'renderer'))) return;
-  const r = spawnSync('npx', ['vite', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], {
+  const r = spawnSync('npx', ['vite', 'build', '--config', 'renderer/vite.config.ts', '--mode', 'test', '--logLevel', 'warn'], {
     cwd: repoRoot,
     stdio: 'inherit',
   });
