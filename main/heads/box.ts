@@ -1,8 +1,8 @@
 /**
  * A detected box: centre, size and angle in pixel coordinates (x right, y down), with
  * its class and score. angle is in radians, counter-clockwise as seen on the image
- * (and on a north-up map), 0 = axis aligned — the convention of the head interface
- * (/work/notes/heads.md). Its corners are main/vector's boxCorners (a Box is a PixelBox).
+ * (and on a north-up map), 0 = axis aligned — the convention of detect heads (their
+ * manifest: main/model/head-manifest.ts; models/heads/manifest.py on the Python side). Its corners are main/vector's boxCorners (a Box is a PixelBox).
  */
 
 export type Point = [number, number];

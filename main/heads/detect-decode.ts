@@ -1,5 +1,5 @@
 /**
- * A detect head's per-cell outputs (/work/notes/heads.md) to boxes in tile pixels:
+ * A detect head's per-cell outputs (the detect outputs of main/model/head-manifest.ts) to boxes in tile pixels:
  *   scores [K, h, w]  logits; activation sigmoid (independent) or softmax (over K)
  *   boxes  [4|5, h, w] (dx, dy, w, h[, angle]) in input pixels: centre offset from the
  *                      cell centre ((j + 0.5) * stride, (i + 0.5) * stride), size, angle

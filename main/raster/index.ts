@@ -1,7 +1,7 @@
 /**
  * main/raster: the raster reading layer (plain Node). Opens GeoTIFF/COG, band folders
  * and PNG/JPEG; reads windows and overviews; prepares display COGs; writes tiled
- * GeoTIFFs. See /work/notes/interfaces.md for the contract.
+ * GeoTIFFs. What the UI sees of it is main/api.ts.
  */
 export type { NumericArray, Window, Raster, ReadOptions, ProgressContext } from './types.ts';
 export { openRaster, rasterInfo } from './open-raster.ts';

@@ -1,7 +1,7 @@
 /**
  * TIFF LZW decoding into a preallocated block. geotiff.js 3.0.5's LZW decoder appends
- * every byte to a JS array; on a 256 x 256 x 206-band Float64 tile (cropharvest, 108 MB
- * decoded) it took 16 s where this takes well under one. Codes are MSB-first, 9 to 12
+ * every byte to a JS array, which makes large many-band tiles take seconds (README,
+ * Benchmarks: decoders). Codes are MSB-first, 9 to 12
  * bits, with TIFF's "early change" (the width grows one code before the table is full).
  */
 import { addDecoder, BaseDecoder } from 'geotiff';

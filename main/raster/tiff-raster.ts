@@ -18,8 +18,8 @@ export const MAX_ROW_CACHE_BYTES = 1024 * 1024 * 1024;
  * A cache that holds at least one full row of blocks (x 1.25) of the full-resolution level.
  * The tiler reads tiles row by row across the whole width, and tile rows are shorter than
  * a block (64 px tiles in 512 px blocks): with a cache smaller than a block row every block
- * was decoded again for each tile row crossing it (measured: 13x the decode work on an
- * 8192 px wide, 10-band COG). Memory follows the raster's width, never its height.
+ * was decoded again for each tile row crossing it (README, Benchmarks: block cache).
+ * Memory follows the raster's width, never its height.
  */
 export function rowCacheBytes(tf: TiffFile, base: number): number {
   const l = tf.levels[0];

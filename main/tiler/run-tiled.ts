@@ -13,8 +13,8 @@
  * + writer tile rows       ~2 x 256 x outW x C_out x bytes/sample   (one tile row per overview level)
  * + tiles in the pipeline  ~6 batches x batch x C x tileW x tileH x 4 B
  * + the raster's block cache (64 MiB, main/raster).
- * E.g. 8192 px wide, 4 bands, 512 px tiles, batch 4: 80 + 32 + 96 + 64 MiB; peak RSS
- * measured 513 MiB with Node itself (test/bench/tiler-throughput.bench.ts).
+ * E.g. 8192 px wide, 4 bands, 512 px tiles, batch 4: 80 + 32 + 96 + 64 MiB (the measured
+ * peak with Node itself: README, Benchmarks: tiler).
  */
 import { access, constants, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -139,9 +139,8 @@ export interface RunTiledResult {
 }
 
 /**
- * 4096 x 4096 x 4 values: below this the writer stays on the main thread. Measured on
- * 2 cores (tiler-throughput.bench.ts): at 2048^2 x 4 the thread's start-up cost more than
- * it saved (0.77x), at 8192^2 x 4 it ran 1.23x faster.
+ * 4096 x 4096 x 4 values: below this the writer stays on the main thread, where the
+ * thread's start-up costs more than it saves (README, Benchmarks: tiler).
  */
 export const WORKER_MIN_VALUES = 2 ** 26;
 

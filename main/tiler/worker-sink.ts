@@ -2,10 +2,9 @@
  * A RowSink that runs the writer (output-writer.ts) in a worker thread. The writer's
  * JavaScript (overview averaging, tile cutting, sample interleaving, predictor) is
  * about 40% of the main thread's CPU in a tiled run; in a worker it runs beside
- * reading, inference and blending. Measured on 2 cores (tiler-throughput.bench.ts,
- * identity): 8192^2 main-thread CPU 13.5 s -> 8.0 s, wall 1.23x faster; 2048^2 slower
- * (0.77x: starting the thread, which loads its modules, costs more than it saves), hence
- * runTiled's size threshold. Rows are transferred, not copied. At most two row batches
+ * reading, inference and blending. On small rasters starting the thread (which loads its
+ * modules) costs more than it saves, hence runTiled's size threshold (README, Benchmarks:
+ * tiler). Rows are transferred, not copied. At most two row batches
  * are in flight, so memory stays bounded when the writer is slower.
  *
  * The worker is always ended (terminate) after finish, abort or a failure, so a

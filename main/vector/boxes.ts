@@ -2,7 +2,7 @@
  * Detection boxes -> polygons. A box is given in pixel coordinates of the raster it
  * was detected on (centre, size, and for oriented boxes an angle in radians,
  * counter-clockwise as seen on the image, 0 = axis aligned: the detect head's
- * convention in notes/heads.md) and comes out as a closed ring in the raster's CRS
+ * convention of main/heads/box.ts) and comes out as a closed ring in the raster's CRS
  * through its geotransform, counter-clockwise in that CRS like polygonized regions.
  */
 import { ApiError, type GeoTransform } from '../api.ts';

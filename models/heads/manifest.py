@@ -1,4 +1,4 @@
-"""The head manifest (/work/notes/heads.md, the contract agreed with the engine) and its checks.
+"""The head manifest (the contract with the engine, which reads it in main/model/head-manifest.ts) and its checks.
 
 API
     NAME_RE                             folder-safe id, the model-name pattern of manifest.schema.json

@@ -1,7 +1,7 @@
 """SkySense (CVPR 2024) re-implemented in plain PyTorch (no mmcv/mmcls/timm).
 
 Each module is usable alone and its state_dict names follow the official checkpoints
-(see /work/shared/SKYSENSE.md §2.2), so an official checkpoint loads with strict=True once its
+(the official release's layout), so an official checkpoint loads with strict=True once its
 prefix is stripped (models/reference/official_checkpoint.py does that).
 
     from models.reference.configs import get_config

@@ -151,7 +151,7 @@ export const goodVariants: { what: string; change(m: any): void }[] = [
 
 // ---------------------------------------------------------------- heads
 
-/** A valid head manifest in the agreed shape (/work/notes/heads.md): binary S1 water, sigmoid. */
+/** A valid head manifest in the agreed shape (main/model/head-manifest.ts): binary S1 water, sigmoid. */
 export function sampleHeadManifest(): any {
   return {
     schemaVersion: 1,

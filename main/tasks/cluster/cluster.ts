@@ -10,19 +10,13 @@
  *  2. k-means (kmeans.ts) on the standardised sample, then the scratch file is read back
  *     by row strips and every pixel gets its nearest centre, written as a Byte class
  *     raster on the embedding grid.
- * Measured against the alternatives (test/bench/cluster-passes.bench.ts, OSCD Pisa
- * 718 x 776 S2, one process on this shared 2-core CPU, CPU seconds of both passes):
- * encoder twice (sample in pass 1, assign in pass 2) 12.7 s, a features GeoTIFF written
- * in pass 1 and read back by windows 7.6 s (its 128-band DEFLATE write and decode),
- * raw scratch 5.5 s; the raw read-back itself takes 0.08 s wall against 1.44 s for the
- * GeoTIFF. On a GPU the encoder share shrinks and the gap to encoder-twice narrows, but
- * the raw scratch stays the cheapest of the three.
+ * Of the three ways to get features to pass 2 (run the encoder twice, write a features
+ * GeoTIFF and read it back, or a raw scratch file), the raw scratch costs least: no second
+ * encoder run, no 128-band DEFLATE write and decode (README, Benchmarks: cluster passes).
  *
  * Distance: squared Euclidean on standardised features (each channel z-scored with the
- * sample's mean and std). Measured on the whole Sen1Floods11 S1 chip at k = 2 against
- * the hand-labelled water (k-means in numpy on the embed output): agreement 0.848
- * standardised L2, 0.861 raw L2, 0.784 cosine, 0.769 cosine on mean-centred features
- * (this module on the test's 256 px crop: 0.852). Cosine throws away the feature norm, which
+ * sample's mean and std), chosen by agreement with hand-labelled water against raw L2 and
+ * cosine (README, Benchmarks: cluster distance). Cosine throws away the feature norm, which
  * carries signal here; standardising costs a little against raw L2 but keeps one channel
  * with a large scale (per-channel std spans 7x in skysense-tiny, and models get
  * replaced) from deciding the clusters alone. Lloyd's algorithm also only guarantees a

@@ -4,9 +4,8 @@
  * here in its first pass and reads them back by row strips in the second.
  *
  * Why raw rather than a features GeoTIFF: the 128-band DEFLATE write and its decode on
- * read-back cost CPU a raw file does not (Pisa, 718 x 776 S2: both passes 5.5 CPU-s raw,
- * 7.6 CPU-s GeoTIFF; read-back 0.08 s against 1.44 s; test/bench/cluster-passes.bench.ts),
- * and pixel-interleaved rows are what the distance loop wants. The price is disk: 4 x
+ * read-back cost CPU a raw file does not (README, Benchmarks: cluster passes), and
+ * pixel-interleaved rows are what the distance loop wants. The price is disk: 4 x
  * channels bytes per output pixel (3.9 GB for a 10980 px S2 tile at stride 4), checked
  * against the free space before the run starts.
  */

@@ -1,5 +1,5 @@
 """The shipped head folders (models/skysense-tiny/heads/*) keep the agreed contract
-(/work/notes/heads.md, models/heads/manifest.py): manifest fields, ONNX graph names/shapes/opset
+(models/heads/manifest.py, read by the engine's main/model/head-manifest.ts): manifest fields, ONNX graph names/shapes/opset
 as the manifest says, the encoder file they were trained on, size; and the checker itself
 rejects broken manifests."""
 import copy

@@ -2,7 +2,7 @@
 //
 // Larger reprojected tiles. Each reprojected tile costs a WebGL context, a shader and an
 // upload of every source tile it touches, so 512 px target tiles instead of OL's 256
-// cut that overhead (bench scene, software GL: first view ~7-8 s -> ~5-6 s).
+// cut that overhead (README, Benchmarks: first view).
 //
 // No seams. When overviews are not exact halves (395 rows -> 198, as GDAL and our
 // engine write them), OL gives that level a fractional render tile size (256 x 255.48),

@@ -12,9 +12,8 @@ import type { LayerView } from './layer-view.ts';
 
 /**
  * Which bands the source reads. Reprojecting to EPSG:3857 happens on the GPU in passes
- * of four channels per tile, and it dominates the first view (measured on the 10980 px
- * bench scene in EPSG:4326: all 4 bands + coverage = 2 passes, 10-11 s; the 3 shown
- * bands = 1 pass, 5-6 s; software GL on 2 busy cores). So a reprojected layer reads only
+ * of four channels per tile, and it dominates the first view: all 4 bands + coverage take
+ * two passes, the 3 shown bands one (README, Benchmarks: first view). So a reprojected layer reads only
  * its R, G, B bands and a band change swaps the source (same band count: no shader
  * rebuild; stretch and gamma stay style variables). A layer already in EPSG:3857 is not
  * reprojected: up to 8 bands are all loaded and a band change is a style variable too.
