@@ -1,9 +1,9 @@
 /**
  * What every task that runs a single-date encoder over a raster shares (embed, cluster,
  * similar): load the model, open the raster, settle the modality and bands, mask it and
- * put it on the processing grid (preprocess/prepare-input.ts: `mask`, `gsd`), detect units
+ * put it on the processing grid (inputs/prepare-input.ts: `mask`, `gsd`), detect units
  * and build the normaliser, check the tile and overlap, open the session, and an InferFn that
- * normalises a batch of tiles and runs the encoder's last tap (see embed.ts for why the
+ * normalises a batch of tiles and runs the encoder's last tap (see tasks/embed/embed.ts for why the
  * last tap). Tasks then pass `infer` and the tiling numbers to runTiled (or the feature
  * stream) and describe the run in their report with `reportModel` / `reportInput`.
  */
@@ -24,7 +24,7 @@ export interface EncoderRunOptions extends RunOptions {
   inputs: string[];
 }
 
-/** The prepared input (model-input.ts: raster, info, mapping, units, normalise, preparation) and its encoder. */
+/** The prepared input (inputs/model-input.ts: raster, info, mapping, units, normalise, preparation) and its encoder. */
 export interface EncoderRun extends ModelInput {
   model: ModelFolder;
   modalityId: ModalityId;
@@ -104,7 +104,7 @@ export async function prepareEncoderRun(o: EncoderRunOptions, task: string, chec
     const overlap = o.overlap ?? Math.min(spec.tile!.size - spec.tile!.stride, Math.floor(tile / 2 / stride) * stride);
     checkTile(spec, moduleName, tile, overlap, stride);
     // Half the overlap at each interior edge is dropped: every output pixel then comes from
-    // the one tile in which it is farthest from an edge (see embed.ts).
+    // the one tile in which it is farthest from an edge (see tasks/embed/embed.ts).
     const margin = Math.floor(overlap / 2 / stride) * stride;
     const batch = o.batch ?? 4;
     const input = await prepareModelInput(raster, modalityId, modality, o);

@@ -76,7 +76,7 @@ export class StackedRaster implements Raster {
 
 /**
  * Source index of each output position along one axis (-1 outside the source): the
- * raster reader's own nearest sampling (sample-grid.ts) of the window the positions cover.
+ * raster reader's own nearest sampling (raster/sample-grid.ts) of the window the positions cover.
  */
 function axisIndex(fit: GridFit, start: number, n: number, size: number, horizontal: boolean): Int32Array {
   if (fit.kind === 'same') return sampleAxis(start, n, n, size, size);

@@ -21,7 +21,7 @@ import type { InferFn, Tile } from '../tiler/index.ts';
 import type { Normaliser } from '../inputs/index.ts';
 
 export type FusedModality = 's2' | 's1';
-/** 'hr': a frame of precomputed HR features (fused/hr-frame.ts), already one token per pixel. */
+/** 'hr': a frame of precomputed HR features (hr-frame.ts), already one token per pixel. */
 export type FrameModality = FusedModality | 'hr';
 
 export interface FrameSpec {
@@ -182,7 +182,7 @@ export function makeFusedInfer(frames: FrameSpec[], mods: FusedModules, o: Fused
 
 /**
  * The part of a tile whose output the blend keeps: the tiler gives `margin` pixels at
- * each interior tile edge weight 0 (blend-weights.ts), and a tile edge is interior unless
+ * each interior tile edge weight 0 (tiler/blend-weights.ts), and a tile edge is interior unless
  * it lies on the raster edge. Fusing only this part gives the same output (the fusion and
  * the UPHead see each location alone) for ~44 % less work with 64 px tiles and margin 8.
  */

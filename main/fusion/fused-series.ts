@@ -30,7 +30,7 @@ export interface SeriesOptions {
   s2?: string[];
   /** Sentinel-1 series: one raster (VV, VH) per date. */
   s1?: string[];
-  /** HR (aerial) raster of the same ground, in the reference's CRS (fused/hr-frame.ts). */
+  /** HR (aerial) raster of the same ground, in the reference's CRS (hr-frame.ts). */
   hr?: string;
   /** S2 acquisition dates, YYYY-MM-DD, one per `s2` input in the same order (`--dates`). */
   dates?: string[];

@@ -1,7 +1,7 @@
 /**
  * The tiled run of a dense head (segment, change): tiles on the encoder's tile size, the
  * encoder and head on each, class probabilities blended over overlaps, and from them the
- * class raster (+ the probability raster) and the report. segment.ts and change.ts differ
+ * class raster (+ the probability raster) and the report. tasks/segment/segment.ts and tasks/change/change.ts differ
  * only in what they read (one raster, or two dates stacked) and say so in their options.
  *
  * Output grid: by default the INPUT grid (same CRS, geotransform and size as the input;
@@ -9,7 +9,7 @@
  * overlays the input pixel for pixel. `grid: 'model'` writes the head's own grid instead
  * (the input geotransform with the pixel size x stride, stated in the report): 16x fewer
  * pixels for stride 4, and no interpolation. When the input was resampled to the model's
- * GSD (preprocess/prepare-input.ts) "the input grid" is that processing grid: the input's
+ * GSD (inputs/prepare-input.ts) "the input grid" is that processing grid: the input's
  * origin and CRS at the model's pixel size, stated in inputs[].preparation.grid. Going back
  * to the input's own pixels would be a second, non-integer resampling of class maps;
  * gdalwarp -tr does it when wanted, and the report says so.

@@ -1,7 +1,7 @@
 /**
  * One raster made ready for a head's encoder: the raster must be of the modality the head
  * was trained on (an S2 scene fed to an S1 head is refused by name, not run); the rest is
- * every encoder input's preparation (model-input.ts).
+ * every encoder input's preparation (inputs/model-input.ts).
  */
 import { ApiError, type RasterInfo } from '../api.ts';
 import type { ModalityId } from '../model/index.ts';

@@ -1,7 +1,7 @@
 /**
- * One raster made ready for an encoder, shared by the encoder tasks (encoder-run.ts) and
- * the head tasks (head-input.ts): its bands found by name (or the user's), masked and put on
- * the processing grid (preprocess/prepare-input.ts: `mask`, `gsd`), its units detected from
+ * One raster made ready for an encoder, shared by the encoder tasks (encoder/encoder-run.ts) and
+ * the head tasks (heads/head-input.ts): its bands found by name (or the user's), masked and put on
+ * the processing grid (prepare-input.ts: `mask`, `gsd`), its units detected from
  * a sample and the normaliser built — all before any session starts. Tasks tile `raster`
  * (the prepared view) and close it, which closes the opened file and the mask.
  */

@@ -1,6 +1,6 @@
 /**
- * The options every model task takes, encoder tasks (encoder-run.ts) and head tasks
- * (head-setup.ts) alike: the CLI's run flags. `gsd` and `mask`: preprocess/prepare-input.ts.
+ * The options every model task takes, encoder tasks (encoder/encoder-run.ts) and head tasks
+ * (heads/head-setup.ts) alike: the CLI's run flags. `gsd` and `mask`: prepare-input.ts.
  */
 import type { ModalityId } from '../model/index.ts';
 import type { TiledProgress } from '../tiler/index.ts';

@@ -1,7 +1,7 @@
 /**
  * Separable resampling of a source window onto a coarser or finer grid, as gdalwarp does
  * it for `-r average` and `-r bilinear`. Used by model inputs read at another GSD
- * (tasks/preprocess/resampled-raster.ts) and by band sets whose coarser bands are upsampled
+ * (inputs/resampled-raster.ts) and by band sets whose coarser bands are upsampled
  * bilinearly for a model (band-set.ts); plain reads sample by nearest neighbour.
  *
  * Each axis gets a list of taps (source index, weight) per output pixel:

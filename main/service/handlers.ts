@@ -1,6 +1,6 @@
 /**
  * The engine behind both transports: one handler per command of main/api.ts. The
- * transports validate input (main/dispatch.ts) before anything here runs.
+ * transports validate input (dispatch.ts) before anything here runs.
  */
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';

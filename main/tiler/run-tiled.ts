@@ -1,5 +1,5 @@
 /**
- * main/tasks: the shared tiler every model task runs through.
+ * runTiled: the one streaming run every model task goes through.
  *
  * runTiled lays tiles over a raster (tile-plan.ts), skips all-nodata ones
  * (empty-tiles.ts, tile-read.ts), streams read -> infer -> blend -> write
@@ -93,7 +93,7 @@ export interface RunTiledOptions {
   post?: PostTransform;
   /**
    * Wraps the sink of the rows written (after `post`): a filter that needs neighbouring
-   * rows, such as the median over class rows (median-rows.ts). It may hold rows back and
+   * rows, such as the median over class rows (tasks/deepness/median-rows.ts). It may hold rows back and
    * write them at finish.
    */
   rowFilter?: (sink: RowSink) => RowSink;

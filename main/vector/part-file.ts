@@ -1,7 +1,7 @@
 /**
  * Output files are written under a hidden temporary name next to the target (same
  * folder, so the final rename is atomic) and moved into place only when whole; the
- * naming is main/raster's (part-path.ts). One PartFile
+ * naming is main/raster's (raster/part-path.ts). One PartFile
  * holds that life cycle (open, write, commit or discard) for every vector writer, so a
  * writer keeps no state of its own about whether its file is still open.
  */

@@ -1,7 +1,7 @@
 /**
  * Area of a polygon in m² from its CRS coordinates: planar (shoelace) in a projected
  * CRS with metre or foot units, on the WGS84 ellipsoid in a geographic CRS (see
- * ellipsoid-area.ts), null when there is no CRS or its unit has no length.
+ * raster/ellipsoid-area.ts), null when there is no CRS or its unit has no length.
  */
 import type { Crs } from '../api.ts';
 import { ellipsoidRingArea } from '../raster/index.ts';

@@ -8,7 +8,7 @@
  * vertices on pixel corners, mapped through the geotransform into the raster's CRS;
  * outer rings counter-clockwise and holes clockwise in that CRS (RFC 7946's rule).
  * Area: m² in a projected CRS (pixel area from the geotransform), the WGS84 ellipsoidal
- * area of the pixels in a geographic one (ellipsoid-area.ts), null in pixel space or
+ * area of the pixels in a geographic one (raster/ellipsoid-area.ts), null in pixel space or
  * unknown units.
  */
 import { ApiError, type Crs, type GeoTransform, type RasterInfo } from '../api.ts';

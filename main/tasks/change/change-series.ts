@@ -2,7 +2,7 @@
  * change with a fused head (head manifest encoder.modality "fused"): the head reads the fusion
  * module's features of two S2 and/or S1 time series, series a (inputs with date "a") and
  * series b (date "b"). Each series is read, dated and checked as segment's fused path does
- * (fused/fused-series.ts) and fused on its own in every tile; the head then sees both. The
+ * (fusion/fused-series.ts) and fused on its own in every tile; the head then sees both. The
  * outputs are change's: the Byte change mask (nodata 255, palette, category names),
  * <out-stem>.prob.tif (Float32 probabilities) and <out>.report.json with both series' dates
  * and sources.

@@ -3,7 +3,7 @@
  * "classify", output [batch, K] per tile). The raster is cut into `grid` x `grid` px tiles
  * without overlap; each tile gets one answer, written as one pixel of a Byte class raster
  * on the input grid scaled by `grid` (same CRS and origin, pixel size x grid, stated in the
- * report). Edge tiles that pass the raster edge are mirror-padded (tile-read.ts).
+ * report). Edge tiles that pass the raster edge are mirror-padded (tiler/tile-read.ts).
  *
  * The whole-raster answer in the report is the mean of the tile probabilities over the
  * tiles that were inferred (all-nodata tiles are skipped): softmax heads name the most

@@ -3,7 +3,7 @@
  * SkySense features (the encoder's last tap, as `embed` writes them), k chosen by the user.
  *
  * Two passes, one encoder run:
- *  1. the encoder runs over the raster through the tiler's pipeline (feature-stream.ts);
+ *  1. the encoder runs over the raster through the tiler's pipeline (tiler/feature-stream.ts);
  *     the blended feature rows go to a raw scratch file beside the output
  *     (feature-scratch.ts says why raw) while a seeded reservoir keeps a uniform sample of
  *     at most `sample` pixels with data;
@@ -72,7 +72,7 @@ export type ClusterReport = FeatureRunHead & {
   centres: number[][];
   kmeans: { init: 'k-means++'; iterations: number; converged: boolean; maxIterations: number; reseeded: number; inertia: number; inertiaPerPixel: number };
   clusters: ClusterSize[];
-  /** How areaM2 was computed (cell-area.ts). */
+  /** How areaM2 was computed (raster/cell-area.ts). */
   areaNote: string;
   nodataPixels: number;
   tiles: { inferred: number; skipped: number; total: number };

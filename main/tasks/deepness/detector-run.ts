@@ -2,7 +2,7 @@
  * Deepness Detector models: YOLO outputs decoded per tile (yolo.ts), merged across tiles
  * with class-wise NMS (main/tasks/detect), written as polygons on the processing grid's
  * map coordinates. With a shard, only the boxes centred in its block of tile rows, decided
- * as one run decides them (detect-tiles.ts), so the shards' files append into one.
+ * as one run decides them (tasks/detect/detect-tiles.ts), so the shards' files append into one.
  */
 import { ApiError } from '../../api.ts';
 import type { Raster } from '../../raster/index.ts';

@@ -4,7 +4,7 @@
  * Order of work (every check before the first tile):
  *   metadata and graph I/O (metadata.ts, model-io.ts) -> model type (option, else
  *   metadata, else an error asking for it) -> raster: 8-bit, enough bands -> processing
- *   grid at the model's resolution (preprocess/resampled-raster.ts) -> tile size (a fixed input size
+ *   grid at the model's resolution (inputs/resampled-raster.ts) -> tile size (a fixed input size
  *   wins; else option, tile_size / tiles_size, 512) and overlap (percent, converted as the
  *   plugin does: int(tile * pct / 100 * 2) // 2) -> session (provider fallback) -> one
  *   probe run on zero tiles for the real output shapes -> tiles.
@@ -76,7 +76,7 @@ export interface DeepnessOptions {
   batch?: number;
   /** Provider list as the user wrote it ("cpu", "cuda,cpu"). */
   providers?: string;
-  /** Pixels to treat as nodata (preprocess/masked-raster.ts); masked pixels are fed as 0 and written as nodata. */
+  /** Pixels to treat as nodata (inputs/masked-raster.ts); masked pixels are fed as 0 and written as nodata. */
   mask?: MaskSpec;
   /** Detector only: "I/N", the boxes of the I-th block of tile rows (docs/cluster.md). */
   shard?: string;

@@ -1,13 +1,13 @@
 /**
  * The tile loop of a detection run: the same tile plan and tile reader as the raster
- * tiler (tile-plan.ts, tile-read.ts: mirror padding, all-nodata tiles skipped), but the
+ * tiler (tiler/tile-plan.ts, tiler/tile-read.ts: mirror padding, all-nodata tiles skipped), but the
  * model's answer is a list of boxes per tile, merged across tiles (tile-merge.ts) and
  * handed on as soon as they are final. There is no output raster, so there is no blend:
  * the next batch is read while the current one infers, and memory is two batches of
  * tiles plus the pending boxes of a few tile rows.
  *
  * Shards (docs/cluster.md, "Merging"): shard i of N owns the pixel rows of its block of
- * tile rows (tile-plan.ts) and writes exactly the boxes a whole run would write with their
+ * tile rows (tiler/tile-plan.ts) and writes exactly the boxes a whole run would write with their
  * centre in those rows, so the N vector files append into the one-run file. To decide its
  * boundary boxes as one run would, it starts two tiles' height above its block (boxes up
  * to a tile tall that can touch its owned boxes), runs on below its block until no owned

@@ -12,7 +12,7 @@
  *
  * Tiles: the encoder's (or the head's) tile size and overlap, as segment uses them.
  * Boxes are found on the processing grid (the input's pixels, or the input resampled to the
- * model's GSD: preprocess/prepare-input.ts) and mapped to map coordinates through that
+ * model's GSD: inputs/prepare-input.ts) and mapped to map coordinates through that
  * grid's geotransform, so they land in the same place either way.
  */
 import { resolve } from 'node:path';

@@ -14,7 +14,7 @@
  * ViT attends across the whole tile, so an output pixel depends on which tile produced
  * it; half the overlap at each interior edge is dropped (margin), which makes every output
  * pixel come from exactly one tile — the one in which it is farthest from an edge.
- * The shared steps (model, raster, bands, units, session, infer) are in encoder-run.ts.
+ * The shared steps (model, raster, bands, units, session, infer) are in encoder/encoder-run.ts.
  */
 import { runTiled, type StageTimings } from '../../tiler/index.ts';
 import { prepareEncoderRun, type EncoderRunOptions, reportRun, type RunReportHead } from '../../encoder/index.ts';

@@ -1,7 +1,7 @@
 /**
  * Where a features task (cluster, similar) gets its per-location features: one raster
- * through its encoder (encoder-run.ts: the last tap), or a series fused by SkySense's
- * fusion module (fused/fused-series.ts: S2 and/or S1 dates, optionally an HR image), so
+ * through its encoder (encoder/encoder-run.ts: the last tap), or a series fused by SkySense's
+ * fusion module (fusion/fused-series.ts: S2 and/or S1 dates, optionally an HR image), so
  * label-free segmentation and similarity search work on a time series as well as on one
  * date. Both give the same shape to the task: a raster the tiler reads, the tile plan
  * numbers, an InferFn returning C x th/stride x tw/stride features per tile, and the head

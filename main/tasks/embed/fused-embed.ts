@@ -5,21 +5,21 @@
  * (cls token) for every pixel of the S2 grid: a Float32 GeoTIFF, NaN nodata, one band per
  * feature channel, plus <out>.report.json with the dates and where each came from.
  *
- * Path per tile (fused/fused-infer.ts): each date through its encoder (last tap) and
+ * Path per tile (fusion/fused-infer.ts): each date through its encoder (last tap) and
  * UPHead, one token per 10 m pixel, then all dates into `fusion` with their day of year.
  * The tiler runs on the reference grid (the first S2 input; the first S1 one without S2),
- * and each tile reads the same window of every date (fused/stacked-raster.ts).
+ * and each tile reads the same window of every date (fusion/date-stack.ts).
  *
  * With `hr` (an aerial / VHR raster of the same ground, same CRS), the HR encoder's stride-32
- * features join the fusion as one more frame (fused/hr-frame.ts): the HR image is resampled
+ * features join the fusion as one more frame (fusion/hr-frame.ts): the HR image is resampled
  * onto the reference grid subdivided 32 times (one Sentinel pixel = 32 x 32 HR pixels, as
  * SkySense fuses them), encoded in a first pass, and the output covers the reference pixels
  * the HR image covers.
  *
- * Every check happens before inference (fused/fused-series.ts, shared with segment's fused heads): option values and the user's dates, then each
- * raster's bands, its grid against the reference (fused/grid-fit.ts), the mask's grid
- * (preprocess/masked-raster.ts: one mask on the reference grid, applied to every date), its
- * date (preprocess/series-dates.ts) and its units. There is no `gsd` option: S2 and S1 are
+ * Every check happens before inference (fusion/fused-series.ts, shared with segment's fused heads): option values and the user's dates, then each
+ * raster's bands, its grid against the reference (fusion/grid-fit.ts), the mask's grid
+ * (inputs/masked-raster.ts: one mask on the reference grid, applied to every date), its
+ * date (inputs/series-dates.ts) and its units. There is no `gsd` option: S2 and S1 are
  * fused on their 10 m grid.
  */
 import { loadModelFolder, parseProviderList, type Fallback } from '../../model/index.ts';

@@ -2,7 +2,7 @@
  * segment with a fused head (head manifest encoder.modality "fused"): per-pixel classes of an
  * S2 and/or S1 time series from a head on the fusion module's features (one 128-channel
  * feature per S2 pixel, stride 1). runSegment routes here; the series is read, dated and
- * checked exactly as fused-embed does (fused/fused-series.ts) and the outputs are those of
+ * checked exactly as fused-embed does (fusion/fused-series.ts) and the outputs are those of
  * every segment run: the Byte class raster (nodata 255, palette, category names), optionally
  * <out-stem>.prob.tif, and <out>.report.json with the dates and where each came from.
  *

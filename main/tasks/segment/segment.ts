@@ -7,7 +7,7 @@
  * Writes <out> (Byte class raster: nodata 255, colour table and category names from the
  * head's classes, 'nearest' overviews), with `probabilities` also <out-stem>.prob.tif
  * (Float32, one band per head output channel: the blended class probabilities), and
- * <out>.report.json. See dense-head-run.ts for the grid and tiling, class-output.ts for how
+ * <out>.report.json. See heads/dense-head-run.ts for the grid and tiling, heads/class-output.ts for how
  * classes are decided.
  */
 import { ApiError } from '../../api.ts';
