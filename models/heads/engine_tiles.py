@@ -7,8 +7,8 @@ encoder tile; training must see the same thing, or a ViT feature computed over a
 sized window would drift from what the head meets at run time.
 
 API
-    normalise(raw (C, H, W), modality) -> float32: (v - mean) / std, NaN -> 0 (main/tasks/preprocess/normalise.ts)
-    axis_positions(size, tile, overlap, stride) -> [int]: tile origins in input px (main/tasks/tile-plan.ts)
+    normalise(raw (C, H, W), modality) -> float32: (v - mean) / std, NaN -> 0 (main/inputs/normalise.ts)
+    axis_positions(size, tile, overlap, stride) -> [int]: tile origins in input px (main/tiler/tile-plan.ts)
     owner_index(out_size, positions_out, tile_out) -> (out_size,) int: which tile owns each output
         cell: the one in which the cell is farthest from a tile edge (the engine's margin drops the
         other tiles' edge cells; where the last, shifted tile overlaps more it blends, a detail a
@@ -17,7 +17,7 @@ API
         run(x (B, C, t, t) tensor) -> {tap: (B, C', t/s, t/s)}; every output cell holds the tap of its
         owning tile. Only for taps on the head's output grid (stride s), as per-cell heads use them.
     tile_taps(run, image, size) -> {tap: (C', ...)}: one whole-image tile (HR quadrants = one tile).
-Windows past the raster edge are mirror-padded, as main/tasks/tile-read.ts does.
+Windows past the raster edge are mirror-padded, as main/tiler/tile-read.ts does.
 """
 import numpy as np
 import torch

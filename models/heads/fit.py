@@ -12,7 +12,7 @@ API
     class_weights(fractions (K, ...), labelled) -> (K,) n / (K_present * n_k), 0 for absent classes
     upsample(p (K, h, w), stride, H, W) -> (K, H, W) float32: probabilities resized bilinearly
         (half-pixel centres, edges clamped) to the input pixels, as the engine writes its default
-        input-grid class raster (main/tasks/head-infer.ts), so the metrics are what a user gets
+        input-grid class raster (main/heads/head-infer.ts), so the metrics are what a user gets
 """
 import random
 

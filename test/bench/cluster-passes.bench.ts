@@ -1,5 +1,5 @@
 /**
- * Which second pass `cluster` should use (main/tasks/cluster.ts), measured in one process
+ * Which second pass `cluster` should use (main/tasks/cluster/cluster.ts), measured in one process
  * on one real scene with the shipped SkySense-Tiny encoder, all with the same session:
  *
  *   encoder-twice   pass 2 runs the encoder again: cost = one more encoder pass

@@ -1,5 +1,5 @@
 /**
- * k-means (main/tasks/kmeans.ts) on sets small enough to check by hand, and the fixed
+ * k-means (main/tasks/cluster/kmeans.ts) on sets small enough to check by hand, and the fixed
  * point Lloyd's algorithm promises on a larger random set: every label is the nearest
  * centre and every centre is the mean of its points.
  */

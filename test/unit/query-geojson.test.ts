@@ -1,5 +1,5 @@
 /**
- * The similar task's query polygons (main/tasks/query-geojson.ts): the point-in-polygon
+ * The similar task's query polygons (main/tasks/similar/query-geojson.ts): the point-in-polygon
  * test with a hole, GeoJSON shapes it takes (geometry, Feature, FeatureCollection with a
  * crs member) and the specific errors for what it does not; and the cluster palette's
  * colours being distinct for every possible k.

@@ -7,7 +7,7 @@ Targets: per output cell (4 x 4 px) the fraction of its labelled pixels that are
 by the fraction labelled (label -1 = not labelled). The decision threshold is the one that
 maximises F1 on the training pixels. Metric: F1 of water on every labelled pixel of the test half,
 the head's probabilities upsampled bilinearly to the pixels, as the engine writes its default
-class raster (main/tasks/head-infer.ts).
+class raster (main/heads/head-infer.ts).
 """
 from pathlib import Path
 

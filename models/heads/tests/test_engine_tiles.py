@@ -1,5 +1,5 @@
-"""The Python tiling must be the engine's: tile origins checked against main/tasks/tile-plan.ts run
-in node, ownership a partition of the output grid, mirror padding as main/tasks/tile-read.ts."""
+"""The Python tiling must be the engine's: tile origins checked against main/tiler/tile-plan.ts run
+in node, ownership a partition of the output grid, mirror padding as main/tiler/tile-read.ts."""
 import json
 import os
 import subprocess
@@ -16,7 +16,7 @@ CASES = [(512, 64, 16, 4), (120, 64, 16, 4), (30, 64, 16, 4), (1027, 512, 64, 4)
 
 class AxisPositionsTest(unittest.TestCase):
     def test_matches_engine_tile_plan(self):
-        script = ("import {axisPositions} from './main/tasks/tile-plan.ts';"
+        script = ("import {axisPositions} from './main/tiler/tile-plan.ts';"
                   f"console.log(JSON.stringify({json.dumps(CASES)}.map(c => axisPositions(...c))));")
         p = subprocess.run(['node', '--import', 'tsx', '-e', script], cwd=REPO, capture_output=True, text=True, timeout=120)
         self.assertEqual(p.returncode, 0, p.stderr[-2000:])
