@@ -1,5 +1,5 @@
 // main/heads: task heads: folders and sessions, setup checks, inference, class outputs, detection decoding, dense and fused runs.
-export { loadHead, readHeadFolder, type HeadFolder } from './head-folder.ts';
+export { loadHead, readHeadFolder, fileSha256, type HeadFolder } from './head-folder.ts';
 export { runDenseHead, probabilityPath, denseTiling, type DenseHeadOptions } from './dense-head-run.ts';
 export { prepareHeadInput, type HeadInput } from './head-input.ts';
 export { reportHead, reportModel, reportProviders, type HeadReport, type HeadReportOutput } from './head-report.ts';

@@ -1,0 +1,59 @@
+/**
+ * Writes a trained head as a head folder the engine runs like a stock head
+ * (`skysense run --task segment --head DIR`): head.onnx and manifest.json, checked before
+ * anything is written — the manifest by the engine's own head-manifest validator, the
+ * graph by ONNX Runtime against the TypeScript forward pass on real features. The folder is
+ * written under a temporary name beside the target and renamed when whole; an existing
+ * head folder at the target is replaced only then.
+ */
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { parseHeadManifest, type HeadManifest } from '../model/index.ts';
+import { partPath } from '../raster/index.ts';
+import { headLogits, type HeadWeights } from './head-weights.ts';
+
+/** Largest |ONNX Runtime - TypeScript| logit difference over the given features (n x channels). */
+export async function onnxAgreement(bytes: Uint8Array, h: HeadWeights, x: Float32Array, n: number, names: { input: string; output: string }): Promise<number> {
+  if (n === 0) return 0;
+  const session = await ort.InferenceSession.create(bytes);
+  try {
+    const C = h.channels;
+    const planar = new Float32Array(n * C);
+    for (let i = 0; i < n; i++) for (let c = 0; c < C; c++) planar[c * n + i] = x[i * C + c];
+    const out = await session.run({ [names.input]: new ort.Tensor('float32', planar, [1, C, 1, n]) });
+    const y = out[names.output].data as Float32Array;
+    const ref = headLogits(h, x, n);
+    let worst = 0;
+    for (let i = 0; i < n; i++) for (let k = 0; k < h.classes; k++) worst = Math.max(worst, Math.abs(y[k * n + i] - ref[i * h.classes + k]));
+    return worst;
+  } finally {
+    await session.release();
+  }
+}
+
+export async function writeHeadFolder(out: string, manifest: HeadManifest, onnxBytes: Uint8Array): Promise<void> {
+  const where = join(out, 'manifest.json');
+  // The engine's own validator (schema and cross-checks): a head it would refuse is never written.
+  const checked = parseHeadManifest(JSON.parse(JSON.stringify(manifest)), where);
+  const tmp = partPath(out);
+  await mkdir(dirname(out), { recursive: true });
+  try {
+    await mkdir(tmp);
+    await writeFile(join(tmp, manifest.file), onnxBytes);
+    await writeFile(join(tmp, 'manifest.json'), `${JSON.stringify(checked, null, 2)}\n`);
+    const old = join(dirname(out), `.${basename(out)}.old-${process.pid}`);
+    const replaced = await rename(out, old).then(
+      () => true,
+      (err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT') return false;
+        throw err;
+      },
+    );
+    await rename(tmp, out);
+    if (replaced) await rm(old, { recursive: true, force: true });
+  } catch (err) {
+    await rm(tmp, { recursive: true, force: true });
+    throw err;
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * A trained per-location head as an ONNX graph the engine's head runner reads: input
+ * [batch, C, h, w] (an encoder tap), 1 x 1 convolutions (the standardisation folded into the
+ * first one's weights and bias), ReLU between them for an mlp, output logits
+ * [batch, K, h, w]. Built with onnx-proto (ONNX's own schema compiled by protobufjs), so the
+ * bytes are ONNX's encoding, not assembled by hand. Opset 17, like the stock heads.
+ */
+import onnxProto from 'onnx-proto';
+import type { HeadWeights } from './head-weights.ts';
+
+const { onnx } = onnxProto;
+
+export interface ExportNames {
+  input: string;
+  output: string;
+  /** Written into the graph's doc string. */
+  doc: string;
+}
+
+function tensor(name: string, dims: number[], data: Float32Array): InstanceType<typeof onnx.TensorProto> {
+  return onnx.TensorProto.create({ name, dims, dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)) });
+}
+
+function valueInfo(name: string, channels: number): InstanceType<typeof onnx.ValueInfoProto> {
+  const dim = (d: string | number) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d });
+  return onnx.ValueInfoProto.create({
+    name,
+    type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: ['batch', channels, 'h', 'w'].map(dim) } } },
+  });
+}
+
+/** First-layer weights and bias with (x - mean) / std folded in: W' = W / std, b' = b - W' . mean. */
+export function foldStandardisation(h: HeadWeights): { w: Float32Array; b: Float32Array } {
+  const out = h.type === 'mlp' ? h.hidden : h.classes;
+  const w = new Float32Array(out * h.channels);
+  const b = new Float32Array(out);
+  for (let o = 0; o < out; o++) {
+    let shift = 0;
+    for (let j = 0; j < h.channels; j++) {
+      const v = h.w1[o * h.channels + j] / h.std[j];
+      w[o * h.channels + j] = v;
+      shift += v * h.mean[j];
+    }
+    b[o] = h.b1[o] - shift;
+  }
+  return { w, b };
+}
+
+export function exportHeadOnnx(h: HeadWeights, names: ExportNames): Uint8Array {
+  const first = foldStandardisation(h);
+  const firstOut = h.type === 'mlp' ? h.hidden : h.classes;
+  const initializer = [tensor('w1', [firstOut, h.channels, 1, 1], first.w), tensor('b1', [firstOut], first.b)];
+  const conv = (input: string, w: string, b: string, output: string) =>
+    onnx.NodeProto.create({ opType: 'Conv', input: [input, w, b], output: [output], name: output, attribute: [{ name: 'kernel_shape', type: onnx.AttributeProto.AttributeType.INTS, ints: [1, 1] }] });
+  const node = [];
+  if (h.type === 'linear') {
+    node.push(conv(names.input, 'w1', 'b1', names.output));
+  } else {
+    initializer.push(tensor('w2', [h.classes, h.hidden, 1, 1], h.w2!), tensor('b2', [h.classes], h.b2!));
+    node.push(conv(names.input, 'w1', 'b1', 'hidden'));
+    node.push(onnx.NodeProto.create({ opType: 'Relu', input: ['hidden'], output: ['hidden_relu'], name: 'relu' }));
+    node.push(conv('hidden_relu', 'w2', 'b2', names.output));
+  }
+  const model = onnx.ModelProto.create({
+    irVersion: 8,
+    producerName: 'skysense-desktop',
+    producerVersion: '1',
+    opsetImport: [{ domain: '', version: 17 }],
+    graph: {
+      name: 'head',
+      docString: names.doc,
+      node,
+      initializer,
+      input: [valueInfo(names.input, h.channels)],
+      output: [valueInfo(names.output, h.classes)],
+    },
+  });
+  return onnx.ModelProto.encode(model).finish();
+}

@@ -1,0 +1,261 @@
+/**
+ * Fits a per-location head (head-weights.ts) to labelled features: class-weighted softmax
+ * cross-entropy, AdamW with a cosine learning-rate schedule, early stopping on the
+ * validation macro F1 (the best epoch's weights are kept), and one seed for the
+ * initialisation and the batch order, so a run reproduces to the last digit on the same
+ * machine. Plain Float32Array loops: a linear or one-hidden-layer head on a few hundred
+ * thousand 128-d features is small enough that a tensor library's dispatch would cost more
+ * than it saves (README, Benchmarks: head training).
+ */
+import { ApiError } from '../api.ts';
+import { seededRandom } from '../tasks/index.ts';
+import { argmaxRows, dense, headLogits, type HeadType, type HeadWeights } from './head-weights.ts';
+import { Confusion, type Metrics } from './metrics.ts';
+
+/** Labelled features: n rows of `channels` values and a class index per row. */
+export interface LabelledSet {
+  x: Float32Array;
+  y: Int32Array;
+  n: number;
+}
+
+export interface EpochProgress {
+  epoch: number;
+  epochs: number;
+  loss: number;
+  /** Validation macro F1 after this epoch. */
+  valMacroF1: number;
+  best: number;
+  elapsedS: number;
+  etaS: number;
+}
+
+export interface TrainOptions {
+  type: HeadType;
+  channels: number;
+  classes: readonly string[];
+  /** mlp hidden units (default 32). */
+  hidden?: number;
+  epochs?: number;
+  batch?: number;
+  /** Peak learning rate (default 0.01 linear, 0.003 mlp). */
+  lr?: number;
+  weightDecay?: number;
+  /** Epochs without a better validation macro F1 before stopping (default 20). */
+  patience?: number;
+  seed?: number;
+  onEpoch?: (p: EpochProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface TrainResult {
+  weights: HeadWeights;
+  bestEpoch: number;
+  epochsRun: number;
+  finalLoss: number;
+  val: Metrics;
+  train: Metrics;
+  classWeights: number[];
+}
+
+export function evaluate(h: HeadWeights, set: LabelledSet, classes: readonly string[]): Metrics {
+  const pred = argmaxRows(headLogits(h, set.x, set.n), set.n, h.classes);
+  const cm = new Confusion(classes);
+  for (let i = 0; i < set.n; i++) cm.add(set.y[i], pred[i]);
+  return cm.metrics();
+}
+
+function channelStats(set: LabelledSet, c: number): { mean: Float32Array; std: Float32Array } {
+  const sum = new Float64Array(c);
+  const sq = new Float64Array(c);
+  for (let i = 0; i < set.n; i++) {
+    for (let j = 0; j < c; j++) {
+      const v = set.x[i * c + j];
+      sum[j] += v;
+      sq[j] += v * v;
+    }
+  }
+  const mean = new Float32Array(c);
+  const std = new Float32Array(c);
+  for (let j = 0; j < c; j++) {
+    const m = sum[j] / set.n;
+    mean[j] = m;
+    // A constant channel keeps std 1 so it cannot divide by zero.
+    std[j] = Math.sqrt(Math.max(0, sq[j] / set.n - m * m)) || 1;
+  }
+  return { mean, std };
+}
+
+/** Inverse-frequency class weights, normalised to mean 1 over the classes present. */
+function inverseFrequency(y: Int32Array, k: number): Float32Array {
+  const count = new Float64Array(k);
+  for (const v of y) count[v]++;
+  const present = [...count].filter((n) => n > 0).length;
+  const w = new Float32Array(k);
+  for (let c = 0; c < k; c++) w[c] = count[c] > 0 ? y.length / (present * count[c]) : 0;
+  return w;
+}
+
+interface Param {
+  value: Float32Array;
+  grad: Float32Array;
+  m: Float32Array;
+  v: Float32Array;
+  decay: boolean;
+}
+
+const param = (value: Float32Array, decay: boolean): Param => ({ value, grad: new Float32Array(value.length), m: new Float32Array(value.length), v: new Float32Array(value.length), decay });
+
+function uniformInit(n: number, fanIn: number, rand: () => number): Float32Array {
+  const bound = Math.sqrt(6 / fanIn) / 2;
+  const w = new Float32Array(n);
+  for (let i = 0; i < n; i++) w[i] = (rand() * 2 - 1) * bound;
+  return w;
+}
+
+function copyWeights(h: HeadWeights): HeadWeights {
+  return { ...h, w1: h.w1.slice(), b1: h.b1.slice(), w2: h.w2?.slice() ?? null, b2: h.b2?.slice() ?? null };
+}
+
+/** Softmax cross-entropy of one batch; writes dLogits in place of the logits, returns the weighted loss sum. */
+function softmaxLoss(z: Float32Array, y: Int32Array, rows: Int32Array, k: number, cw: Float32Array, norm: number): number {
+  let loss = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const o = i * k;
+    let max = -Infinity;
+    for (let c = 0; c < k; c++) max = Math.max(max, z[o + c]);
+    let s = 0;
+    for (let c = 0; c < k; c++) s += Math.exp(z[o + c] - max);
+    const label = y[rows[i]];
+    const w = cw[label];
+    loss += w * (Math.log(s) + max - z[o + label]);
+    for (let c = 0; c < k; c++) z[o + c] = ((Math.exp(z[o + c] - max) / s - (c === label ? 1 : 0)) * w) / norm;
+  }
+  return loss;
+}
+
+/** grad[out][in] += dy^T x; gb[out] += sum dy. */
+function accumulate(dy: Float32Array, x: Float32Array, n: number, inDim: number, outDim: number, gw: Float32Array, gb: Float32Array): void {
+  for (let i = 0; i < n; i++) {
+    for (let o = 0; o < outDim; o++) {
+      const d = dy[i * outDim + o];
+      if (d === 0) continue;
+      gb[o] += d;
+      const wo = o * inDim;
+      const xo = i * inDim;
+      for (let j = 0; j < inDim; j++) gw[wo + j] += d * x[xo + j];
+    }
+  }
+}
+
+export function trainHead(trainSet: LabelledSet, valSet: LabelledSet, o: TrainOptions): TrainResult {
+  const C = o.channels;
+  const K = o.classes.length;
+  if (trainSet.n === 0) throw new ApiError('E_BAD_REQUEST', 'no labelled training samples');
+  const type = o.type;
+  const H = type === 'mlp' ? (o.hidden ?? 32) : 0;
+  const epochs = o.epochs ?? 100;
+  const batch = o.batch ?? 256;
+  const peak = o.lr ?? (type === 'mlp' ? 0.003 : 0.01);
+  const wd = o.weightDecay ?? 1e-4;
+  const patience = o.patience ?? 20;
+  const rand = seededRandom(o.seed ?? 0);
+  const { mean, std } = channelStats(trainSet, C);
+  const xs = new Float32Array(trainSet.n * C);
+  for (let i = 0; i < trainSet.n; i++) for (let j = 0; j < C; j++) xs[i * C + j] = (trainSet.x[i * C + j] - mean[j]) / std[j];
+  const cw = inverseFrequency(trainSet.y, K);
+
+  const first = type === 'mlp' ? H : K;
+  const w1 = param(uniformInit(first * C, C, rand), true);
+  const b1 = param(new Float32Array(first), false);
+  const w2 = type === 'mlp' ? param(uniformInit(K * H, H, rand), true) : null;
+  const b2 = type === 'mlp' ? param(new Float32Array(K), false) : null;
+  const params = [w1, b1, w2, b2].filter((p): p is Param => p !== null);
+  const weightsNow = (): HeadWeights => ({ type, channels: C, hidden: H, classes: K, mean, std, w1: w1.value, b1: b1.value, w2: w2?.value ?? null, b2: b2?.value ?? null });
+
+  const order = Int32Array.from({ length: trainSet.n }, (_, i) => i);
+  const steps = Math.ceil(trainSet.n / batch);
+  const total = epochs * steps;
+  const [beta1, beta2, eps] = [0.9, 0.999, 1e-8];
+  let t = 0;
+  let best = -1;
+  let bestWeights = copyWeights(weightsNow());
+  let bestEpoch = 0;
+  let finalLoss = Number.NaN;
+  let epoch = 0;
+  const t0 = performance.now();
+  for (epoch = 1; epoch <= epochs; epoch++) {
+    if (o.signal?.aborted) throw new ApiError('E_CANCELLED', 'training cancelled');
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1));
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    let lossSum = 0;
+    let weightSum = 0;
+    for (let s = 0; s < steps; s++) {
+      const rows = order.subarray(s * batch, Math.min(order.length, (s + 1) * batch));
+      const n = rows.length;
+      const xb = new Float32Array(n * C);
+      let norm = 0;
+      for (let i = 0; i < n; i++) {
+        xb.set(xs.subarray(rows[i] * C, rows[i] * C + C), i * C);
+        norm += cw[trainSet.y[rows[i]]];
+      }
+      for (const p of params) p.grad.fill(0);
+      if (type === 'linear') {
+        const z = dense(xb, n, C, w1.value, b1.value, K, false);
+        lossSum += softmaxLoss(z, trainSet.y, rows, K, cw, norm);
+        accumulate(z, xb, n, C, K, w1.grad, b1.grad);
+      } else {
+        const h = dense(xb, n, C, w1.value, b1.value, H, true);
+        const z = dense(h, n, H, w2!.value, b2!.value, K, false);
+        lossSum += softmaxLoss(z, trainSet.y, rows, K, cw, norm);
+        accumulate(z, h, n, H, K, w2!.grad, b2!.grad);
+        const dh = new Float32Array(n * H);
+        for (let i = 0; i < n; i++) {
+          for (let c = 0; c < K; c++) {
+            const d = z[i * K + c];
+            if (d === 0) continue;
+            for (let u = 0; u < H; u++) dh[i * H + u] += d * w2!.value[c * H + u];
+          }
+          for (let u = 0; u < H; u++) if (h[i * H + u] <= 0) dh[i * H + u] = 0;
+        }
+        accumulate(dh, xb, n, C, H, w1.grad, b1.grad);
+      }
+      weightSum += norm;
+      t++;
+      const lr = 0.5 * peak * (1 + Math.cos((Math.PI * (t - 1)) / total));
+      const c1 = 1 - beta1 ** t;
+      const c2 = 1 - beta2 ** t;
+      for (const p of params) {
+        const { value, grad, m, v } = p;
+        for (let i = 0; i < value.length; i++) {
+          const g = grad[i];
+          m[i] = beta1 * m[i] + (1 - beta1) * g;
+          v[i] = beta2 * v[i] + (1 - beta2) * g * g;
+          if (p.decay) value[i] -= lr * wd * value[i];
+          value[i] -= (lr * (m[i] / c1)) / (Math.sqrt(v[i] / c2) + eps);
+        }
+      }
+    }
+    finalLoss = lossSum / weightSum;
+    const score = valSet.n > 0 ? evaluate(weightsNow(), valSet, o.classes).macroF1 : -finalLoss;
+    if (score > best) {
+      best = score;
+      bestWeights = copyWeights(weightsNow());
+      bestEpoch = epoch;
+    }
+    const elapsedS = (performance.now() - t0) / 1000;
+    o.onEpoch?.({ epoch, epochs, loss: finalLoss, valMacroF1: score, best, elapsedS, etaS: (elapsedS / epoch) * (epochs - epoch) });
+    if (epoch - bestEpoch >= patience) break;
+  }
+  return {
+    weights: bestWeights,
+    bestEpoch,
+    epochsRun: Math.min(epoch, epochs),
+    finalLoss,
+    val: evaluate(bestWeights, valSet, o.classes),
+    train: evaluate(bestWeights, trainSet, o.classes),
+    classWeights: [...cw],
+  };
+}
