@@ -73,10 +73,14 @@ export function splitCells(l: CellLabels, classes: readonly string[], o: SplitOp
   };
   const trainCounts = count(train);
   const valCounts = count(val);
-  const present = classes.filter((_, k) => l.counts[k] > 0);
-  if (present.length < 2) throw new ApiError('E_BAD_REQUEST', `the labels hold ${present.length === 1 ? `one class only ("${present[0]}")` : 'no labelled cell'}; a head needs at least two classes`);
-  classes.forEach((name, k) => {
-    if (l.counts[k] > 0 && trainCounts[k] === 0) throw new ApiError('E_BAD_REQUEST', `class "${name}": all ${l.counts[k]} labelled cells fell into the validation blocks; label more of it, or use smaller blocks`);
-  });
   return { train: balanced(train, l.labels, classes.length, perClass, rand), val: balanced(val, l.labels, classes.length, perClass, rand), trainCounts, valCounts };
+}
+
+/** Refuses labels a head cannot learn from: fewer than two classes, or a class absent from the training side. */
+export function checkSplit(labelled: readonly number[], trainCounts: readonly number[], classes: readonly string[], where: string): void {
+  const present = classes.filter((_, k) => labelled[k] > 0);
+  if (present.length < 2) throw new ApiError('E_BAD_REQUEST', `${where}: the labels hold ${present.length === 1 ? `one class only ("${present[0]}")` : 'no labelled cell'}; a head needs at least two classes`, where);
+  classes.forEach((name, k) => {
+    if (labelled[k] > 0 && trainCounts[k] === 0) throw new ApiError('E_BAD_REQUEST', `${where}: class "${name}": all ${labelled[k]} labelled cells fell into the validation blocks; label more of it, or use smaller blocks`, where);
+  });
 }

@@ -9,7 +9,7 @@
  * TypeScript forward pass on the validation features.
  */
 import { basename, resolve } from 'node:path';
-import { ApiError } from '../api.ts';
+import { ApiError, type RasterInfo } from '../api.ts';
 import { encoderFor } from '../encoder/index.ts';
 import { fileSha256 } from '../heads/index.ts';
 import { guessModality } from '../inputs/index.ts';
@@ -20,17 +20,21 @@ import type { TiledProgress } from '../tiler/index.ts';
 import { cachedFeatures, gatherFeatures, type FeatureGrid } from './feature-cache.ts';
 import { exportHeadOnnx } from './onnx-export.ts';
 import { onnxAgreement, writeHeadFolder } from './head-write.ts';
-import { labelCells } from './label-raster.ts';
+import { labelCells, type CellLabels } from './label-raster.ts';
+import { readDatasetSpec } from './dataset-spec.ts';
 import type { Metrics } from './metrics.ts';
-import { splitCells, type SplitOptions } from './split.ts';
+import { checkSplit, splitCells, type Split, type SplitOptions } from './split.ts';
 import { trainHead, type EpochProgress, type LabelledSet } from './train-loop.ts';
 import type { HeadType } from './head-weights.ts';
 
 export interface TrainSegmentOptions extends SplitOptions {
   model: string;
-  inputs: string[];
-  labels: string;
-  classes: string[];
+  /** A dataset spec (dataset-spec.ts): its classes and samples; or one scene from `inputs` and `labels`. */
+  dataset?: string;
+  inputs?: string[];
+  labels?: string;
+  /** The classes, in output order (with `dataset`: the spec's). */
+  classes?: string[];
   /** Label raster value -> class name (values not listed are unlabelled); default value i = class i. */
   labelValues?: Record<string, string>;
   modality?: ModalityId;
@@ -59,7 +63,7 @@ export interface TrainReport {
   model: FeatureGrid['report']['model'];
   modality: ModalityId;
   features: { path: string; width: number; height: number; channels: number; stride: number; cached: boolean; seconds: number };
-  labels: { path: string; labelledCells: number[]; note: string | null };
+  labels: { path: string; labelledCells: number[]; note: string | null }[];
   samples: { train: number; val: number; trainPerClass: number[]; valPerClass: number[]; droppedNoData: number };
   epochs: { run: number; best: number; finalLoss: number; seconds: number };
   validation: Metrics;
@@ -100,47 +104,112 @@ function headName(dir: string): string {
   return base || 'head';
 }
 
+interface Scene {
+  inputs: string[];
+  labels: string;
+  labelValues: Record<string, string> | null;
+  where: string;
+}
+
+/** The scenes to train on, from the spec or the flags; every file checked to exist. */
+async function scenesOf(o: TrainSegmentOptions): Promise<{ classes: string[]; scenes: Scene[]; data: string }> {
+  if (o.dataset) {
+    if (o.inputs?.length || o.labels) throw new ApiError('E_BAD_REQUEST', 'give either a dataset spec or inputs and labels, not both');
+    const d = await readDatasetSpec(o.dataset);
+    if (d.task !== 'segment') throw new ApiError('E_UNSUPPORTED', `${o.dataset}: task "${d.task}": this build trains segment heads only`, o.dataset);
+    const scenes = d.samples.map((s, i) => {
+      const where = `${o.dataset}: samples[${i}]`;
+      const roles = Object.keys(s.inputs).filter((r) => r !== 'image');
+      if (roles.length) throw new ApiError('E_UNSUPPORTED', `${where}.inputs: ${roles.join(', ')}: this build trains segment heads on one raster per sample ("image")`, o.dataset);
+      if (!s.inputs.image) throw new ApiError('E_BAD_REQUEST', `${where}.inputs: missing "image"`, o.dataset);
+      return { inputs: s.inputs.image, labels: s.labels, labelValues: s.labelValues, where };
+    });
+    return { classes: d.classes, scenes, data: `${d.samples.length} scene(s) of ${o.dataset}` };
+  }
+  if (!o.inputs?.length) throw new ApiError('E_BAD_REQUEST', 'inputs: give the raster to train on (or a dataset spec)');
+  if (!o.labels) throw new ApiError('E_BAD_REQUEST', 'labels: give the label raster (or a dataset spec)');
+  if (!o.classes) throw new ApiError('E_BAD_REQUEST', 'classes: give the class names, in output order');
+  return { classes: o.classes, scenes: [{ inputs: o.inputs, labels: o.labels, labelValues: o.labelValues ?? null, where: o.labels }], data: `${o.labels} on ${o.inputs.join(', ')}` };
+}
+
+function concat(sets: LabelledSet[], C: number): LabelledSet {
+  const n = sets.reduce((a, s) => a + s.n, 0);
+  const x = new Float32Array(n * C);
+  const y = new Int32Array(n);
+  let at = 0;
+  for (const s of sets) {
+    x.set(s.x, at * C);
+    y.set(s.y, at);
+    at += s.n;
+  }
+  return { x, y, n };
+}
+
 export async function trainSegmentHead(o: TrainSegmentOptions): Promise<TrainReport> {
-  checkClasses(o.classes);
+  const { classes, scenes, data } = await scenesOf(o);
+  checkClasses(classes);
   const out = resolve(o.out);
   const headType = o.headType ?? 'linear';
-  const info = await rasterInfo(o.inputs);
   const model = await loadModelFolder(o.model, { cache: false });
-  let modality: ModalityId;
-  let stride: number;
-  let weightsSha: string;
-  let moduleName: string;
+  let modality: ModalityId | undefined = o.modality;
+  let stride = 0;
+  let weightsSha = '';
+  let moduleName = '';
+  const prepared: { scene: Scene; info: RasterInfo; labels: CellLabels; split: Split }[] = [];
   try {
     const available = Object.keys(model.manifest.modalities) as ModalityId[];
-    modality = o.modality ?? guessModality(info, available);
-    const [name, spec] = encoderFor(model, modality, 'train');
-    const last = spec.outputs[spec.outputs.length - 1];
-    if (!last.stride) throw new ApiError('E_CORRUPT', `${model.manifestPath}: modules.${name}: its last output has no stride`, model.manifestPath);
-    stride = last.stride;
-    moduleName = name;
-    weightsSha = await fileSha256(model.modulePath(name));
+    for (const scene of scenes) {
+      const info = await rasterInfo(scene.inputs);
+      const m = o.modality ?? guessModality(info, available);
+      if (modality && m !== modality) throw new ApiError('E_BAD_REQUEST', `${scene.where}: ${info.path} reads as ${m}, the other scenes as ${modality}; one head reads one modality`, info.path);
+      modality = m;
+      if (!moduleName) {
+        const [name, spec] = encoderFor(model, m, 'train');
+        const last = spec.outputs[spec.outputs.length - 1];
+        if (!last.stride) throw new ApiError('E_CORRUPT', `${model.manifestPath}: modules.${name}: its last output has no stride`, model.manifestPath);
+        stride = last.stride;
+        moduleName = name;
+        weightsSha = await fileSha256(model.modulePath(name));
+      }
+      const labels = await labelCells(scene.labels, info, stride, classes, scene.labelValues, o.signal);
+      prepared.push({ scene, info, labels, split: splitCells(labels, classes, o) });
+    }
   } finally {
     await model.close();
   }
-  const labels = await labelCells(o.labels, info, stride, o.classes, o.labelValues ?? null, o.signal);
-  const split = splitCells(labels, o.classes, o);
+  const sum = (f: (p: (typeof prepared)[number]) => number[]) => classes.map((_, k) => prepared.reduce((a, p) => a + f(p)[k], 0));
+  checkSplit(sum((p) => p.labels.counts), sum((p) => p.split.trainCounts), classes, scenes.length > 1 ? `${o.dataset}` : scenes[0].where);
 
   const tf = performance.now();
-  const grid = await cachedFeatures({ model: o.model, inputs: o.inputs, modality, cacheDir: o.cacheDir, providers: o.providers, signal: o.signal, progress: o.progress });
-  if (grid.width !== labels.width || grid.height !== labels.height) {
-    throw new ApiError('E_INTERNAL', `features ${grid.width} x ${grid.height} but label cells ${labels.width} x ${labels.height}`);
+  const trainSets: LabelledSet[] = [];
+  const valSets: LabelledSet[] = [];
+  let dropped = 0;
+  let grid: FeatureGrid | null = null;
+  let allCached = true;
+  for (const p of prepared) {
+    grid = await cachedFeatures({ model: o.model, inputs: p.scene.inputs, modality, cacheDir: o.cacheDir, providers: o.providers, signal: o.signal, progress: o.progress });
+    allCached &&= grid.cached;
+    if (grid.width !== p.labels.width || grid.height !== p.labels.height) {
+      throw new ApiError('E_INTERNAL', `${p.scene.where}: features ${grid.width} x ${grid.height} but label cells ${p.labels.width} x ${p.labels.height}`);
+    }
+    const t = labelledSet(await gatherFeatures(grid, p.split.train, o.signal), p.split.train, p.labels.labels, grid.channels);
+    const v = labelledSet(await gatherFeatures(grid, p.split.val, o.signal), p.split.val, p.labels.labels, grid.channels);
+    trainSets.push(t.set);
+    valSets.push(v.set);
+    dropped += t.dropped + v.dropped;
   }
+  if (!grid || !modality) throw new ApiError('E_INTERNAL', 'no scene prepared');
   const C = grid.channels;
-  const train = labelledSet(await gatherFeatures(grid, split.train, o.signal), split.train, labels.labels, C);
-  const val = labelledSet(await gatherFeatures(grid, split.val, o.signal), split.val, labels.labels, C);
+  const train = { set: concat(trainSets, C) };
+  const val = { set: concat(valSets, C) };
   const featureSeconds = (performance.now() - tf) / 1000;
 
   const tt = performance.now();
-  const result = trainHead(train.set, val.set, { type: headType, channels: C, classes: o.classes, hidden: o.hidden, epochs: o.epochs, batch: o.batch, seed: o.seed, onEpoch: o.onEpoch, signal: o.signal });
+  const result = trainHead(train.set, val.set, { type: headType, channels: C, classes, hidden: o.hidden, epochs: o.epochs, batch: o.batch, seed: o.seed, onEpoch: o.onEpoch, signal: o.signal });
   const trainSeconds = (performance.now() - tt) / 1000;
 
   const names = { input: 'feat', output: 'logits' };
-  const onnxBytes = exportHeadOnnx(result.weights, { ...names, doc: `SkySense Desktop ${headType} head, trained on ${o.labels}` });
+  const onnxBytes = exportHeadOnnx(result.weights, { ...names, doc: `SkySense Desktop ${headType} head, trained on ${data}` });
   const onnxMaxAbsDiff = await onnxAgreement(onnxBytes, result.weights, val.set.x, val.set.n, names);
   if (!(onnxMaxAbsDiff <= 1e-4)) throw new ApiError('E_INTERNAL', `the exported head disagrees with its training forward pass by ${onnxMaxAbsDiff} (max |logit difference|); nothing written`);
 
@@ -151,17 +220,17 @@ export async function trainSegmentHead(o: TrainSegmentOptions): Promise<TrainRep
     schemaVersion: 1,
     kind: 'head',
     name: o.name ?? headName(out),
-    title: o.title ?? `${o.classes.join(' / ')} (${headType} head on ${grid.report.model.name} ${modality})`,
+    title: o.title ?? `${classes.join(' / ')} (${headType} head on ${grid.report.model.name} ${modality})`,
     task: 'segment',
     encoder: { name: grid.report.model.name, modality, module: moduleName, weightsSha256: weightsSha },
     file: 'head.onnx',
     inputs: [{ name: names.input, dtype: 'float32', shape: ['batch', C, 'h', 'w'], tap: grid.report.model.output }],
-    outputs: [{ name: names.output, dtype: 'float32', shape: ['batch', o.classes.length, 'h', 'w'], stride }],
+    outputs: [{ name: names.output, dtype: 'float32', shape: ['batch', classes.length, 'h', 'w'], stride }],
     activation: 'softmax',
-    classes: o.classes.map((name, i) => ({ value: i, name, color: hex(clusterColour(i + 1)) })),
+    classes: classes.map((name, i) => ({ value: i, name, color: hex(clusterColour(i + 1)) })),
     tile: { size: grid.report.tile, stride: grid.report.tile - grid.report.overlap },
     training: {
-      data: `${o.labels} on ${o.inputs.join(', ')}`,
+      data,
       licence: o.labelsLicence ?? 'not stated',
       samples: train.set.n,
       epochs: result.epochsRun,
@@ -179,9 +248,9 @@ export async function trainSegmentHead(o: TrainSegmentOptions): Promise<TrainRep
     headType,
     model: grid.report.model,
     modality,
-    features: { path: grid.path, width: grid.width, height: grid.height, channels: C, stride, cached: grid.cached, seconds: featureSeconds },
-    labels: { path: o.labels, labelledCells: labels.counts, note: labels.note },
-    samples: { train: train.set.n, val: val.set.n, trainPerClass: split.trainCounts, valPerClass: split.valCounts, droppedNoData: train.dropped + val.dropped },
+    features: { path: grid.path, width: grid.width, height: grid.height, channels: C, stride, cached: allCached, seconds: featureSeconds },
+    labels: prepared.map((p) => ({ path: p.scene.labels, labelledCells: p.labels.counts, note: p.labels.note })),
+    samples: { train: train.set.n, val: val.set.n, trainPerClass: sum((p) => p.split.trainCounts), valPerClass: sum((p) => p.split.valCounts), droppedNoData: dropped },
     epochs: { run: result.epochsRun, best: result.bestEpoch, finalLoss: result.finalLoss, seconds: trainSeconds },
     validation: result.val,
     training: result.train,

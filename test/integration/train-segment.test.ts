@@ -10,7 +10,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -122,6 +122,15 @@ describe('skysense train --task segment on Sen1Floods11 (top half) scored on the
     assert.deepEqual(again.validation, report.validation);
   });
 
+  test('a dataset spec with the same scene trains the same head', async () => {
+    const spec = half('spec.json');
+    writeFileSync(spec, JSON.stringify({ task: 'segment', classes: CLASSES, samples: [{ inputs: { image: 'top.tif' }, labels: 'top-label.tif', labelValues: VALUES }] }));
+    const r = await trainSegmentHead({ model: MODEL, dataset: spec, out: half('water-head-spec'), cacheDir: cache, epochs: 60, seed: 3 });
+    assert.equal(r.features.cached, true);
+    assert.deepEqual(r.validation, report.validation);
+    assert.deepEqual(r.samples, report.samples);
+  });
+
   test('bad input is refused by name before the encoder runs', async () => {
     const base = { model: MODEL, inputs: [half('top.tif')], labels: half('top-label.tif'), classes: CLASSES, labelValues: VALUES, out: half('bad'), cacheDir: join(tmp, 'no-cache') };
     await assert.rejects(trainSegmentHead({ ...base, labelValues: { '1': 'lake' } }), /labelValues "1" names class "lake", which is not one of the classes/);
@@ -130,6 +139,14 @@ describe('skysense train --task segment on Sen1Floods11 (top half) scored on the
     await assert.rejects(trainSegmentHead({ ...base, labels: join(CHIP, 'Labels/Spain_7370579_LabelHand.tif') }), /512 x 512 px, the input .* is 512 x 256/);
     await assert.rejects(trainSegmentHead({ ...base, classes: ['water', 'water'] }), /"water" is given twice/);
     await assert.rejects(trainSegmentHead({ ...base, labels: join(tmp, 'missing.tif') }), /missing\.tif/);
+    const spec = (samples: unknown[]) => {
+      const p = half(`bad-${samples.length}.json`);
+      writeFileSync(p, JSON.stringify({ task: 'segment', classes: CLASSES, samples }));
+      return { model: MODEL, dataset: p, out: half('bad'), cacheDir: join(tmp, 'no-cache') };
+    };
+    await assert.rejects(trainSegmentHead(spec([{ inputs: { image: 'top.tif' }, labels: 'gone.tif' }])), /samples\[0\]\.labels: .*gone\.tif not found/);
+    await assert.rejects(trainSegmentHead(spec([{ inputs: { t1: 'top.tif' }, labels: 'top-label.tif' }])), /samples\[0\]\.inputs: "t1" is not an input of a segment head/);
+    await assert.rejects(trainSegmentHead(spec([{ inputs: { image: 'top.tif' }, labels: 'top-label.tif', labelValues: { '1': 'lake' } }])), /samples\[0\]\.labelValues "1" names class "lake"/);
     assert.equal(existsSync(join(tmp, 'no-cache')), false, 'no features computed for bad input');
     assert.equal(existsSync(half('bad')), false);
   });
