@@ -14,7 +14,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { trainSegmentHead, type TrainReport } from '../../main/train/index.ts';
+import { evalSegmentHead, trainSegmentHead, type TrainReport } from '../../main/train/index.ts';
 import { readHeadFolder } from '../../main/heads/index.ts';
 import { runSegment } from '../../main/tasks/index.ts';
 import { dataPath, gdalTranslate, gdalWindow, REPO_ROOT } from '../helpers/gdal.ts';
@@ -113,6 +113,20 @@ describe('skysense train --task segment on Sen1Floods11 (top half) scored on the
       assert.ok(mine > stock - 0.05, `trained head F1 ${mine} against the stock head's ${stock}`);
     }
     assert.ok(mine > 0.6, `held-out F1 ${mine}`);
+  });
+
+  test('eval: the head on the held-out half, against cell labels made by GDAL', async () => {
+    const r = await evalSegmentHead({ head: half('water-head'), model: MODEL, inputs: [half('bottom.tif')], labels: half('bottom-label.tif'), labelValues: VALUES, providers: 'cpu' });
+    // Oracle: each 4 x 4 cell's most frequent hand label (gdal_translate -r mode, -1 as nodata),
+    // against segment's classes on the head's grid.
+    gdalTranslate(['-a_nodata', '-1', half('bottom-label.tif'), half('bottom-label-nd.tif')]);
+    gdalTranslate(['-r', 'mode', '-outsize', '128', '64', half('bottom-label-nd.tif'), half('cells.tif')]);
+    const cells = gdalWindow(half('cells.tif'))[0];
+    await runSegment({ model: MODEL, head: half('water-head'), inputs: [half('bottom.tif')], out: half('bottom-model.tif'), grid: 'model', providers: 'cpu' });
+    const f1 = waterF1(gdalWindow(half('bottom-model.tif'))[0], cells.map((v) => (v === -1 ? -1 : v)));
+    assert.ok(Math.abs(r.perClass.water.f1 - f1) < 0.01, `eval water F1 ${r.perClass.water.f1}, oracle ${f1}`);
+    assert.equal(r.scenes[0].cells, cells.filter((v) => v >= 0).length);
+    assert.equal(r.confusion.flat().reduce((a, b) => a + b, 0), r.scenes[0].cells);
   });
 
   test('the same seed reuses the cached features and writes the same head', async () => {
