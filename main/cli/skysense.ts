@@ -26,6 +26,16 @@ export const subcommands: Record<string, Subcommand> = {
     usage: 'skysense run --task embed --model DIR --input FILE... --out FILE.tif [--modality s2|s1|hr] [--bands LIST] [--provider LIST] [--tile N --overlap N] [--shard I/N]',
     run: async (args) => (await import('./run.ts')).runRun(args),
   },
+  train: {
+    summary: 'train a task head on your labels over a model\'s encoder (writes a head folder)',
+    usage: 'skysense train --task segment --model DIR (--dataset SPEC.json | --input FILE --labels FILE --classes A,B) --out HEAD_DIR',
+    run: async (args) => (await import('./train.ts')).runTrain(args),
+  },
+  eval: {
+    summary: 'score a head on labelled data (accuracy, F1, IoU, kappa, confusion)',
+    usage: 'skysense eval --head DIR (--dataset SPEC.json | --input FILE --labels FILE) [--json]',
+    run: async (args) => (await import('./eval.ts')).runEval(args),
+  },
   serve: {
     summary: 'serve the app to a browser on this machine',
     usage: 'skysense serve [--port N] [--host 127.0.0.1] [--allow-remote]',

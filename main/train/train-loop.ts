@@ -148,7 +148,7 @@ function accumulate(dy: Float32Array, x: Float32Array, n: number, inDim: number,
   }
 }
 
-export function trainHead(trainSet: LabelledSet, valSet: LabelledSet, o: TrainOptions): TrainResult {
+export async function trainHead(trainSet: LabelledSet, valSet: LabelledSet, o: TrainOptions): Promise<TrainResult> {
   const C = o.channels;
   const K = o.classes.length;
   if (trainSet.n === 0) throw new ApiError('E_BAD_REQUEST', 'no labelled training samples');
@@ -185,6 +185,8 @@ export function trainHead(trainSet: LabelledSet, valSet: LabelledSet, o: TrainOp
   let epoch = 0;
   const t0 = performance.now();
   for (epoch = 1; epoch <= epochs; epoch++) {
+    // Between epochs the event loop runs, so a cancel (Ctrl-C, the UI) is seen within one epoch.
+    await new Promise((r) => setImmediate(r));
     if (o.signal?.aborted) throw new ApiError('E_CANCELLED', 'training cancelled');
     for (let i = order.length - 1; i > 0; i--) {
       const j = Math.floor(rand() * (i + 1));

@@ -205,7 +205,7 @@ export async function trainSegmentHead(o: TrainSegmentOptions): Promise<TrainRep
   const featureSeconds = (performance.now() - tf) / 1000;
 
   const tt = performance.now();
-  const result = trainHead(train.set, val.set, { type: headType, channels: C, classes, hidden: o.hidden, epochs: o.epochs, batch: o.batch, seed: o.seed, onEpoch: o.onEpoch, signal: o.signal });
+  const result = await trainHead(train.set, val.set, { type: headType, channels: C, classes, hidden: o.hidden, epochs: o.epochs, batch: o.batch, seed: o.seed, onEpoch: o.onEpoch, signal: o.signal });
   const trainSeconds = (performance.now() - tt) / 1000;
 
   const names = { input: 'feat', output: 'logits' };

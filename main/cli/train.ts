@@ -1,0 +1,140 @@
+/**
+ * `skysense train`: a task head on the analyst's labels over a model's frozen encoder,
+ * written as a head folder `skysense run --head` runs. Prints the feature extraction's
+ * progress, one line per epoch (loss, validation macro F1, ETA) and the validation metrics.
+ * Ctrl-C stops it with nothing written (exit 130); bad options exit 2, naming the option.
+ */
+import { parseArgs } from 'node:util';
+import { ApiError } from '../api.ts';
+import { defaultCacheDir } from '../service/index.ts';
+import { trainSegmentHead, type HeadType, type TrainSegmentOptions } from '../train/index.ts';
+import type { ModalityId } from '../model/index.ts';
+import { metricsJson, trainSummary } from './metrics-text.ts';
+
+export const TRAIN_USAGE =
+  'usage: skysense train --task segment --model DIR (--dataset SPEC.json | --input FILE... --labels FILE --classes A,B[,...] [--label-values V=CLASS,...]) --out HEAD_DIR [--head-type linear|mlp] [--hidden N] [--epochs N] [--seed N] [--modality s2|s1|hr] [--provider LIST] [--json]';
+
+class TrainUsage extends Error {}
+
+const int = (name: string, v: string | undefined, min: number): number | undefined => {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v) || Number(v) < min) throw new TrainUsage(`--${name} needs a whole number >= ${min}, got "${v}"`);
+  return Number(v);
+};
+
+/** "0=not water,1=water" -> { "0": "not water", "1": "water" }. */
+export function parseLabelValues(v: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of v.split(',')) {
+    const at = part.indexOf('=');
+    if (at <= 0 || at === part.length - 1) throw new TrainUsage(`--label-values: "${part}" is not VALUE=CLASS`);
+    out[part.slice(0, at).trim()] = part.slice(at + 1).trim();
+  }
+  return out;
+}
+
+export function parseTrainArgs(args: string[]): TrainSegmentOptions & { json: boolean } {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        task: { type: 'string' },
+        model: { type: 'string' },
+        dataset: { type: 'string' },
+        input: { type: 'string', multiple: true },
+        labels: { type: 'string' },
+        classes: { type: 'string' },
+        'label-values': { type: 'string' },
+        out: { type: 'string' },
+        'head-type': { type: 'string' },
+        hidden: { type: 'string' },
+        epochs: { type: 'string' },
+        seed: { type: 'string' },
+        modality: { type: 'string' },
+        provider: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+    }));
+  } catch (err) {
+    throw new TrainUsage((err as Error).message.split('\n')[0]);
+  }
+  if (values.task !== 'segment') throw new TrainUsage(values.task === undefined ? '--task is required (segment)' : `--task "${values.task}": this build trains segment heads`);
+  if (!values.model) throw new TrainUsage('--model is required (the encoder\'s model folder)');
+  if (!values.out) throw new TrainUsage('--out is required (the head folder to write)');
+  if (values.dataset && (values.input || values.labels)) throw new TrainUsage('--dataset and --input/--labels exclude each other');
+  if (!values.dataset && (!values.input || !values.labels || !values.classes)) throw new TrainUsage('give --dataset SPEC.json, or --input, --labels and --classes');
+  const headType = values['head-type'] ?? 'linear';
+  if (headType !== 'linear' && headType !== 'mlp') throw new TrainUsage(`--head-type "${headType}": use linear or mlp`);
+  const modality = values.modality;
+  if (modality !== undefined && !['s2', 's1', 'hr'].includes(modality)) throw new TrainUsage(`--modality "${modality}": use s2, s1 or hr`);
+  return {
+    model: values.model,
+    dataset: values.dataset,
+    inputs: values.input,
+    labels: values.labels,
+    classes: values.classes?.split(',').map((c) => c.trim()),
+    labelValues: values['label-values'] === undefined ? undefined : parseLabelValues(values['label-values']),
+    out: values.out,
+    headType: headType as HeadType,
+    hidden: int('hidden', values.hidden, 1),
+    epochs: int('epochs', values.epochs, 1),
+    seed: int('seed', values.seed, 0),
+    modality: modality as ModalityId | undefined,
+    providers: values.provider,
+    cacheDir: defaultCacheDir(),
+    json: values.json ?? false,
+  };
+}
+
+export async function runTrain(args: string[]): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(`${TRAIN_USAGE}\n`);
+    return 0;
+  }
+  let o: ReturnType<typeof parseTrainArgs>;
+  try {
+    o = parseTrainArgs(args);
+  } catch (err) {
+    if (!(err instanceof TrainUsage)) throw err;
+    process.stderr.write(`skysense train: ${err.message}\n${TRAIN_USAGE}\n`);
+    return 2;
+  }
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  let lastDecile = -1;
+  try {
+    const report = await trainSegmentHead({
+      ...o,
+      signal: controller.signal,
+      progress: (p) => {
+        const d = Math.floor((p.total ? p.done / p.total : 1) * 10);
+        if (d > lastDecile) {
+          lastDecile = d;
+          process.stderr.write(`features: ${d * 10}% (${p.done}/${p.total} tiles${p.etaS === null ? '' : `, ETA ${p.etaS.toFixed(0)} s`})\n`);
+        }
+        if (p.done >= p.total) lastDecile = -1;
+      },
+      onEpoch: (p) => {
+        process.stderr.write(`epoch ${p.epoch}/${p.epochs}  loss ${p.loss.toFixed(4)}  validation macro F1 ${p.valMacroF1.toFixed(3)} (best ${p.best.toFixed(3)})  ETA ${p.etaS.toFixed(0)} s\n`);
+      },
+    });
+    process.stdout.write(o.json ? `${JSON.stringify({ ...report, validation: metricsJson(report.validation) }, null, 2)}\n` : `${trainSummary(report)}\n`);
+    return 0;
+  } catch (err) {
+    if (controller.signal.aborted) {
+      process.stderr.write('skysense: training cancelled; nothing written\n');
+      return 130;
+    }
+    const line = err instanceof ApiError ? err.message : `internal error (${err instanceof Error ? err.message : String(err)})`;
+    process.stderr.write(`skysense: ${line.replace(/\s*\n\s*/g, ' ')}\n`);
+    return 1;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}
