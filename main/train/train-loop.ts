@@ -134,14 +134,38 @@ function softmaxLoss(z: Float32Array, y: Int32Array, rows: Int32Array, k: number
   return loss;
 }
 
-/** grad[out][in] += dy^T x; gb[out] += sum dy. */
+/**
+ * grad[out][in] += dy^T x; gb[out] += sum dy. Rows whose dy is 0 (ReLU units that were off,
+ * often half of them) are skipped, and the rest taken four at a time: one load and store
+ * of the gradient for four products.
+ */
 function accumulate(dy: Float32Array, x: Float32Array, n: number, inDim: number, outDim: number, gw: Float32Array, gb: Float32Array): void {
-  for (let i = 0; i < n; i++) {
-    for (let o = 0; o < outDim; o++) {
+  const live = new Int32Array(n);
+  for (let o = 0; o < outDim; o++) {
+    const wo = o * inDim;
+    let m = 0;
+    for (let i = 0; i < n; i++) if (dy[i * outDim + o] !== 0) live[m++] = i;
+    const m4 = m - (m % 4);
+    for (let k = 0; k < m4; k += 4) {
+      const i0 = live[k];
+      const i1 = live[k + 1];
+      const i2 = live[k + 2];
+      const i3 = live[k + 3];
+      const d0 = dy[i0 * outDim + o];
+      const d1 = dy[i1 * outDim + o];
+      const d2 = dy[i2 * outDim + o];
+      const d3 = dy[i3 * outDim + o];
+      gb[o] += d0 + d1 + d2 + d3;
+      const x0 = i0 * inDim;
+      const x1 = i1 * inDim;
+      const x2 = i2 * inDim;
+      const x3 = i3 * inDim;
+      for (let j = 0; j < inDim; j++) gw[wo + j] += d0 * x[x0 + j] + d1 * x[x1 + j] + d2 * x[x2 + j] + d3 * x[x3 + j];
+    }
+    for (let k = m4; k < m; k++) {
+      const i = live[k];
       const d = dy[i * outDim + o];
-      if (d === 0) continue;
       gb[o] += d;
-      const wo = o * inDim;
       const xo = i * inDim;
       for (let j = 0; j < inDim; j++) gw[wo + j] += d * x[xo + j];
     }
@@ -200,7 +224,9 @@ export async function trainHead(trainSet: LabelledSet, valSet: LabelledSet, o: T
       const xb = new Float32Array(n * C);
       let norm = 0;
       for (let i = 0; i < n; i++) {
-        xb.set(xs.subarray(rows[i] * C, rows[i] * C + C), i * C);
+        const from = rows[i] * C;
+        const to = i * C;
+        for (let j = 0; j < C; j++) xb[to + j] = xs[from + j];
         norm += cw[trainSet.y[rows[i]]];
       }
       for (const p of params) p.grad.fill(0);
