@@ -256,6 +256,56 @@ export const Progress = z.object({
 });
 export type Progress = z.infer<typeof Progress>;
 
+// ---------------------------------------------------------------- head training
+
+/** What `train.start` takes: the options of `skysense train` (segment heads). */
+export const TrainRequest = z
+  .object({
+    task: z.literal('segment'),
+    /** The encoder's model folder. */
+    model: z.string().min(1),
+    /** A dataset spec (several scenes); or one scene from `inputs` and `labels`. */
+    dataset: z.string().min(1).optional(),
+    inputs: z.array(z.string().min(1)).min(1).optional(),
+    labels: z.string().min(1).optional(),
+    classes: z.array(z.string().min(1)).min(2).optional(),
+    /** Label raster value -> class name. */
+    labelValues: z.record(z.string(), z.string()).optional(),
+    /** The head folder to write. */
+    out: z.string().min(1),
+    headType: z.enum(['linear', 'mlp']).optional(),
+    hidden: z.number().int().min(1).max(4096).optional(),
+    epochs: z.number().int().min(1).max(100000).optional(),
+    seed: z.number().int().min(0).optional(),
+    modality: z.enum(['hr', 's2', 's1']).optional(),
+  })
+  .strict();
+export type TrainRequest = z.infer<typeof TrainRequest>;
+
+export const ClassMetrics = z.object({ precision: z.number(), recall: z.number(), f1: z.number(), iou: z.number(), support: z.number() });
+
+/** The metrics of `skysense eval --json`, and of a training run on its validation cells. */
+export const HeadMetrics = z.object({
+  overallAccuracy: z.number(),
+  macroF1: z.number(),
+  meanIoU: z.number(),
+  kappa: z.number(),
+  perClass: z.record(z.string(), ClassMetrics),
+  /** confusion[label][prediction]. */
+  confusion: z.array(z.array(z.number())),
+});
+export type HeadMetrics = z.infer<typeof HeadMetrics>;
+
+export const TrainReply = z.object({
+  /** The head folder written (engine.status lists it where it lies in a model search folder). */
+  head: z.string(),
+  samples: z.object({ train: z.number(), val: z.number() }),
+  epochs: z.object({ run: z.number(), best: z.number(), seconds: z.number() }),
+  features: z.object({ cached: z.boolean(), seconds: z.number() }),
+  validation: HeadMetrics,
+});
+export type TrainReply = z.infer<typeof TrainReply>;
+
 // ---------------------------------------------------------------- commands
 
 const Empty = z.object({}).strict();
@@ -317,6 +367,15 @@ export const commands = {
    * The ONNX Runtime execution providers of this machine (probed once per engine process),
    * the one models run on and why each other is not used, and the installed models.
    */
+  /**
+   * Train a head on labels (`skysense train`), in a worker thread: progress stages "features"
+   * (tiles) and "training" (epochs, with loss and the validation macro F1 in the message);
+   * cancelling the call stops it within one epoch and writes nothing.
+   */
+  'train.start': {
+    request: TrainRequest,
+    reply: TrainReply,
+  },
   'engine.status': {
     request: Empty,
     reply: EngineStatus,

@@ -6,6 +6,7 @@ import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { ApiError, type Handlers } from '../api.ts';
 import { bandStats, rasterInfo } from '../raster/index.ts';
+import { runTrainJob } from '../train/index.ts';
 import { appInfo } from './app-info.ts';
 import { listDirectory } from './dir-listing.ts';
 import { engineStatusSource } from './engine-status.ts';
@@ -57,5 +58,15 @@ export function createHandlers(opts: ServiceOptions): Service {
       return { bands: await bandStats(raster, bands) };
     },
     'engine.status': async () => engineStatus(),
+    'train.start': async (args, ctx) => {
+      const r = await runTrainJob({ ...args, cacheDir: opts.cacheDir }, { signal: ctx.signal, onProgress: (stage, done, total, message) => ctx.progress(stage, done, total, message) });
+      return {
+        head: r.head,
+        samples: { train: r.samples.train, val: r.samples.val },
+        epochs: { run: r.epochs.run, best: r.epochs.best, seconds: r.epochs.seconds },
+        features: { cached: r.features.cached, seconds: r.features.seconds },
+        validation: r.validation,
+      };
+    },
   };
 }

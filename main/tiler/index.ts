@@ -6,5 +6,6 @@ export { ProgressClock, type TiledProgress } from './progress.ts';
 export { openRowSink, outputGeoTransform, type RowSink, type OutputSpec } from './output-writer.ts';
 export { streamFeatures, tiledOptions, featurePlan, knownEmptyTiles, type FeatureTiling } from './feature-stream.ts';
 export { readTile, type TileData } from './tile-read.ts';
+export { startWorker, workerEntry } from './worker-start.ts';
 export { BlendAccumulator } from './blend-accumulator.ts';
 export { blendWindows } from './blend-weights.ts';

@@ -10,12 +10,11 @@
  * The worker is always ended (terminate) after finish, abort or a failure, so a
  * cancelled run leaves no thread behind.
  */
-import { existsSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { partPrefix } from '../raster/index.ts';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker, workerEntry, type WorkerEntry } from './worker-start.ts';
 import { ApiError, type ErrorCode } from '../api.ts';
 import type { NumericArray } from '../raster/index.ts';
 import type { OutputSpec, RowSink } from './output-writer.ts';
@@ -27,27 +26,9 @@ export type FromWriter =
 
 const MAX_IN_FLIGHT = 2;
 
-/**
- * The worker's entry: the .ts source (run through tsx, which the worker loads itself
- * so it also works when the parent registered tsx through its API rather than
- * --import), or a bundled write-worker.cjs / .js next to the bundle. Null when neither
- * exists (then the caller writes on the main thread).
- */
-export function writerWorkerEntry(): { url: URL; typescript: boolean } | null {
-  for (const name of ['./write-worker.ts', './write-worker.cjs', './write-worker.js']) {
-    const url = new URL(name, import.meta.url);
-    if (existsSync(fileURLToPath(url))) return { url, typescript: name.endsWith('.ts') };
-  }
-  return null;
-}
-
-function startWorker(entry: { url: URL; typescript: boolean }, spec: OutputSpec): Worker {
-  if (!entry.typescript) return new Worker(entry.url, { workerData: spec });
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry.url.href)}); });`;
-  // The parent's --import tsx (if any) is dropped: the bootstrap registers it once.
-  const execArgv = process.execArgv.filter((a, i, all) => !(a === 'tsx' && all[i - 1] === '--import') && a !== '--import' && !a.startsWith('--import='));
-  return new Worker(boot, { eval: true, workerData: spec, execArgv });
+/** The write worker's entry (worker-start.ts), null when its file is missing (then the caller writes on the main thread). */
+export function writerWorkerEntry(): WorkerEntry | null {
+  return workerEntry(import.meta.url, 'write-worker');
 }
 
 function toError(m: { message: string; code?: string; file?: string }): Error {

@@ -2,3 +2,4 @@
 export { trainSegmentHead, type TrainSegmentOptions, type TrainReport } from './train-segment.ts';
 export type { HeadType } from './head-weights.ts';
 export { evalSegmentHead, type EvalSegmentOptions, type EvalReport } from './eval-segment.ts';
+export { runTrainJob } from './train-job.ts';

@@ -1,0 +1,51 @@
+/**
+ * A training run in its own worker thread (train-worker.ts), as the service starts it for
+ * the UI: progress comes back as messages, a cancel reaches the worker as "abort" (it stops
+ * within one epoch or one tile batch, and writes nothing), and the thread is ended when the
+ * run is over either way. Where the worker's file is missing the run happens in this thread.
+ */
+import { ApiError, type ErrorCode } from '../api.ts';
+import { startWorker, workerEntry } from '../tiler/index.ts';
+import { trainSegmentHead, type TrainReport, type TrainSegmentOptions } from './train-segment.ts';
+
+export type FromTrainer =
+  | { type: 'progress'; stage: 'features' | 'training'; done: number; total: number; message?: string }
+  | { type: 'done'; report: TrainReport }
+  | { type: 'error'; message: string; code?: string; file?: string };
+
+export type TrainJobOptions = Omit<TrainSegmentOptions, 'signal' | 'progress' | 'onEpoch'>;
+
+export interface TrainJobHooks {
+  signal?: AbortSignal;
+  onProgress?: (stage: 'features' | 'training', done: number, total: number, message?: string) => void;
+}
+
+export async function runTrainJob(o: TrainJobOptions, hooks: TrainJobHooks = {}): Promise<TrainReport> {
+  if (hooks.signal?.aborted) throw new ApiError('E_CANCELLED', 'training cancelled');
+  const entry = workerEntry(import.meta.url, 'train-worker');
+  if (!entry) {
+    return trainSegmentHead({
+      ...o,
+      signal: hooks.signal,
+      progress: (p) => hooks.onProgress?.('features', p.done, p.total),
+      onEpoch: (p) => hooks.onProgress?.('training', p.epoch, p.epochs),
+    });
+  }
+  const worker = startWorker(entry, o);
+  const abort = () => worker.postMessage({ type: 'abort' });
+  hooks.signal?.addEventListener('abort', abort, { once: true });
+  try {
+    return await new Promise<TrainReport>((resolve, reject) => {
+      worker.on('message', (m: FromTrainer) => {
+        if (m.type === 'progress') hooks.onProgress?.(m.stage, m.done, m.total, m.message);
+        else if (m.type === 'done') resolve(m.report);
+        else reject(m.code ? new ApiError(m.code as ErrorCode, m.message, m.file) : new Error(m.message));
+      });
+      worker.on('error', reject);
+      worker.on('exit', (code) => reject(new ApiError('E_INTERNAL', `the training worker stopped (exit ${code}) before it reported`)));
+    });
+  } finally {
+    hooks.signal?.removeEventListener('abort', abort);
+    await worker.terminate();
+  }
+}
