@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TrainReply } from '../../main/api.ts';
+import type { EngineStatus, TrainReply } from '../../main/api.ts';
 import { readHeadFolder } from '../../main/heads/index.ts';
 import { dataPath, gdalTranslate, REPO_ROOT } from '../helpers/gdal.ts';
 import { startTestHost, WsTestClient, type TestHost } from './host-test-client.ts';
@@ -34,17 +34,19 @@ before(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'skysense-host-train-'));
   gdalTranslate(['-srcwin', '0', '0', '512', '256', join(CHIP, 'S1/Spain_7370579_S1Hand.tif'), join(tmp, 'top.tif')]);
   gdalTranslate(['-srcwin', '0', '0', '512', '256', join(CHIP, 'Labels/Spain_7370579_LabelHand.tif'), join(tmp, 'top-label.tif')]);
+  process.env.SKYSENSE_MODELS_DIR = join(tmp, 'models');
   host = await startTestHost();
   client = await WsTestClient.connect(host.wsUrl);
 });
 after(async () => {
+  delete process.env.SKYSENSE_MODELS_DIR;
   client.close();
   await host.stop();
   rmSync(tmp, { recursive: true, force: true });
 });
 
-test('train.start: progress by stage, metrics in the reply, a head folder the engine reads', async () => {
-  const { callId, reply } = client.start('train.start', request(join(tmp, 'head'), { epochs: 30 }));
+test('train.start: progress by stage, metrics in the reply, a head folder engine.status lists', async () => {
+  const { callId, reply } = client.start('train.start', request(join(tmp, 'models', 'water'), { epochs: 30 }));
   const r = await reply;
   assert.ok(r.ok, r.ok ? '' : `${r.error.code} ${r.error.message}`);
   const v = r.value as TrainReply;
@@ -58,9 +60,14 @@ test('train.start: progress by stage, metrics in the reply, a head folder the en
   assert.ok(epochs[epochs.length - 1].done <= v.epochs.run && epochs[0].total === 30);
   assert.match(epochs[0].message ?? '', /validation macro F1 \d\.\d{3}/);
   assert.ok(v.validation.perClass.water.f1 > 0.5, JSON.stringify(v.validation.perClass));
-  assert.equal(v.head, join(tmp, 'head'));
+  assert.equal(v.head, join(tmp, 'models', 'water'));
   const h = await readHeadFolder(v.head);
   assert.ok(Math.abs((h.manifest.training.metrics?.macroF1 ?? 0) - v.validation.macroF1) < 1e-12);
+  const status = await client.value<EngineStatus>('engine.status', {});
+  const listed = status.models.find((m) => m.dir === v.head);
+  assert.ok(listed, `engine.status does not list ${v.head}: ${status.models.map((m) => m.dir).join(', ')}`);
+  assert.equal(listed.kind, 'head');
+  assert.deepEqual(listed.problems, []);
 });
 
 test('cancelling train.start ends it with E_CANCELLED and writes nothing', async () => {
