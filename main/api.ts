@@ -269,8 +269,10 @@ export const TrainRequest = z
     inputs: z.array(z.string().min(1)).min(1).optional(),
     labels: z.string().min(1).optional(),
     classes: z.array(z.string().min(1)).min(2).optional(),
-    /** Label raster value -> class name. */
+    /** Label value -> class name (label raster values, or the class property of GeoJSON labels). */
     labelValues: z.record(z.string(), z.string()).optional(),
+    /** The class property of GeoJSON labels (default "class"). */
+    classField: z.string().min(1).optional(),
     /** The head folder to write. */
     out: z.string().min(1),
     headType: z.enum(['linear', 'mlp']).optional(),

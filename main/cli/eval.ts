@@ -9,7 +9,7 @@ import { evalSegmentHead, type EvalSegmentOptions } from '../train/index.ts';
 import { metricsJson, metricsText } from './metrics-text.ts';
 import { parseLabelValues } from './train.ts';
 
-export const EVAL_USAGE = 'usage: skysense eval --head HEAD_DIR [--model DIR] (--dataset SPEC.json | --input FILE... --labels FILE [--label-values V=CLASS,...]) [--provider LIST] [--json]';
+export const EVAL_USAGE = 'usage: skysense eval --head HEAD_DIR [--model DIR] (--dataset SPEC.json | --input FILE... --labels FILE.tif|FILE.geojson [--label-values V=CLASS,...] [--class-field NAME]) [--provider LIST] [--json]';
 
 export async function runEval(args: string[]): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
@@ -30,6 +30,7 @@ export async function runEval(args: string[]): Promise<number> {
         input: { type: 'string', multiple: true },
         labels: { type: 'string' },
         'label-values': { type: 'string' },
+        'class-field': { type: 'string' },
         provider: { type: 'string' },
         json: { type: 'boolean' },
       },
@@ -38,7 +39,7 @@ export async function runEval(args: string[]): Promise<number> {
     if (values.dataset && (values.input || values.labels)) throw new Error('--dataset and --input/--labels exclude each other');
     if (!values.dataset && (!values.input || !values.labels)) throw new Error('give --dataset SPEC.json, or --input and --labels');
     json = values.json ?? false;
-    o = { head: values.head, model: values.model, dataset: values.dataset, inputs: values.input, labels: values.labels, labelValues: values['label-values'] === undefined ? undefined : parseLabelValues(values['label-values']), providers: values.provider };
+    o = { head: values.head, model: values.model, dataset: values.dataset, inputs: values.input, labels: values.labels, labelValues: values['label-values'] === undefined ? undefined : parseLabelValues(values['label-values']), classField: values['class-field'], providers: values.provider };
   } catch (err) {
     process.stderr.write(`skysense eval: ${(err as Error).message.split('\n')[0]}\n${EVAL_USAGE}\n`);
     return 2;

@@ -12,7 +12,7 @@ import type { ModalityId } from '../model/index.ts';
 import { metricsJson, trainSummary } from './metrics-text.ts';
 
 export const TRAIN_USAGE =
-  'usage: skysense train --task segment --model DIR (--dataset SPEC.json | --input FILE... --labels FILE --classes A,B[,...] [--label-values V=CLASS,...]) --out HEAD_DIR [--head-type linear|mlp] [--hidden N] [--epochs N] [--seed N] [--modality s2|s1|hr] [--provider LIST] [--json]';
+  'usage: skysense train --task segment --model DIR (--dataset SPEC.json | --input FILE... --labels FILE.tif|FILE.geojson --classes A,B[,...] [--label-values V=CLASS,...] [--class-field NAME]) --out HEAD_DIR [--head-type linear|mlp] [--hidden N] [--epochs N] [--seed N] [--modality s2|s1|hr] [--provider LIST] [--json]';
 
 class TrainUsage extends Error {}
 
@@ -48,6 +48,7 @@ export function parseTrainArgs(args: string[]): TrainSegmentOptions & { json: bo
         labels: { type: 'string' },
         classes: { type: 'string' },
         'label-values': { type: 'string' },
+        'class-field': { type: 'string' },
         out: { type: 'string' },
         'head-type': { type: 'string' },
         hidden: { type: 'string' },
@@ -77,6 +78,7 @@ export function parseTrainArgs(args: string[]): TrainSegmentOptions & { json: bo
     labels: values.labels,
     classes: values.classes?.split(',').map((c) => c.trim()),
     labelValues: values['label-values'] === undefined ? undefined : parseLabelValues(values['label-values']),
+    classField: values['class-field'],
     out: values.out,
     headType: headType as HeadType,
     hidden: int('hidden', values.hidden, 1),

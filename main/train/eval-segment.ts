@@ -13,7 +13,7 @@ import { readHeadFolder } from '../heads/index.ts';
 import { openRaster, rasterInfo } from '../raster/index.ts';
 import { runSegment } from '../tasks/index.ts';
 import { readDatasetSpec } from './dataset-spec.ts';
-import { labelCells } from './label-raster.ts';
+import { readLabels } from './labels.ts';
 import { Confusion, type Metrics } from './metrics.ts';
 
 export interface EvalSegmentOptions {
@@ -24,6 +24,8 @@ export interface EvalSegmentOptions {
   inputs?: string[];
   labels?: string;
   labelValues?: Record<string, string>;
+  /** The class property of GeoJSON labels (default "class"). */
+  classField?: string;
   providers?: string;
   signal?: AbortSignal;
 }
@@ -55,7 +57,7 @@ export async function evalSegmentHead(o: EvalSegmentOptions): Promise<EvalReport
   const valueIndex = new Map(m.classes.map((c, i) => [c.value, i]));
   // Labels first, for every scene: a bad label file fails before any model runs.
   const labelled = [];
-  for (const s of scenes) labelled.push({ s, cells: await labelCells(s.labels, await rasterInfo(s.inputs), stride, classes, s.labelValues, o.signal) });
+  for (const s of scenes) labelled.push({ s, cells: await readLabels({ ...s, classField: o.classField }, await rasterInfo(s.inputs), stride, classes, o.signal) });
   const cm = new Confusion(classes);
   const tmp = await mkdtemp(join(tmpdir(), 'skysense-eval-'));
   const report: EvalReport['scenes'] = [];

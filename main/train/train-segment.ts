@@ -20,7 +20,8 @@ import type { TiledProgress } from '../tiler/index.ts';
 import { cachedFeatures, gatherFeatures, type FeatureGrid } from './feature-cache.ts';
 import { exportHeadOnnx } from './onnx-export.ts';
 import { onnxAgreement, writeHeadFolder } from './head-write.ts';
-import { labelCells, type CellLabels } from './label-raster.ts';
+import type { CellLabels } from './label-raster.ts';
+import { readLabels } from './labels.ts';
 import { readDatasetSpec } from './dataset-spec.ts';
 import type { Metrics } from './metrics.ts';
 import { checkSplit, splitCells, type Split, type SplitOptions } from './split.ts';
@@ -37,6 +38,8 @@ export interface TrainSegmentOptions extends SplitOptions {
   classes?: string[];
   /** Label raster value -> class name (values not listed are unlabelled); default value i = class i. */
   labelValues?: Record<string, string>;
+  /** The class property of GeoJSON labels (default "class"). */
+  classField?: string;
   modality?: ModalityId;
   out: string;
   headType?: HeadType;
@@ -171,7 +174,7 @@ export async function trainSegmentHead(o: TrainSegmentOptions): Promise<TrainRep
         moduleName = name;
         weightsSha = await fileSha256(model.modulePath(name));
       }
-      const labels = await labelCells(scene.labels, info, stride, classes, scene.labelValues, o.signal);
+      const labels = await readLabels({ ...scene, classField: o.classField }, info, stride, classes, o.signal);
       prepared.push({ scene, info, labels, split: splitCells(labels, classes, o) });
     }
   } finally {

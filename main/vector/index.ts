@@ -9,3 +9,4 @@ export { CLASS_POLYGON_FIELDS } from './polygonize.ts';
 export { polygonizeToFile } from './polygonize-to-file.ts';
 export { boxToPolygon, boxCorners, type PixelBox } from './boxes.ts';
 export { geometryArea, planarRingArea } from './polygon-area.ts';
+export { insidePolygon, readQueryPolygons, readGeoJsonFeatures, WGS84_LONLAT, type PolygonRings } from './geojson-read.ts';

@@ -18,6 +18,9 @@ import { evalSegmentHead, trainSegmentHead, type TrainReport } from '../../main/
 import { readHeadFolder } from '../../main/heads/index.ts';
 import { runSegment } from '../../main/tasks/index.ts';
 import { dataPath, gdalTranslate, gdalWindow, REPO_ROOT } from '../helpers/gdal.ts';
+import { gdalPolygonize, ogr2ogr } from '../helpers/ogr.ts';
+import { rasterInfo } from '../../main/raster/index.ts';
+import { vectorLabelCells } from '../../main/train/vector-labels.ts';
 
 const MODEL = join(REPO_ROOT, 'models/skysense-tiny');
 const STOCK = join(MODEL, 'heads/s1-water');
@@ -143,6 +146,37 @@ describe('skysense train --task segment on Sen1Floods11 (top half) scored on the
     assert.equal(r.features.cached, true);
     assert.deepEqual(r.validation, report.validation);
     assert.deepEqual(r.samples, report.samples);
+  });
+
+  test('GeoJSON labels (gdal_polygonize.py of the label raster, also reprojected) give the raster cells', async () => {
+    // Oracle: GDAL polygonizes the hand labels. On a cell whose 16 pixels all carry one label,
+    // the polygon holding the cell's centre must be of that label; mixed cells are left out
+    // (their centre, a pixel corner, may fall on either side of a boundary).
+    gdalPolygonize(half('top-label.tif'), half('labels.gpkg'));
+    ogr2ogr(['-f', 'GeoJSON', '-where', 'val >= 0', half('labels.geojson'), half('labels.gpkg')]);
+    ogr2ogr(['-f', 'GeoJSON', '-t_srs', 'EPSG:3857', '-lco', 'RFC7946=NO', half('labels-3857.geojson'), half('labels.geojson')]);
+    const info = await rasterInfo([half('top.tif')]);
+    const px = gdalWindow(half('top-label.tif'))[0];
+    const pure = new Int16Array(128 * 64).fill(-1);
+    for (let r = 0; r < 64; r++) {
+      for (let c = 0; c < 128; c++) {
+        const v = px[r * 4 * 512 + c * 4];
+        let same = v >= 0;
+        for (let y = 0; y < 4 && same; y++) for (let x = 0; x < 4 && same; x++) same = px[(r * 4 + y) * 512 + c * 4 + x] === v;
+        if (same) pure[r * 128 + c] = v;
+      }
+    }
+    const pureCount = pure.filter((v) => v >= 0).length;
+    for (const file of ['labels.geojson', 'labels-3857.geojson']) {
+      const v = await vectorLabelCells(half(file), info, 4, CLASSES, 'val', VALUES);
+      let same = 0;
+      for (let i = 0; i < pure.length; i++) if (pure[i] >= 0 && v.labels[i] === pure[i]) same++;
+      assert.ok(same / pureCount > 0.995, `${file}: ${same} of ${pureCount} single-label cells agree`);
+    }
+    const r = await trainSegmentHead({ model: MODEL, inputs: [half('top.tif')], labels: half('labels-3857.geojson'), classField: 'val', classes: CLASSES, labelValues: VALUES, out: half('water-head-vector'), cacheDir: cache, epochs: 60, seed: 3 });
+    assert.ok(r.validation.perClass.water.f1 > 0.6, `validation water F1 ${r.validation.perClass.water.f1}`);
+    await assert.rejects(trainSegmentHead({ model: MODEL, inputs: [half('top.tif')], labels: half('labels.geojson'), classes: CLASSES, out: half('bad'), cacheDir: cache }), /features\[0\] has no "class" property/);
+    await assert.rejects(trainSegmentHead({ model: MODEL, inputs: [half('top.tif')], labels: half('labels.gpkg'), classes: CLASSES, out: half('bad'), cacheDir: cache }), /GeoPackage labels are not read yet/);
   });
 
   test('bad input is refused by name before the encoder runs', async () => {

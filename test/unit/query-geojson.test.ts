@@ -1,5 +1,5 @@
 /**
- * The similar task's query polygons (main/tasks/similar/query-geojson.ts): the point-in-polygon
+ * The similar task's query polygons (main/vector/geojson-read.ts): the point-in-polygon
  * test with a hole, GeoJSON shapes it takes (geometry, Feature, FeatureCollection with a
  * crs member) and the specific errors for what it does not; and the cluster palette's
  * colours being distinct for every possible k.
@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { insidePolygon, readQueryPolygons, type PolygonRings } from '../../main/tasks/similar/query-geojson.ts';
+import { insidePolygon, readQueryPolygons, type PolygonRings } from '../../main/vector/geojson-read.ts';
 import { clusterColourTable } from '../../main/tasks/cluster/cluster-palette.ts';
 
 let tmp = '';

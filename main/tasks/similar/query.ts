@@ -12,7 +12,7 @@ import proj4 from 'proj4';
 import { ApiError, type RasterInfo } from '../../api.ts';
 import type { Raster } from '../../raster/index.ts';
 import { pixelOf } from '../../raster/index.ts';
-import { insidePolygon, readQueryPolygons, WGS84_LONLAT, type PolygonRings } from './query-geojson.ts';
+import { insidePolygon, readQueryPolygons, WGS84_LONLAT, type PolygonRings } from '../../vector/index.ts';
 import { isNodata } from '../../raster/index.ts';
 import { crsName } from '../../raster/index.ts';
 

@@ -1,6 +1,7 @@
 /**
- * Reads the polygon(s) of a query GeoJSON file: a Polygon or MultiPolygon geometry, a
- * Feature holding one, or a FeatureCollection (all its polygon features, as one union).
+ * Reads GeoJSON files: the polygon(s) of a `similar` query (a Polygon or MultiPolygon
+ * geometry, a Feature holding one, or a FeatureCollection: all its polygon features, as one
+ * union), and the features of a label file (polygons and points with their properties).
  *
  * Coordinates are RFC 7946 longitude, latitude (WGS 84) unless the file has the older
  * (2008) `crs` member naming another CRS ("EPSG:32633", "urn:ogc:def:crs:EPSG::32633",
@@ -8,8 +9,8 @@
  * always x (easting / longitude) first, as GeoJSON writers (GDAL, QGIS) put it.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { ApiError } from '../../api.ts';
-import { lookupEpsg } from '../../raster/index.ts';
+import { ApiError } from '../api.ts';
+import { lookupEpsg } from '../raster/index.ts';
 
 /** One polygon: rings of [x, y], the first the outer boundary, the others holes. */
 export type PolygonRings = [number, number][][];
@@ -69,15 +70,15 @@ function geometryPolygons(path: string, g: unknown, where: string): PolygonRings
   throw bad(path, `${where}: a ${String(geom.type)} geometry; the query needs a Polygon or MultiPolygon (or give a point)`);
 }
 
-export async function readQueryPolygons(path: string): Promise<QueryPolygons> {
+async function readDoc(path: string, what: string): Promise<Record<string, unknown>> {
   let size: number;
   try {
     size = (await stat(path)).size;
   } catch {
-    throw new ApiError('E_NOT_FOUND', `${path}: query polygon file does not exist`, path);
+    throw new ApiError('E_NOT_FOUND', `${path}: ${what} does not exist`, path);
   }
   if (size === 0) throw new ApiError('E_EMPTY', `${path}: empty file`, path);
-  if (size > MAX_BYTES) throw new ApiError('E_TOO_LARGE', `${path}: ${size} bytes; a query polygon file is at most ${MAX_BYTES} bytes`, path);
+  if (size > MAX_BYTES) throw new ApiError('E_TOO_LARGE', `${path}: ${size} bytes; a ${what} is at most ${MAX_BYTES} bytes`, path);
   let doc: Record<string, unknown>;
   try {
     doc = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
@@ -85,6 +86,11 @@ export async function readQueryPolygons(path: string): Promise<QueryPolygons> {
     throw bad(path, `not JSON (${(err as Error).message})`);
   }
   if (!doc || typeof doc !== 'object') throw bad(path, 'not a GeoJSON object');
+  return doc;
+}
+
+export async function readQueryPolygons(path: string): Promise<QueryPolygons> {
+  const doc = await readDoc(path, 'query polygon file');
   const { proj4, crsName } = crsOf(path, doc);
   let polygons: PolygonRings[];
   if (doc.type === 'FeatureCollection') {
@@ -114,4 +120,37 @@ export function insidePolygon(rings: PolygonRings, x: number, y: number): boolea
     }
   }
   return inside;
+}
+
+/** One feature of a label file: its polygons and points, in the file's CRS, and its properties. */
+export interface GeoJsonFeature {
+  polygons: PolygonRings[];
+  points: [number, number][];
+  properties: Record<string, unknown>;
+}
+
+function featureGeometry(path: string, g: unknown, where: string): Pick<GeoJsonFeature, 'polygons' | 'points'> {
+  const geom = g as { type?: unknown; coordinates?: unknown } | null;
+  if (!geom || typeof geom !== 'object') throw bad(path, `${where}: no geometry`);
+  if (geom.type === 'Point') return { polygons: [], points: [position(path, geom.coordinates, `${where}.coordinates`)] };
+  if (geom.type === 'MultiPoint') {
+    if (!Array.isArray(geom.coordinates)) throw bad(path, `${where}: MultiPoint coordinates must be an array`);
+    return { polygons: [], points: geom.coordinates.map((p, i) => position(path, p, `${where}.coordinates[${i}]`)) };
+  }
+  if (geom.type === 'Polygon' || geom.type === 'MultiPolygon') return { polygons: geometryPolygons(path, geom, where), points: [] };
+  throw bad(path, `${where}: a ${String(geom.type)} geometry; labels are Polygons, MultiPolygons, Points or MultiPoints`);
+}
+
+/** The features of a GeoJSON label file (a FeatureCollection or one Feature), in its CRS. */
+export async function readGeoJsonFeatures(path: string): Promise<{ features: GeoJsonFeature[]; proj4: string; crsName: string }> {
+  const doc = await readDoc(path, 'label file');
+  const { proj4, crsName } = crsOf(path, doc);
+  const list = doc.type === 'FeatureCollection' ? doc.features : doc.type === 'Feature' ? [doc] : null;
+  if (!Array.isArray(list)) throw bad(path, 'labels must be a GeoJSON FeatureCollection (or one Feature) with properties');
+  const features = list.map((f, i) => {
+    const feat = f as { geometry?: unknown; properties?: unknown };
+    const properties = feat && typeof feat.properties === 'object' && feat.properties !== null ? (feat.properties as Record<string, unknown>) : {};
+    return { ...featureGeometry(path, feat?.geometry, `features[${i}].geometry`), properties };
+  });
+  return { features, proj4, crsName };
 }
