@@ -261,12 +261,14 @@ export type Progress = z.infer<typeof Progress>;
 /** What `train.start` takes: the options of `skysense train` (segment heads). */
 export const TrainRequest = z
   .object({
-    task: z.literal('segment'),
+    task: z.enum(['segment', 'change']),
     /** The encoder's model folder. */
     model: z.string().min(1),
     /** A dataset spec (several scenes); or one scene from `inputs` and `labels`. */
     dataset: z.string().min(1).optional(),
     inputs: z.array(z.string().min(1)).min(1).optional(),
+    /** change: date b (after); `inputs` is date a. */
+    inputsB: z.array(z.string().min(1)).min(1).optional(),
     labels: z.string().min(1).optional(),
     classes: z.array(z.string().min(1)).min(2).optional(),
     /** Label value -> class name (label raster values, or the class property of GeoJSON labels). */

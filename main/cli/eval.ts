@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { ApiError } from '../api.ts';
-import { evalSegmentHead, type EvalSegmentOptions } from '../train/index.ts';
+import { evalHead, type EvalHeadOptions } from '../train/index.ts';
 import { metricsJson, metricsText } from './metrics-text.ts';
 import { parseLabelValues } from './train.ts';
 
@@ -16,7 +16,7 @@ export async function runEval(args: string[]): Promise<number> {
     process.stdout.write(`${EVAL_USAGE}\n`);
     return 0;
   }
-  let o: EvalSegmentOptions;
+  let o: EvalHeadOptions;
   let json = false;
   try {
     const { values } = parseArgs({
@@ -45,7 +45,7 @@ export async function runEval(args: string[]): Promise<number> {
     return 2;
   }
   try {
-    const r = await evalSegmentHead(o);
+    const r = await evalHead(o);
     process.stdout.write(json ? `${JSON.stringify(metricsJson(r), null, 2)}\n` : `${metricsText(r)}\n`);
     return 0;
   } catch (err) {

@@ -7,12 +7,12 @@
 import { parseArgs } from 'node:util';
 import { ApiError } from '../api.ts';
 import { defaultCacheDir } from '../service/index.ts';
-import { trainSegmentHead, type HeadType, type TrainSegmentOptions } from '../train/index.ts';
+import { trainTaskHead, type HeadType, type TrainTaskOptions } from '../train/index.ts';
 import type { ModalityId } from '../model/index.ts';
 import { metricsJson, trainSummary } from './metrics-text.ts';
 
 export const TRAIN_USAGE =
-  'usage: skysense train --task segment --model DIR (--dataset SPEC.json | --input FILE... --labels FILE.tif|FILE.geojson --classes A,B[,...] [--label-values V=CLASS,...] [--class-field NAME]) --out HEAD_DIR [--head-type linear|mlp] [--hidden N] [--epochs N] [--seed N] [--modality s2|s1|hr] [--provider LIST] [--json]';
+  'usage: skysense train --task segment|change --model DIR (--dataset SPEC.json | --input FILE... --labels FILE.tif|FILE.geojson --classes A,B[,...] [--label-values V=CLASS,...] [--class-field NAME]) --out HEAD_DIR [--head-type linear|mlp] [--hidden N] [--epochs N] [--seed N] [--modality s2|s1|hr] [--provider LIST] [--json]';
 
 class TrainUsage extends Error {}
 
@@ -33,7 +33,7 @@ export function parseLabelValues(v: string): Record<string, string> {
   return out;
 }
 
-export function parseTrainArgs(args: string[]): TrainSegmentOptions & { json: boolean } {
+export function parseTrainArgs(args: string[]): TrainTaskOptions & { json: boolean } {
   let values;
   try {
     ({ values } = parseArgs({
@@ -62,7 +62,8 @@ export function parseTrainArgs(args: string[]): TrainSegmentOptions & { json: bo
   } catch (err) {
     throw new TrainUsage((err as Error).message.split('\n')[0]);
   }
-  if (values.task !== 'segment') throw new TrainUsage(values.task === undefined ? '--task is required (segment)' : `--task "${values.task}": this build trains segment heads`);
+  if (values.task !== 'segment' && values.task !== 'change') throw new TrainUsage(values.task === undefined ? '--task is required (segment or change)' : `--task "${values.task}": this build trains segment and change heads`);
+  if (values.task === 'change' && values.input && values.input.length !== 2) throw new TrainUsage(`--input: a change head takes two, date a (before) then date b (after); got ${values.input.length}`);
   if (!values.model) throw new TrainUsage('--model is required (the encoder\'s model folder)');
   if (!values.out) throw new TrainUsage('--out is required (the head folder to write)');
   if (values.dataset && (values.input || values.labels)) throw new TrainUsage('--dataset and --input/--labels exclude each other');
@@ -71,10 +72,13 @@ export function parseTrainArgs(args: string[]): TrainSegmentOptions & { json: bo
   if (headType !== 'linear' && headType !== 'mlp') throw new TrainUsage(`--head-type "${headType}": use linear or mlp`);
   const modality = values.modality;
   if (modality !== undefined && !['s2', 's1', 'hr'].includes(modality)) throw new TrainUsage(`--modality "${modality}": use s2, s1 or hr`);
+  const change = values.task === 'change';
   return {
+    task: values.task,
     model: values.model,
     dataset: values.dataset,
-    inputs: values.input,
+    inputs: change && values.input ? [values.input[0]] : values.input,
+    inputsB: change && values.input ? [values.input[1]] : undefined,
     labels: values.labels,
     classes: values.classes?.split(',').map((c) => c.trim()),
     labelValues: values['label-values'] === undefined ? undefined : parseLabelValues(values['label-values']),
@@ -110,7 +114,7 @@ export async function runTrain(args: string[]): Promise<number> {
   process.once('SIGTERM', stop);
   let lastDecile = -1;
   try {
-    const report = await trainSegmentHead({
+    const report = await trainTaskHead({
       ...o,
       signal: controller.signal,
       progress: (p) => {

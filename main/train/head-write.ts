@@ -13,15 +13,23 @@ import { parseHeadManifest, type HeadManifest } from '../model/index.ts';
 import { partPath } from '../raster/index.ts';
 import { headLogits, type HeadWeights } from './head-weights.ts';
 
-/** Largest |ONNX Runtime - TypeScript| logit difference over the given features (n x channels). */
-export async function onnxAgreement(bytes: Uint8Array, h: HeadWeights, x: Float32Array, n: number, names: { input: string; output: string }): Promise<number> {
+/**
+ * Largest |ONNX Runtime - TypeScript| logit difference over the given features (n rows of the
+ * head's input: one date's C channels, or for change [a, b, |a - b|], whose first 2C channels
+ * are the two dates the graph is fed).
+ */
+export async function onnxAgreement(bytes: Uint8Array, h: HeadWeights, x: Float32Array, n: number, names: { inputs: string[]; output: string; channels: number }): Promise<number> {
   if (n === 0) return 0;
   const session = await ort.InferenceSession.create(bytes);
   try {
-    const C = h.channels;
-    const planar = new Float32Array(n * C);
-    for (let i = 0; i < n; i++) for (let c = 0; c < C; c++) planar[c * n + i] = x[i * C + c];
-    const out = await session.run({ [names.input]: new ort.Tensor('float32', planar, [1, C, 1, n]) });
+    const C = names.channels;
+    const feeds: Record<string, ort.Tensor> = {};
+    names.inputs.forEach((name, d) => {
+      const planar = new Float32Array(n * C);
+      for (let i = 0; i < n; i++) for (let c = 0; c < C; c++) planar[c * n + i] = x[i * h.channels + d * C + c];
+      feeds[name] = new ort.Tensor('float32', planar, [1, C, 1, n]);
+    });
+    const out = await session.run(feeds);
     const y = out[names.output].data as Float32Array;
     const ref = headLogits(h, x, n);
     let worst = 0;

@@ -1,5 +1,5 @@
 // main/train: task heads trained on the analyst's labels over the frozen encoder's features, written as head folders the engine runs.
-export { trainSegmentHead, type TrainSegmentOptions, type TrainReport } from './train-segment.ts';
+export { trainTaskHead, type TrainTaskOptions, type TrainReport } from './train-head.ts';
 export type { HeadType } from './head-weights.ts';
-export { evalSegmentHead, type EvalSegmentOptions, type EvalReport } from './eval-segment.ts';
+export { evalHead, type EvalHeadOptions, type EvalReport } from './eval-head.ts';
 export { runTrainJob } from './train-job.ts';

@@ -11,7 +11,8 @@ import type { HeadWeights } from './head-weights.ts';
 const { onnx } = onnxProto;
 
 export interface ExportNames {
-  input: string;
+  /** One input (segment), or date a and date b (change: the head sees [a, b, |a - b|]). */
+  inputs: string[];
   output: string;
   /** Written into the graph's doc string. */
   doc: string;
@@ -53,11 +54,21 @@ export function exportHeadOnnx(h: HeadWeights, names: ExportNames): Uint8Array {
   const conv = (input: string, w: string, b: string, output: string) =>
     onnx.NodeProto.create({ opType: 'Conv', input: [input, w, b], output: [output], name: output, attribute: [{ name: 'kernel_shape', type: onnx.AttributeProto.AttributeType.INTS, ints: [1, 1] }] });
   const node = [];
+  let input = names.inputs[0];
+  if (names.inputs.length === 2) {
+    const [a, b] = names.inputs;
+    node.push(onnx.NodeProto.create({ opType: 'Sub', input: [a, b], output: ['diff'], name: 'diff' }));
+    node.push(onnx.NodeProto.create({ opType: 'Abs', input: ['diff'], output: ['absdiff'], name: 'absdiff' }));
+    node.push(onnx.NodeProto.create({ opType: 'Concat', input: [a, b, 'absdiff'], output: ['pair'], name: 'pair', attribute: [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 1 }] }));
+    input = 'pair';
+  }
+  // A change head reads [a, b, |a - b|]: each date is a third of its input.
+  const dateChannels = names.inputs.length === 2 ? h.channels / 3 : h.channels;
   if (h.type === 'linear') {
-    node.push(conv(names.input, 'w1', 'b1', names.output));
+    node.push(conv(input, 'w1', 'b1', names.output));
   } else {
     initializer.push(tensor('w2', [h.classes, h.hidden, 1, 1], h.w2!), tensor('b2', [h.classes], h.b2!));
-    node.push(conv(names.input, 'w1', 'b1', 'hidden'));
+    node.push(conv(input, 'w1', 'b1', 'hidden'));
     node.push(onnx.NodeProto.create({ opType: 'Relu', input: ['hidden'], output: ['hidden_relu'], name: 'relu' }));
     node.push(conv('hidden_relu', 'w2', 'b2', names.output));
   }
@@ -71,7 +82,7 @@ export function exportHeadOnnx(h: HeadWeights, names: ExportNames): Uint8Array {
       docString: names.doc,
       node,
       initializer,
-      input: [valueInfo(names.input, h.channels)],
+      input: names.inputs.map((n) => valueInfo(n, dateChannels)),
       output: [valueInfo(names.output, h.classes)],
     },
   });

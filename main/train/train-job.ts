@@ -6,14 +6,14 @@
  */
 import { ApiError, type ErrorCode } from '../api.ts';
 import { startWorker, workerEntry } from '../tiler/index.ts';
-import { trainSegmentHead, type TrainReport, type TrainSegmentOptions } from './train-segment.ts';
+import { trainTaskHead, type TrainReport, type TrainTaskOptions } from './train-head.ts';
 
 export type FromTrainer =
   | { type: 'progress'; stage: 'features' | 'training'; done: number; total: number; message?: string }
   | { type: 'done'; report: TrainReport }
   | { type: 'error'; message: string; code?: string; file?: string };
 
-export type TrainJobOptions = Omit<TrainSegmentOptions, 'signal' | 'progress' | 'onEpoch'>;
+export type TrainJobOptions = Omit<TrainTaskOptions, 'signal' | 'progress' | 'onEpoch'>;
 
 export interface TrainJobHooks {
   signal?: AbortSignal;
@@ -24,7 +24,7 @@ export async function runTrainJob(o: TrainJobOptions, hooks: TrainJobHooks = {})
   if (hooks.signal?.aborted) throw new ApiError('E_CANCELLED', 'training cancelled');
   const entry = workerEntry(import.meta.url, 'train-worker');
   if (!entry) {
-    return trainSegmentHead({
+    return trainTaskHead({
       ...o,
       signal: hooks.signal,
       progress: (p) => hooks.onProgress?.('features', p.done, p.total),

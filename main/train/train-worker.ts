@@ -1,12 +1,12 @@
 /**
- * The training worker thread's entry: runs one training (train-segment.ts) with the options
+ * The training worker thread's entry: runs one training (train-head.ts) with the options
  * it was started with, posts feature and epoch progress to the parent, stops when the parent
  * posts "abort", and posts the report or the error. Training never runs on the thread that
  * serves the UI (Electron's main process, the host's event loop).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { ApiError } from '../api.ts';
-import { trainSegmentHead, type TrainSegmentOptions } from './train-segment.ts';
+import { trainTaskHead, type TrainTaskOptions } from './train-head.ts';
 import type { FromTrainer } from './train-job.ts';
 
 const port = parentPort!;
@@ -16,8 +16,8 @@ port.on('message', (m: { type: string }) => {
 });
 const post = (m: FromTrainer) => port.postMessage(m);
 
-trainSegmentHead({
-  ...(workerData as TrainSegmentOptions),
+trainTaskHead({
+  ...(workerData as TrainTaskOptions),
   signal: controller.signal,
   progress: (p) => post({ type: 'progress', stage: 'features', done: p.done, total: p.total, message: p.etaS === null ? undefined : `ETA ${p.etaS.toFixed(0)} s` }),
   onEpoch: (p) => post({ type: 'progress', stage: 'training', done: p.epoch, total: p.epochs, message: `loss ${p.loss.toFixed(4)}, validation macro F1 ${p.valMacroF1.toFixed(3)} (best ${p.best.toFixed(3)}), ETA ${p.etaS.toFixed(0)} s` }),

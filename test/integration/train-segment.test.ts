@@ -14,7 +14,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { evalSegmentHead, trainSegmentHead, type TrainReport } from '../../main/train/index.ts';
+import { evalHead, trainTaskHead, type TrainReport } from '../../main/train/index.ts';
 import { readHeadFolder } from '../../main/heads/index.ts';
 import { runSegment } from '../../main/tasks/index.ts';
 import { dataPath, gdalTranslate, gdalWindow, REPO_ROOT } from '../helpers/gdal.ts';
@@ -53,7 +53,7 @@ describe('skysense train --task segment on Sen1Floods11 (top half) scored on the
       gdalTranslate(['-srcwin', '0', y, '512', '256', join(CHIP, 'S1/Spain_7370579_S1Hand.tif'), half(`${w}.tif`)]);
       gdalTranslate(['-srcwin', '0', y, '512', '256', join(CHIP, 'Labels/Spain_7370579_LabelHand.tif'), half(`${w}-label.tif`)]);
     }
-    report = await trainSegmentHead({ model: MODEL, inputs: [half('top.tif')], labels: half('top-label.tif'), classes: CLASSES, labelValues: VALUES, out: half('water-head'), cacheDir: cache, epochs: 60, seed: 3 });
+    report = await trainTaskHead({ model: MODEL, inputs: [half('top.tif')], labels: half('top-label.tif'), classes: CLASSES, labelValues: VALUES, out: half('water-head'), cacheDir: cache, epochs: 60, seed: 3 });
   });
   after(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -119,7 +119,7 @@ describe('skysense train --task segment on Sen1Floods11 (top half) scored on the
   });
 
   test('eval: the head on the held-out half, against cell labels made by GDAL', async () => {
-    const r = await evalSegmentHead({ head: half('water-head'), model: MODEL, inputs: [half('bottom.tif')], labels: half('bottom-label.tif'), labelValues: VALUES, providers: 'cpu' });
+    const r = await evalHead({ head: half('water-head'), model: MODEL, inputs: [half('bottom.tif')], labels: half('bottom-label.tif'), labelValues: VALUES, providers: 'cpu' });
     // Oracle: each 4 x 4 cell's most frequent hand label (gdal_translate -r mode, -1 as nodata),
     // against segment's classes on the head's grid.
     gdalTranslate(['-a_nodata', '-1', half('bottom-label.tif'), half('bottom-label-nd.tif')]);
@@ -133,7 +133,7 @@ describe('skysense train --task segment on Sen1Floods11 (top half) scored on the
   });
 
   test('the same seed reuses the cached features and writes the same head', async () => {
-    const again = await trainSegmentHead({ model: MODEL, inputs: [half('top.tif')], labels: half('top-label.tif'), classes: CLASSES, labelValues: VALUES, out: half('water-head-2'), cacheDir: cache, epochs: 60, seed: 3 });
+    const again = await trainTaskHead({ model: MODEL, inputs: [half('top.tif')], labels: half('top-label.tif'), classes: CLASSES, labelValues: VALUES, out: half('water-head-2'), cacheDir: cache, epochs: 60, seed: 3 });
     assert.equal(again.features.cached, true);
     assert.deepEqual(readFileSync(join(half('water-head-2'), 'head.onnx')), readFileSync(join(half('water-head'), 'head.onnx')));
     assert.deepEqual(again.validation, report.validation);
@@ -142,7 +142,7 @@ describe('skysense train --task segment on Sen1Floods11 (top half) scored on the
   test('a dataset spec with the same scene trains the same head', async () => {
     const spec = half('spec.json');
     writeFileSync(spec, JSON.stringify({ task: 'segment', classes: CLASSES, samples: [{ inputs: { image: 'top.tif' }, labels: 'top-label.tif', labelValues: VALUES }] }));
-    const r = await trainSegmentHead({ model: MODEL, dataset: spec, out: half('water-head-spec'), cacheDir: cache, epochs: 60, seed: 3 });
+    const r = await trainTaskHead({ model: MODEL, dataset: spec, out: half('water-head-spec'), cacheDir: cache, epochs: 60, seed: 3 });
     assert.equal(r.features.cached, true);
     assert.deepEqual(r.validation, report.validation);
     assert.deepEqual(r.samples, report.samples);
@@ -173,28 +173,28 @@ describe('skysense train --task segment on Sen1Floods11 (top half) scored on the
       for (let i = 0; i < pure.length; i++) if (pure[i] >= 0 && v.labels[i] === pure[i]) same++;
       assert.ok(same / pureCount > 0.995, `${file}: ${same} of ${pureCount} single-label cells agree`);
     }
-    const r = await trainSegmentHead({ model: MODEL, inputs: [half('top.tif')], labels: half('labels-3857.geojson'), classField: 'val', classes: CLASSES, labelValues: VALUES, out: half('water-head-vector'), cacheDir: cache, epochs: 60, seed: 3 });
+    const r = await trainTaskHead({ model: MODEL, inputs: [half('top.tif')], labels: half('labels-3857.geojson'), classField: 'val', classes: CLASSES, labelValues: VALUES, out: half('water-head-vector'), cacheDir: cache, epochs: 60, seed: 3 });
     assert.ok(r.validation.perClass.water.f1 > 0.6, `validation water F1 ${r.validation.perClass.water.f1}`);
-    await assert.rejects(trainSegmentHead({ model: MODEL, inputs: [half('top.tif')], labels: half('labels.geojson'), classes: CLASSES, out: half('bad'), cacheDir: cache }), /features\[0\] has no "class" property/);
-    await assert.rejects(trainSegmentHead({ model: MODEL, inputs: [half('top.tif')], labels: half('labels.gpkg'), classes: CLASSES, out: half('bad'), cacheDir: cache }), /GeoPackage labels are not read yet/);
+    await assert.rejects(trainTaskHead({ model: MODEL, inputs: [half('top.tif')], labels: half('labels.geojson'), classes: CLASSES, out: half('bad'), cacheDir: cache }), /features\[0\] has no "class" property/);
+    await assert.rejects(trainTaskHead({ model: MODEL, inputs: [half('top.tif')], labels: half('labels.gpkg'), classes: CLASSES, out: half('bad'), cacheDir: cache }), /GeoPackage labels are not read yet/);
   });
 
   test('bad input is refused by name before the encoder runs', async () => {
     const base = { model: MODEL, inputs: [half('top.tif')], labels: half('top-label.tif'), classes: CLASSES, labelValues: VALUES, out: half('bad'), cacheDir: join(tmp, 'no-cache') };
-    await assert.rejects(trainSegmentHead({ ...base, labelValues: { '1': 'lake' } }), /labelValues "1" names class "lake", which is not one of the classes/);
-    await assert.rejects(trainSegmentHead({ ...base, labelValues: { '1': 'water' } }), /one class only \("water"\)/);
-    await assert.rejects(trainSegmentHead({ ...base, labels: half('bottom-label.tif') }), /different geotransforms/);
-    await assert.rejects(trainSegmentHead({ ...base, labels: join(CHIP, 'Labels/Spain_7370579_LabelHand.tif') }), /512 x 512 px, the input .* is 512 x 256/);
-    await assert.rejects(trainSegmentHead({ ...base, classes: ['water', 'water'] }), /"water" is given twice/);
-    await assert.rejects(trainSegmentHead({ ...base, labels: join(tmp, 'missing.tif') }), /missing\.tif/);
+    await assert.rejects(trainTaskHead({ ...base, labelValues: { '1': 'lake' } }), /labelValues "1" names class "lake", which is not one of the classes/);
+    await assert.rejects(trainTaskHead({ ...base, labelValues: { '1': 'water' } }), /one class only \("water"\)/);
+    await assert.rejects(trainTaskHead({ ...base, labels: half('bottom-label.tif') }), /different geotransforms/);
+    await assert.rejects(trainTaskHead({ ...base, labels: join(CHIP, 'Labels/Spain_7370579_LabelHand.tif') }), /512 x 512 px, the input .* is 512 x 256/);
+    await assert.rejects(trainTaskHead({ ...base, classes: ['water', 'water'] }), /"water" is given twice/);
+    await assert.rejects(trainTaskHead({ ...base, labels: join(tmp, 'missing.tif') }), /missing\.tif/);
     const spec = (samples: unknown[]) => {
       const p = half(`bad-${samples.length}.json`);
       writeFileSync(p, JSON.stringify({ task: 'segment', classes: CLASSES, samples }));
       return { model: MODEL, dataset: p, out: half('bad'), cacheDir: join(tmp, 'no-cache') };
     };
-    await assert.rejects(trainSegmentHead(spec([{ inputs: { image: 'top.tif' }, labels: 'gone.tif' }])), /samples\[0\]\.labels: .*gone\.tif not found/);
-    await assert.rejects(trainSegmentHead(spec([{ inputs: { t1: 'top.tif' }, labels: 'top-label.tif' }])), /samples\[0\]\.inputs: "t1" is not an input of a segment head/);
-    await assert.rejects(trainSegmentHead(spec([{ inputs: { image: 'top.tif' }, labels: 'top-label.tif', labelValues: { '1': 'lake' } }])), /samples\[0\]\.labelValues "1" names class "lake"/);
+    await assert.rejects(trainTaskHead(spec([{ inputs: { image: 'top.tif' }, labels: 'gone.tif' }])), /samples\[0\]\.labels: .*gone\.tif not found/);
+    await assert.rejects(trainTaskHead(spec([{ inputs: { t1: 'top.tif' }, labels: 'top-label.tif' }])), /samples\[0\]\.inputs: "t1" is not an input of a segment head/);
+    await assert.rejects(trainTaskHead(spec([{ inputs: { image: 'top.tif' }, labels: 'top-label.tif', labelValues: { '1': 'lake' } }])), /samples\[0\]\.labelValues "1" names class "lake"/);
     assert.equal(existsSync(join(tmp, 'no-cache')), false, 'no features computed for bad input');
     assert.equal(existsSync(half('bad')), false);
   });

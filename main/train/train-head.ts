@@ -15,7 +15,7 @@ import { fileSha256 } from '../heads/index.ts';
 import { guessModality } from '../inputs/index.ts';
 import { loadModelFolder, type HeadManifest, type ModalityId } from '../model/index.ts';
 import { rasterInfo } from '../raster/index.ts';
-import { clusterColour, hex } from '../tasks/index.ts';
+import { checkSameGrid, clusterColour, hex } from '../tasks/index.ts';
 import type { TiledProgress } from '../tiler/index.ts';
 import { cachedFeatures, gatherFeatures, type FeatureGrid } from './feature-cache.ts';
 import { exportHeadOnnx } from './onnx-export.ts';
@@ -28,11 +28,15 @@ import { checkSplit, splitCells, type Split, type SplitOptions } from './split.t
 import { trainHead, type EpochProgress, type LabelledSet } from './train-loop.ts';
 import type { HeadType } from './head-weights.ts';
 
-export interface TrainSegmentOptions extends SplitOptions {
+export interface TrainTaskOptions extends SplitOptions {
+  /** segment (default): one raster per scene; change: two dates (t1, t2) on one grid. */
+  task?: 'segment' | 'change';
   model: string;
   /** A dataset spec (dataset-spec.ts): its classes and samples; or one scene from `inputs` and `labels`. */
   dataset?: string;
   inputs?: string[];
+  /** change: date b (after), on date a's (`inputs`) grid. */
+  inputsB?: string[];
   labels?: string;
   /** The classes, in output order (with `dataset`: the spec's). */
   classes?: string[];
@@ -60,7 +64,7 @@ export interface TrainSegmentOptions extends SplitOptions {
 }
 
 export interface TrainReport {
-  task: 'segment';
+  task: 'segment' | 'change';
   head: string;
   headType: HeadType;
   model: FeatureGrid['report']['model'];
@@ -108,31 +112,56 @@ function headName(dir: string): string {
 }
 
 interface Scene {
-  inputs: string[];
+  /** One raster per date (segment: one; change: a, b). */
+  dates: string[][];
   labels: string;
   labelValues: Record<string, string> | null;
   where: string;
 }
 
 /** The scenes to train on, from the spec or the flags; every file checked to exist. */
-async function scenesOf(o: TrainSegmentOptions): Promise<{ classes: string[]; scenes: Scene[]; data: string }> {
+async function scenesOf(o: TrainTaskOptions): Promise<{ task: 'segment' | 'change'; classes: string[]; scenes: Scene[]; data: string }> {
   if (o.dataset) {
-    if (o.inputs?.length || o.labels) throw new ApiError('E_BAD_REQUEST', 'give either a dataset spec or inputs and labels, not both');
+    if (o.inputs?.length || o.inputsB?.length || o.labels) throw new ApiError('E_BAD_REQUEST', 'give either a dataset spec or inputs and labels, not both');
     const d = await readDatasetSpec(o.dataset);
-    if (d.task !== 'segment') throw new ApiError('E_UNSUPPORTED', `${o.dataset}: task "${d.task}": this build trains segment heads only`, o.dataset);
+    if (d.task !== 'segment' && d.task !== 'change') throw new ApiError('E_UNSUPPORTED', `${o.dataset}: task "${d.task}": this build trains segment and change heads`, o.dataset);
+    if (o.task && o.task !== d.task) throw new ApiError('E_BAD_REQUEST', `${o.dataset}: a ${d.task} dataset, but the task asked is ${o.task}`, o.dataset);
+    const roles = d.task === 'change' ? ['t1', 't2'] : ['image'];
     const scenes = d.samples.map((s, i) => {
       const where = `${o.dataset}: samples[${i}]`;
-      const roles = Object.keys(s.inputs).filter((r) => r !== 'image');
-      if (roles.length) throw new ApiError('E_UNSUPPORTED', `${where}.inputs: ${roles.join(', ')}: this build trains segment heads on one raster per sample ("image")`, o.dataset);
-      if (!s.inputs.image) throw new ApiError('E_BAD_REQUEST', `${where}.inputs: missing "image"`, o.dataset);
-      return { inputs: s.inputs.image, labels: s.labels, labelValues: s.labelValues, where };
+      const other = Object.keys(s.inputs).filter((r) => !roles.includes(r));
+      if (other.length) throw new ApiError('E_UNSUPPORTED', `${where}.inputs: ${other.join(', ')}: this build trains ${d.task} heads on ${roles.map((r) => `"${r}"`).join(' and ')} (fused series heads are not trained yet)`, o.dataset);
+      const missing = roles.filter((r) => !s.inputs[r]);
+      if (missing.length) throw new ApiError('E_BAD_REQUEST', `${where}.inputs: missing ${missing.map((r) => `"${r}"`).join(', ')}`, o.dataset);
+      return { dates: roles.map((r) => s.inputs[r]), labels: s.labels, labelValues: s.labelValues, where };
     });
-    return { classes: d.classes, scenes, data: `${d.samples.length} scene(s) of ${o.dataset}` };
+    return { task: d.task, classes: d.classes, scenes, data: `${d.samples.length} scene(s) of ${o.dataset}` };
   }
   if (!o.inputs?.length) throw new ApiError('E_BAD_REQUEST', 'inputs: give the raster to train on (or a dataset spec)');
   if (!o.labels) throw new ApiError('E_BAD_REQUEST', 'labels: give the label raster (or a dataset spec)');
   if (!o.classes) throw new ApiError('E_BAD_REQUEST', 'classes: give the class names, in output order');
-  return { classes: o.classes, scenes: [{ inputs: o.inputs, labels: o.labels, labelValues: o.labelValues ?? null, where: o.labels }], data: `${o.labels} on ${o.inputs.join(', ')}` };
+  const task = o.task ?? 'segment';
+  if (task === 'change' && !o.inputsB?.length) throw new ApiError('E_BAD_REQUEST', 'inputsB: a change head needs date b (after) besides date a');
+  if (task === 'segment' && o.inputsB?.length) throw new ApiError('E_BAD_REQUEST', 'inputsB: only change heads read a second date');
+  const dates = task === 'change' ? [o.inputs, o.inputsB!] : [o.inputs];
+  return { task, classes: o.classes, scenes: [{ dates, labels: o.labels, labelValues: o.labelValues ?? null, where: o.labels }], data: `${o.labels} on ${dates.map((d) => d.join(', ')).join(' -> ')}` };
+}
+
+/** The features a head sees per cell: one date's, or for change [a, b, |a - b|]. */
+function combine(dates: Float32Array[], n: number, C: number): Float32Array {
+  if (dates.length === 1) return dates[0];
+  const [a, b] = dates;
+  const x = new Float32Array(n * 3 * C);
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < C; c++) {
+      const va = a[i * C + c];
+      const vb = b[i * C + c];
+      x[i * 3 * C + c] = va;
+      x[i * 3 * C + C + c] = vb;
+      x[i * 3 * C + 2 * C + c] = Math.abs(va - vb);
+    }
+  }
+  return x;
 }
 
 function concat(sets: LabelledSet[], C: number): LabelledSet {
@@ -148,8 +177,8 @@ function concat(sets: LabelledSet[], C: number): LabelledSet {
   return { x, y, n };
 }
 
-export async function trainSegmentHead(o: TrainSegmentOptions): Promise<TrainReport> {
-  const { classes, scenes, data } = await scenesOf(o);
+export async function trainTaskHead(o: TrainTaskOptions): Promise<TrainReport> {
+  const { task, classes, scenes, data } = await scenesOf(o);
   checkClasses(classes);
   const out = resolve(o.out);
   const headType = o.headType ?? 'linear';
@@ -162,7 +191,9 @@ export async function trainSegmentHead(o: TrainSegmentOptions): Promise<TrainRep
   try {
     const available = Object.keys(model.manifest.modalities) as ModalityId[];
     for (const scene of scenes) {
-      const info = await rasterInfo(scene.inputs);
+      const info = await rasterInfo(scene.dates[0]);
+      // A change head compares the dates pixel for pixel: date b must lie on date a's grid.
+      if (scene.dates[1]) checkSameGrid(info, await rasterInfo(scene.dates[1]));
       const m = o.modality ?? guessModality(info, available);
       if (modality && m !== modality) throw new ApiError('E_BAD_REQUEST', `${scene.where}: ${info.path} reads as ${m}, the other scenes as ${modality}; one head reads one modality`, info.path);
       modality = m;
@@ -190,30 +221,37 @@ export async function trainSegmentHead(o: TrainSegmentOptions): Promise<TrainRep
   let grid: FeatureGrid | null = null;
   let allCached = true;
   for (const p of prepared) {
-    grid = await cachedFeatures({ model: o.model, inputs: p.scene.inputs, modality, cacheDir: o.cacheDir, providers: o.providers, signal: o.signal, progress: o.progress });
-    allCached &&= grid.cached;
-    if (grid.width !== p.labels.width || grid.height !== p.labels.height) {
-      throw new ApiError('E_INTERNAL', `${p.scene.where}: features ${grid.width} x ${grid.height} but label cells ${p.labels.width} x ${p.labels.height}`);
+    const perDate: { train: Float32Array; val: Float32Array }[] = [];
+    for (const inputs of p.scene.dates) {
+      grid = await cachedFeatures({ model: o.model, inputs, modality, cacheDir: o.cacheDir, providers: o.providers, signal: o.signal, progress: o.progress });
+      allCached &&= grid.cached;
+      if (grid.width !== p.labels.width || grid.height !== p.labels.height) {
+        throw new ApiError('E_INTERNAL', `${p.scene.where}: features ${grid.width} x ${grid.height} but label cells ${p.labels.width} x ${p.labels.height}`);
+      }
+      perDate.push({ train: await gatherFeatures(grid, p.split.train, o.signal), val: await gatherFeatures(grid, p.split.val, o.signal) });
     }
-    const t = labelledSet(await gatherFeatures(grid, p.split.train, o.signal), p.split.train, p.labels.labels, grid.channels);
-    const v = labelledSet(await gatherFeatures(grid, p.split.val, o.signal), p.split.val, p.labels.labels, grid.channels);
+    const Cd = grid!.channels;
+    const rowWidth = p.scene.dates.length > 1 ? 3 * Cd : Cd;
+    const t = labelledSet(combine(perDate.map((d) => d.train), p.split.train.length, Cd), p.split.train, p.labels.labels, rowWidth);
+    const v = labelledSet(combine(perDate.map((d) => d.val), p.split.val.length, Cd), p.split.val, p.labels.labels, rowWidth);
     trainSets.push(t.set);
     valSets.push(v.set);
     dropped += t.dropped + v.dropped;
   }
   if (!grid || !modality) throw new ApiError('E_INTERNAL', 'no scene prepared');
   const C = grid.channels;
-  const train = { set: concat(trainSets, C) };
-  const val = { set: concat(valSets, C) };
+  const width = task === 'change' ? 3 * C : C;
+  const train = { set: concat(trainSets, width) };
+  const val = { set: concat(valSets, width) };
   const featureSeconds = (performance.now() - tf) / 1000;
 
   const tt = performance.now();
-  const result = await trainHead(train.set, val.set, { type: headType, channels: C, classes, hidden: o.hidden, epochs: o.epochs, batch: o.batch, seed: o.seed, onEpoch: o.onEpoch, signal: o.signal });
+  const result = await trainHead(train.set, val.set, { type: headType, channels: width, classes, hidden: o.hidden, epochs: o.epochs, batch: o.batch, seed: o.seed, onEpoch: o.onEpoch, signal: o.signal });
   const trainSeconds = (performance.now() - tt) / 1000;
 
-  const names = { input: 'feat', output: 'logits' };
-  const onnxBytes = exportHeadOnnx(result.weights, { ...names, doc: `SkySense Desktop ${headType} head, trained on ${data}` });
-  const onnxMaxAbsDiff = await onnxAgreement(onnxBytes, result.weights, val.set.x, val.set.n, names);
+  const inputNames = task === 'change' ? ['feat_a', 'feat_b'] : ['feat'];
+  const onnxBytes = exportHeadOnnx(result.weights, { inputs: inputNames, output: 'logits', doc: `SkySense Desktop ${headType} ${task} head, trained on ${data}` });
+  const onnxMaxAbsDiff = await onnxAgreement(onnxBytes, result.weights, val.set.x, val.set.n, { inputs: inputNames, output: 'logits', channels: C });
   if (!(onnxMaxAbsDiff <= 1e-4)) throw new ApiError('E_INTERNAL', `the exported head disagrees with its training forward pass by ${onnxMaxAbsDiff} (max |logit difference|); nothing written`);
 
   const v = result.val;
@@ -224,11 +262,11 @@ export async function trainSegmentHead(o: TrainSegmentOptions): Promise<TrainRep
     kind: 'head',
     name: o.name ?? headName(out),
     title: o.title ?? `${classes.join(' / ')} (${headType} head on ${grid.report.model.name} ${modality})`,
-    task: 'segment',
+    task,
     encoder: { name: grid.report.model.name, modality, module: moduleName, weightsSha256: weightsSha },
     file: 'head.onnx',
-    inputs: [{ name: names.input, dtype: 'float32', shape: ['batch', C, 'h', 'w'], tap: grid.report.model.output }],
-    outputs: [{ name: names.output, dtype: 'float32', shape: ['batch', classes.length, 'h', 'w'], stride }],
+    inputs: inputNames.map((name, i) => ({ name, dtype: 'float32' as const, shape: ['batch', C, 'h', 'w'], tap: grid!.report.model.output, ...(task === 'change' ? { date: i === 0 ? ('a' as const) : ('b' as const) } : {}) })),
+    outputs: [{ name: 'logits', dtype: 'float32', shape: ['batch', classes.length, 'h', 'w'], stride }],
     activation: 'softmax',
     classes: classes.map((name, i) => ({ value: i, name, color: hex(clusterColour(i + 1)) })),
     tile: { size: grid.report.tile, stride: grid.report.tile - grid.report.overlap },
@@ -246,7 +284,7 @@ export async function trainSegmentHead(o: TrainSegmentOptions): Promise<TrainRep
   };
   await writeHeadFolder(out, manifest, onnxBytes);
   return {
-    task: 'segment',
+    task,
     head: out,
     headType,
     model: grid.report.model,

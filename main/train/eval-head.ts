@@ -1,7 +1,7 @@
 /**
- * `skysense eval --task segment`: the metrics of any segment head (trained here or shipped)
- * on labelled scenes it may never have seen. The head runs through the engine's own segment
- * task on its model grid, exactly as a user's run would, and each labelled cell of that grid
+ * `skysense eval`: the metrics of any segment or change head (trained here or shipped) on
+ * labelled scenes it may never have seen. The head runs through the engine's own segment or
+ * change task on its model grid, exactly as a user's run would, and each labelled cell of that grid
  * (label-raster.ts: the most frequent labelled class of its pixels) is compared with the
  * class the head wrote there. Labels are matched to the head's classes by name.
  */
@@ -11,17 +11,19 @@ import { join } from 'node:path';
 import { ApiError } from '../api.ts';
 import { readHeadFolder } from '../heads/index.ts';
 import { openRaster, rasterInfo } from '../raster/index.ts';
-import { runSegment } from '../tasks/index.ts';
+import { runChange, runSegment } from '../tasks/index.ts';
 import { readDatasetSpec } from './dataset-spec.ts';
 import { readLabels } from './labels.ts';
 import { Confusion, type Metrics } from './metrics.ts';
 
-export interface EvalSegmentOptions {
+export interface EvalHeadOptions {
   head: string;
   /** The encoder's model folder, where the head is not inside one. */
   model?: string;
   dataset?: string;
   inputs?: string[];
+  /** change: date b (after). */
+  inputsB?: string[];
   labels?: string;
   labelValues?: Record<string, string>;
   /** The class property of GeoJSON labels (default "class"). */
@@ -35,36 +37,45 @@ export interface EvalReport extends Metrics {
   scenes: { inputs: string[]; labels: string; cells: number; noPrediction: number }[];
 }
 
-export async function evalSegmentHead(o: EvalSegmentOptions): Promise<EvalReport> {
+export async function evalHead(o: EvalHeadOptions): Promise<EvalReport> {
   const head = await readHeadFolder(o.head);
   const m = head.manifest;
-  if (m.task !== 'segment') throw new ApiError('E_BAD_REQUEST', `${head.manifestPath}: a ${m.task} head; eval --task segment needs a segment head`, head.manifestPath);
+  if (m.task !== 'segment' && m.task !== 'change') throw new ApiError('E_UNSUPPORTED', `${head.manifestPath}: a ${m.task} head; eval scores segment and change heads`, head.manifestPath);
+  if (m.encoder.modality === 'fused') throw new ApiError('E_UNSUPPORTED', `${head.manifestPath}: a fused head; eval scores heads on single rasters`, head.manifestPath);
+  const roles = m.task === 'change' ? ['t1', 't2'] : ['image'];
   const stride = m.outputs[0].stride ?? 1;
   const classes = m.classes.map((c) => c.name);
-  let scenes: { inputs: string[]; labels: string; labelValues: Record<string, string> | null }[];
+  let scenes: { dates: string[][]; labels: string; labelValues: Record<string, string> | null }[];
   if (o.dataset) {
     const d = await readDatasetSpec(o.dataset);
-    if (d.task !== 'segment') throw new ApiError('E_BAD_REQUEST', `${o.dataset}: task "${d.task}", but ${o.head} is a segment head`, o.dataset);
+    if (d.task !== m.task) throw new ApiError('E_BAD_REQUEST', `${o.dataset}: task "${d.task}", but ${o.head} is a ${m.task} head`, o.dataset);
     for (const c of d.classes) if (!classes.includes(c)) throw new ApiError('E_BAD_REQUEST', `${o.dataset}: class "${c}" is not one of the head's classes (${classes.join(', ')})`, o.dataset);
     scenes = d.samples.map((s, i) => {
-      if (!s.inputs.image) throw new ApiError('E_BAD_REQUEST', `${o.dataset}: samples[${i}].inputs: missing "image"`, o.dataset);
-      return { inputs: s.inputs.image, labels: s.labels, labelValues: s.labelValues };
+      const missing = roles.filter((r) => !s.inputs[r]);
+      if (missing.length) throw new ApiError('E_BAD_REQUEST', `${o.dataset}: samples[${i}].inputs: missing ${missing.map((r) => `"${r}"`).join(', ')}`, o.dataset);
+      return { dates: roles.map((r) => s.inputs[r]), labels: s.labels, labelValues: s.labelValues };
     });
   } else {
     if (!o.inputs?.length || !o.labels) throw new ApiError('E_BAD_REQUEST', 'give a dataset spec, or inputs and labels');
-    scenes = [{ inputs: o.inputs, labels: o.labels, labelValues: o.labelValues ?? null }];
+    // As `skysense run --task change`: two inputs are date a and date b.
+    const b = o.inputsB?.length ? o.inputsB : m.task === 'change' && o.inputs.length === 2 ? [o.inputs[1]] : null;
+    const a = b && !o.inputsB?.length ? [o.inputs[0]] : o.inputs;
+    if (m.task === 'change' && !b) throw new ApiError('E_BAD_REQUEST', `${o.head} is a change head: give date a and date b (two inputs)`);
+    scenes = [{ dates: m.task === 'change' ? [a, b!] : [o.inputs], labels: o.labels, labelValues: o.labelValues ?? null }];
   }
   const valueIndex = new Map(m.classes.map((c, i) => [c.value, i]));
   // Labels first, for every scene: a bad label file fails before any model runs.
   const labelled = [];
-  for (const s of scenes) labelled.push({ s, cells: await readLabels({ ...s, classField: o.classField }, await rasterInfo(s.inputs), stride, classes, o.signal) });
+  for (const s of scenes) labelled.push({ s, cells: await readLabels({ ...s, classField: o.classField }, await rasterInfo(s.dates[0]), stride, classes, o.signal) });
   const cm = new Confusion(classes);
   const tmp = await mkdtemp(join(tmpdir(), 'skysense-eval-'));
   const report: EvalReport['scenes'] = [];
   try {
     for (const [i, { s, cells }] of labelled.entries()) {
       const out = join(tmp, `scene-${i}.tif`);
-      await runSegment({ head: o.head, model: o.model, inputs: s.inputs, out, grid: 'model', providers: o.providers, signal: o.signal });
+      const common = { head: o.head, model: o.model, out, grid: 'model' as const, providers: o.providers, signal: o.signal };
+      if (m.task === 'change') await runChange({ ...common, inputsA: s.dates[0], inputsB: s.dates[1] });
+      else await runSegment({ ...common, inputs: s.dates[0] });
       const raster = await openRaster([out], { signal: o.signal });
       let n = 0;
       let none = 0;
@@ -86,7 +97,7 @@ export async function evalSegmentHead(o: EvalSegmentOptions): Promise<EvalReport
       } finally {
         await raster.close();
       }
-      report.push({ inputs: s.inputs, labels: s.labels, cells: n, noPrediction: none });
+      report.push({ inputs: s.dates.flat(), labels: s.labels, cells: n, noPrediction: none });
     }
   } finally {
     await rm(tmp, { recursive: true, force: true });
