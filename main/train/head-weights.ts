@@ -64,19 +64,31 @@ export function dense(x: Float32Array, n: number, inDim: number, w: Float32Array
   return y;
 }
 
-/** (x - mean) / std per channel, for n rows of `channels` values. */
-export function standardise(x: Float32Array, n: number, mean: Float32Array, std: Float32Array): Float32Array {
-  const c = mean.length;
-  const out = new Float32Array(n * c);
-  for (let i = 0; i < n; i++) for (let j = 0; j < c; j++) out[i * c + j] = (x[i * c + j] - mean[j]) / std[j];
-  return out;
+/** First-layer weights and bias with (x - mean) / std folded in: W' = W / std, b' = b - W' . mean. */
+export function foldStandardisation(h: HeadWeights): { w: Float32Array; b: Float32Array } {
+  const out = h.type === 'mlp' ? h.hidden : h.classes;
+  const w = new Float32Array(out * h.channels);
+  const b = new Float32Array(out);
+  for (let o = 0; o < out; o++) {
+    let shift = 0;
+    for (let j = 0; j < h.channels; j++) {
+      const v = h.w1[o * h.channels + j] / h.std[j];
+      w[o * h.channels + j] = v;
+      shift += v * h.mean[j];
+    }
+    b[o] = h.b1[o] - shift;
+  }
+  return { w, b };
 }
 
-/** Logits (n x classes) of raw features (n x channels). */
+/**
+ * Logits (n x classes) of raw features (n x channels), computed as the exported graph does:
+ * the standardisation folded into the first layer, so metrics are those of the file written.
+ */
 export function headLogits(h: HeadWeights, x: Float32Array, n: number): Float32Array {
-  const xs = standardise(x, n, h.mean, h.std);
-  if (h.type === 'linear') return dense(xs, n, h.channels, h.w1, h.b1, h.classes, false);
-  const hid = dense(xs, n, h.channels, h.w1, h.b1, h.hidden, true);
+  const first = foldStandardisation(h);
+  if (h.type === 'linear') return dense(x, n, h.channels, first.w, first.b, h.classes, false);
+  const hid = dense(x, n, h.channels, first.w, first.b, h.hidden, true);
   return dense(hid, n, h.hidden, h.w2!, h.b2!, h.classes, false);
 }
 

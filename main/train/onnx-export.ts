@@ -6,7 +6,7 @@
  * bytes are ONNX's encoding, not assembled by hand. Opset 17, like the stock heads.
  */
 import onnxProto from 'onnx-proto';
-import type { HeadWeights } from './head-weights.ts';
+import { foldStandardisation, type HeadWeights } from './head-weights.ts';
 
 const { onnx } = onnxProto;
 
@@ -28,23 +28,6 @@ function valueInfo(name: string, channels: number): InstanceType<typeof onnx.Val
     name,
     type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: ['batch', channels, 'h', 'w'].map(dim) } } },
   });
-}
-
-/** First-layer weights and bias with (x - mean) / std folded in: W' = W / std, b' = b - W' . mean. */
-export function foldStandardisation(h: HeadWeights): { w: Float32Array; b: Float32Array } {
-  const out = h.type === 'mlp' ? h.hidden : h.classes;
-  const w = new Float32Array(out * h.channels);
-  const b = new Float32Array(out);
-  for (let o = 0; o < out; o++) {
-    let shift = 0;
-    for (let j = 0; j < h.channels; j++) {
-      const v = h.w1[o * h.channels + j] / h.std[j];
-      w[o * h.channels + j] = v;
-      shift += v * h.mean[j];
-    }
-    b[o] = h.b1[o] - shift;
-  }
-  return { w, b };
 }
 
 export function exportHeadOnnx(h: HeadWeights, names: ExportNames): Uint8Array {
