@@ -28,7 +28,7 @@ export const subcommands: Record<string, Subcommand> = {
   },
   train: {
     summary: 'train a task head on your labels over a model\'s encoder (writes a head folder)',
-    usage: 'skysense train --task segment --model DIR (--dataset SPEC.json | --input FILE --labels FILE --classes A,B) --out HEAD_DIR',
+    usage: 'skysense train --task segment|change --model DIR (--dataset SPEC.json | --input FILE --labels FILE --classes A,B) --out HEAD_DIR',
     run: async (args) => (await import('./train.ts')).runTrain(args),
   },
   eval: {
