@@ -9,6 +9,7 @@ import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { describeProviders, formatProviderReport } from '../model/index.ts';
 import { defaultSearchDirs, findModels, userModelsDir, type ModelEntry } from '../model/index.ts';
+import { commandLine, parseOptions, UsageError } from './usage.ts';
 
 const USAGE = `Usage: skysense models [--json] [--dir DIR]...
 
@@ -21,40 +22,24 @@ or a folder of them). A folder whose manifest.json is broken is listed with its 
   --json      print {models, providers, searched} as JSON
   --dir DIR   also look in DIR (a model or head folder, or a folder of them); repeatable`;
 
+const COMMAND = { name: 'skysense models', help: USAGE };
+
 interface Options {
   json: boolean;
   dirs: string[];
 }
 
-function parseArgs(args: string[]): Options | string {
-  const opts: Options = { json: false, dirs: [] };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === '--json') opts.json = true;
-    else if (a === '--dir') {
-      const v = args[++i];
-      if (v === undefined || v === '') return '--dir needs a folder';
-      opts.dirs.push(v);
-    } else if (a.startsWith('--dir=')) {
-      const v = a.slice('--dir='.length);
-      if (v === '') return '--dir needs a folder';
-      opts.dirs.push(v);
-    } else if (a.startsWith('-')) return `unknown option ${a}`;
-    else return `unexpected argument "${a}" (use --dir to add a folder)`;
-  }
-  return opts;
+function parseModelsArgs(args: string[]): Options {
+  const { values } = parseOptions(args, { json: { type: 'boolean' }, dir: { type: 'string', multiple: true } });
+  const dirs = values.dir ?? [];
+  if (dirs.includes('')) throw new UsageError('--dir needs a folder');
+  return { json: values.json ?? false, dirs };
 }
 
 export async function runModels(args: string[]): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  const opts = parseArgs(args);
-  if (typeof opts === 'string') {
-    process.stderr.write(`skysense models: ${opts}\n${USAGE}\n`);
-    return 2;
-  }
+  const cli = commandLine(COMMAND, args, parseModelsArgs);
+  if ('exit' in cli) return cli.exit;
+  const opts = cli.args;
   // A mistyped --dir must not read as "no models there".
   for (const d of opts.dirs) {
     const s = await stat(d).catch(() => null);

@@ -9,11 +9,12 @@
  * `--a-s1-dates` / `--b-s1-dates`.
  */
 import type { ModalityId } from '../model/index.ts';
+import { parseOptions, UsageError } from './usage.ts';
+
+export { UsageError } from './usage.ts';
 
 export const TASKS = ['embed', 'cluster', 'similar', 'segment', 'change', 'classify', 'detect'] as const;
 export type TaskName = (typeof TASKS)[number];
-
-export class UsageError extends Error {}
 
 export interface CliSeries {
   /** One entry per --a (or --b) occurrence. */
@@ -71,12 +72,34 @@ export interface RunArgs {
   dtype?: 'float32' | 'float16';
 }
 
+/** Options that take a raster: its file, then any further files of the same scene up to the next option. */
+const FILE_OPTIONS = ['input', 's1', 'hr', 'a', 'b', 'a-s1', 'b-s1'] as const;
+type FileOption = (typeof FILE_OPTIONS)[number];
+const isFileOption = (name: string): name is FileOption => (FILE_OPTIONS as readonly string[]).includes(name);
+
+const STRING = { type: 'string' } as const;
+const FILES = { type: 'string', multiple: true } as const;
+const BOOLEAN = { type: 'boolean' } as const;
+
+const OPTIONS = {
+  task: STRING, model: STRING, head: STRING, out: STRING, provider: STRING, shard: STRING,
+  tile: STRING, overlap: STRING, batch: STRING, threads: STRING, k: STRING, seed: STRING, grid: STRING,
+  point: STRING, lonlat: STRING, polygon: STRING, vectors: STRING, threshold: STRING, iou: STRING, 'small-segment': STRING,
+  probabilities: BOOLEAN, fp16: BOOLEAN,
+  dates: STRING, 's1-dates': STRING, mask: STRING, 'mask-values': STRING, 'mask-threshold': STRING,
+  gsd: STRING, dtype: STRING, 'output-grid': STRING, resample: STRING, modality: STRING, bands: STRING,
+  input: FILES, s1: FILES, hr: FILES, a: FILES, b: FILES, 'a-s1': FILES, 'b-s1': FILES,
+  'a-dates': STRING, 'b-dates': STRING, 'a-s1-dates': STRING, 'b-s1-dates': STRING,
+};
+
 /** One of the allowed words, or a usage error listing them. */
 function choice<T extends string>(flag: string, v: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(v)) return v as T;
   const words = allowed.length === 2 ? `${allowed[0]} or ${allowed[1]}` : `${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]}`;
   throw new UsageError(`${flag} must be ${words} (got "${v}")`);
 }
+
+const oneOf = <T extends string>(allowed: readonly T[]) => (flag: string, v: string) => choice(flag, v, allowed);
 
 function wholeNumber(flag: string, v: string): number {
   if (!/^\d+$/.test(v)) throw new UsageError(`${flag} expects a whole number (got "${v}")`);
@@ -107,95 +130,91 @@ function list(flag: string, v: string): string[] {
   return items;
 }
 
-export function parseRunArgs(args: string[]): RunArgs {
-  const p: Partial<RunArgs> & { inputs: string[][]; s1: string[][]; probabilities: boolean; fp16: boolean; seriesA: CliSeries; seriesB: CliSeries } = {
-    inputs: [],
-    s1: [],
-    probabilities: false,
-    fp16: false,
-    seriesA: { s2: [], s1: [] },
-    seriesB: { s2: [], s1: [] },
-  };
-  for (let i = 0; i < args.length; i++) {
-    const flag = args[i];
-    const value = () => {
-      const v = args[i + 1];
-      if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
-      i++;
-      return v;
-    };
-    const files = () => {
-      const group = [value()];
-      while (i + 1 < args.length && !args[i + 1].startsWith('--')) group.push(args[++i]);
-      return group;
-    };
-    switch (flag) {
-      case '--task': {
-        const t = value();
-        if (!(TASKS as readonly string[]).includes(t)) throw new UsageError(`unknown task "${t}" (tasks: ${TASKS.join(', ')})`);
-        p.task = t as TaskName;
-        break;
-      }
-      case '--model': p.model = value(); break;
-      case '--head': p.head = value(); break;
-      case '--out': p.out = value(); break;
-      case '--provider': p.providers = value(); break;
-      case '--shard': p.shard = value(); break;
-      case '--tile': p.tile = wholeNumber(flag, value()); break;
-      case '--overlap': p.overlap = wholeNumber(flag, value()); break;
-      case '--batch': p.batch = wholeNumber(flag, value()); break;
-      case '--threads': p.threads = wholeNumber(flag, value()); if (p.threads < 1) throw new UsageError('--threads must be at least 1'); break;
-      case '--k': p.k = wholeNumber(flag, value()); break;
-      case '--seed': p.seed = wholeNumber(flag, value()); break;
-      case '--grid': p.grid = wholeNumber(flag, value()); break;
-      case '--point': p.point = pair(flag, value()); break;
-      case '--lonlat': p.lonLat = pair(flag, value()); break;
-      case '--polygon': p.polygon = value(); break;
-      case '--vectors': p.vectors = value(); break;
-      case '--threshold': p.threshold = fraction(flag, value()); break;
-      case '--iou': p.iou = fraction(flag, value()); break;
-      case '--small-segment': p.smallSegment = wholeNumber(flag, value()); break;
-      case '--probabilities': p.probabilities = true; break;
-      case '--fp16': p.fp16 = true; break;
-      case '--dates': p.dates = list(flag, value()); break;
-      case '--s1-dates': p.s1Dates = list(flag, value()); break;
-      case '--mask': p.mask = value(); break;
-      case '--mask-values': p.maskValues = list(flag, value()).map((v) => number(flag, v)); break;
-      case '--mask-threshold': p.maskThreshold = number(flag, value()); break;
-      case '--gsd': p.gsd = choice(flag, value(), ['model', 'native'] as const); break;
-      case '--dtype': p.dtype = choice(flag, value(), ['float32', 'float16'] as const); break;
-      case '--output-grid': p.outputGrid = choice(flag, value(), ['input', 'model'] as const); break;
-      case '--resample': p.resample = choice(flag, value(), ['none', 'nearest'] as const); break;
-      case '--modality': p.modality = choice(flag, value(), ['s2', 's1', 'hr'] as const); break;
-      case '--bands': {
-        const v = value();
-        if (!/^\d+(,\d+)*$/.test(v)) throw new UsageError(`--bands expects 1-based band numbers separated by commas (got "${v}")`);
-        p.bands = v.split(',').map(Number);
-        break;
-      }
-      case '--input': p.inputs.push(files()); break;
-      case '--s1': p.s1.push(files()); break;
-      case '--hr':
-        if (p.hr) throw new UsageError('--hr is given twice: one HR raster is fused with the series');
-        p.hr = files();
-        break;
-      case '--a': p.seriesA.s2.push(files()); break;
-      case '--b': p.seriesB.s2.push(files()); break;
-      case '--a-s1': p.seriesA.s1.push(files()); break;
-      case '--b-s1': p.seriesB.s1.push(files()); break;
-      case '--a-dates': p.seriesA.dates = list(flag, value()); break;
-      case '--b-dates': p.seriesB.dates = list(flag, value()); break;
-      case '--a-s1-dates': p.seriesA.s1Dates = list(flag, value()); break;
-      case '--b-s1-dates': p.seriesB.s1Dates = list(flag, value()); break;
-      default:
-        throw new UsageError(flag.startsWith('-') ? `unknown option ${flag}` : `unexpected argument "${flag}"`);
+function bandList(flag: string, v: string): number[] {
+  if (!/^\d+(,\d+)*$/.test(v)) throw new UsageError(`${flag} expects 1-based band numbers separated by commas (got "${v}")`);
+  return v.split(',').map(Number);
+}
+
+/**
+ * Each occurrence of a file option with the files after it, in order:
+ * `--input a.tif b.tif --input c.tif` is [[a.tif, b.tif], [c.tif]].
+ */
+function fileGroups(tokens: ReturnType<typeof parseOptions<typeof OPTIONS, true>>['tokens']): Record<FileOption, string[][]> {
+  const groups = Object.fromEntries(FILE_OPTIONS.map((name) => [name, []])) as unknown as Record<FileOption, string[][]>;
+  let open: string[] | undefined;
+  for (const t of tokens) {
+    if (t.kind === 'option') {
+      open = isFileOption(t.name) ? [t.value ?? ''] : undefined;
+      if (open) groups[t.name as FileOption].push(open);
+    } else if (t.kind === 'positional') {
+      if (!open) throw new UsageError(`unexpected argument "${t.value}"`);
+      open.push(t.value);
     }
   }
-  if (!p.task) throw new UsageError('--task is required');
-  if (!p.out) throw new UsageError('--out is required');
-  const r = p as RunArgs;
-  checkTask(r);
-  return r;
+  return groups;
+}
+
+export function parseRunArgs(args: string[]): RunArgs {
+  const { values, tokens } = parseOptions(args, OPTIONS, true);
+  /** The option's value read by `read` (which names the option in its usage errors), undefined when not given. */
+  const opt = <T>(name: keyof typeof values, read: (flag: string, v: string) => T): T | undefined => {
+    const v = values[name];
+    return typeof v === 'string' ? read(`--${name}`, v) : undefined;
+  };
+  const text = (_flag: string, v: string) => v;
+  const g = fileGroups(tokens);
+  if (g.hr.length > 1) throw new UsageError('--hr is given twice: one HR raster is fused with the series');
+  const threads = opt('threads', wholeNumber);
+  if (threads !== undefined && threads < 1) throw new UsageError('--threads must be at least 1');
+  const task = opt('task', (_flag, t) => {
+    if (!(TASKS as readonly string[]).includes(t)) throw new UsageError(`unknown task "${t}" (tasks: ${TASKS.join(', ')})`);
+    return t as TaskName;
+  });
+  const r = {
+    task,
+    model: opt('model', text),
+    head: opt('head', text),
+    out: opt('out', text),
+    providers: opt('provider', text),
+    shard: opt('shard', text),
+    tile: opt('tile', wholeNumber),
+    overlap: opt('overlap', wholeNumber),
+    batch: opt('batch', wholeNumber),
+    threads,
+    k: opt('k', wholeNumber),
+    seed: opt('seed', wholeNumber),
+    grid: opt('grid', wholeNumber),
+    point: opt('point', pair),
+    lonLat: opt('lonlat', pair),
+    polygon: opt('polygon', text),
+    vectors: opt('vectors', text),
+    threshold: opt('threshold', fraction),
+    iou: opt('iou', fraction),
+    smallSegment: opt('small-segment', wholeNumber),
+    probabilities: values.probabilities ?? false,
+    fp16: values.fp16 ?? false,
+    dates: opt('dates', list),
+    s1Dates: opt('s1-dates', list),
+    mask: opt('mask', text),
+    maskValues: opt('mask-values', (flag, v) => list(flag, v).map((x) => number(flag, x))),
+    maskThreshold: opt('mask-threshold', number),
+    gsd: opt('gsd', oneOf(['model', 'native'] as const)),
+    dtype: opt('dtype', oneOf(['float32', 'float16'] as const)),
+    outputGrid: opt('output-grid', oneOf(['input', 'model'] as const)),
+    resample: opt('resample', oneOf(['none', 'nearest'] as const)),
+    modality: opt('modality', oneOf(['s2', 's1', 'hr'] as const)),
+    bands: opt('bands', bandList),
+    inputs: g.input,
+    s1: g.s1,
+    hr: g.hr[0],
+    seriesA: { s2: g.a, s1: g['a-s1'], dates: opt('a-dates', list), s1Dates: opt('a-s1-dates', list) },
+    seriesB: { s2: g.b, s1: g['b-s1'], dates: opt('b-dates', list), s1Dates: opt('b-s1-dates', list) },
+  };
+  if (!r.task) throw new UsageError('--task is required');
+  if (!r.out) throw new UsageError('--out is required');
+  const checked = { ...r, task: r.task, out: r.out };
+  checkTask(checked);
+  return checked;
 }
 
 function refuse(r: RunArgs, flags: [keyof RunArgs, string][]): void {

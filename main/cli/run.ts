@@ -8,6 +8,7 @@ import { ApiError } from '../api.ts';
 import type { TiledProgress } from '../tiler/index.ts';
 import type { MaskSpec } from '../inputs/index.ts';
 import { isChangeSeries, isFeatureSeries, isFused, isSeries, parseRunArgs, UsageError, type CliSeries, type RunArgs } from './run-args.ts';
+import { commandLine, usageFailure } from './usage.ts';
 
 const USAGE = `Usage: skysense run --task TASK --out FILE [options]
 
@@ -79,6 +80,8 @@ Running
   --threads N        CPU threads per model (default: every core; SKYSENSE_THREADS)
   --fp16             use the model's fp16 files on a GPU provider where it has them
   --shard I/N        run the I-th of N blocks of tile rows (see docs/cluster.md)`;
+
+const COMMAND = { name: 'skysense run', help: USAGE };
 
 function progressPrinter(task: string): (p: TiledProgress) => void {
   const tty = process.stderr.isTTY === true;
@@ -251,18 +254,9 @@ async function vectorize(r: RunArgs, report: AnyReport, signal: AbortSignal): Pr
 }
 
 export async function runRun(args: string[]): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  let parsed: RunArgs;
-  try {
-    parsed = parseRunArgs(args);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(`skysense run: ${err.message}\n${USAGE}\n`);
-    return 2;
-  }
+  const cli = commandLine(COMMAND, args, parseRunArgs);
+  if ('exit' in cli) return cli.exit;
+  const parsed = cli.args;
   // Ctrl-C / SIGTERM stop the run within one batch; the tasks remove their partial output.
   if (parsed.threads) process.env.SKYSENSE_THREADS = String(parsed.threads);
   if (parsed.fp16) process.env.SKYSENSE_PRECISION = 'fp16';
@@ -285,10 +279,7 @@ export async function runRun(args: string[]): Promise<number> {
       process.stderr.write('skysense: run cancelled; no output written\n');
       return 130;
     }
-    if (err instanceof UsageError) {
-      process.stderr.write(`skysense run: ${err.message}\n`);
-      return 2;
-    }
+    if (err instanceof UsageError) return usageFailure(COMMAND, err);
     const line = err instanceof ApiError ? err.message : `internal error (${err instanceof Error ? err.message : String(err)})`;
     process.stderr.write(`skysense: ${line.replace(/\s*\n\s*/g, ' ')}\n`);
     return 1;

@@ -1,13 +1,5 @@
 /**
- * `skysense serve`: the headless host for a browser tab.
- *
- *   --port N        listen on N (default 7878; when 7878 is taken, a free port is
- *                   used instead; an explicit --port that is taken is an error;
- *                   0 always picks a free port)
- *   --host H        bind address (default 127.0.0.1); non-loopback needs --allow-remote
- *   --allow-remote  allow a non-loopback --host (prints a warning)
- *   --no-open       do not open the browser
- *
+ * `skysense serve`: the headless host for a browser tab (options: USAGE below).
  * Prints `SkySense host: <url with token>` on stdout once listening; stops cleanly on
  * SIGINT/SIGTERM. Resolves to the exit status (also set on process.exitCode).
  * The UI is served from dist/renderer (override: SKYSENSE_RENDERER_DIR); the cache
@@ -19,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { defaultCacheDir } from '../service/index.ts';
 import { startHost, type RunningHost } from '../host/index.ts';
 import { openInBrowser } from './open-browser.ts';
+import { commandLine, parseOptions, UsageError } from './usage.ts';
 
 const DEFAULT_PORT = 7878;
 
@@ -29,26 +22,36 @@ interface ServeArgs {
   open: boolean;
 }
 
-const USAGE = 'usage: skysense serve [--port N] [--host ADDRESS] [--allow-remote] [--no-open]';
+const USAGE = `Usage: skysense serve [--port N] [--host ADDRESS] [--allow-remote] [--no-open]
 
-function parseArgs(args: string[]): ServeArgs | string {
-  const out: ServeArgs = { port: null, host: '127.0.0.1', allowRemote: false, open: true };
-  for (let i = 0; i < args.length; i++) {
-    const [flag, inline] = args[i].startsWith('--') && args[i].includes('=') ? args[i].split(/=(.*)/s, 2) : [args[i], undefined];
-    const value = () => inline ?? args[++i];
-    if (flag === '--port') {
-      const v = value();
-      if (v === undefined || !/^\d+$/.test(v) || Number(v) > 65535) return `--port needs a number 0..65535, got "${v ?? ''}"`;
-      out.port = Number(v);
-    } else if (flag === '--host') {
-      const v = value();
-      if (!v) return '--host needs an address';
-      out.host = v;
-    } else if (flag === '--allow-remote') out.allowRemote = true;
-    else if (flag === '--no-open') out.open = false;
-    else return `unknown option "${args[i]}"`;
-  }
-  return out;
+Serves the app to a browser tab on this machine and opens it. Prints
+"SkySense host: <address with token>" once listening; Ctrl-C stops it.
+
+  --port N        listen on N (default ${DEFAULT_PORT}; when ${DEFAULT_PORT} is taken, a free port is
+                  used instead; an explicit --port that is taken is an error;
+                  0 always picks a free port)
+  --host ADDRESS  bind address (default 127.0.0.1); non-loopback needs --allow-remote
+  --allow-remote  allow a non-loopback --host (prints a warning)
+  --no-open       do not open the browser`;
+
+const COMMAND = { name: 'skysense serve', help: USAGE };
+
+function parseServeArgs(args: string[]): ServeArgs {
+  const { values } = parseOptions(args, {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    'allow-remote': { type: 'boolean' },
+    'no-open': { type: 'boolean' },
+  });
+  const port = values.port;
+  if (port !== undefined && (!/^\d+$/.test(port) || Number(port) > 65535)) throw new UsageError(`--port needs a number 0..65535, got "${port}"`);
+  if (values.host === '') throw new UsageError('--host needs an address');
+  return {
+    port: port === undefined ? null : Number(port),
+    host: values.host ?? '127.0.0.1',
+    allowRemote: values['allow-remote'] ?? false,
+    open: !values['no-open'],
+  };
 }
 
 async function listen(a: ServeArgs, staticDir: string): Promise<RunningHost> {
@@ -76,12 +79,12 @@ function fail(message: string, status: number): number {
 }
 
 export async function runServe(args: string[]): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
+  const cli = commandLine(COMMAND, args, parseServeArgs);
+  if ('exit' in cli) {
+    process.exitCode = cli.exit;
+    return cli.exit;
   }
-  const parsed = parseArgs(args);
-  if (typeof parsed === 'string') return fail(`${parsed}\n${USAGE}`, 2);
+  const parsed = cli.args;
   const staticDir = rendererDir();
   if (!existsSync(join(staticDir, 'index.html'))) {
     return fail(`the UI is not built (${join(staticDir, 'index.html')} is missing): run \`npm run build:renderer\` first`, 1);

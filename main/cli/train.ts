@@ -4,21 +4,19 @@
  * progress, one line per epoch (loss, validation macro F1, ETA) and the validation metrics.
  * Ctrl-C stops it with nothing written (exit 130); bad options exit 2, naming the option.
  */
-import { parseArgs } from 'node:util';
 import { ApiError } from '../api.ts';
 import { defaultCacheDir } from '../service/index.ts';
 import { trainTaskHead, type HeadType, type TrainTaskOptions } from '../train/index.ts';
 import type { ModalityId } from '../model/index.ts';
 import { metricsJson, trainSummary } from './metrics-text.ts';
+import { commandLine, parseOptions, UsageError } from './usage.ts';
 
 export const TRAIN_USAGE =
   'usage: skysense train --task segment|change --model DIR (--dataset SPEC.json | --input FILE... --labels FILE.tif|FILE.geojson --classes A,B[,...] [--label-values V=CLASS,...] [--class-field NAME]) --out HEAD_DIR [--head-type linear|mlp] [--hidden N] [--epochs N] [--seed N] [--modality s2|s1|hr] [--provider LIST] [--json]';
 
-class TrainUsage extends Error {}
-
 const int = (name: string, v: string | undefined, min: number): number | undefined => {
   if (v === undefined) return undefined;
-  if (!/^\d+$/.test(v) || Number(v) < min) throw new TrainUsage(`--${name} needs a whole number >= ${min}, got "${v}"`);
+  if (!/^\d+$/.test(v) || Number(v) < min) throw new UsageError(`--${name} needs a whole number >= ${min}, got "${v}"`);
   return Number(v);
 };
 
@@ -27,51 +25,41 @@ export function parseLabelValues(v: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const part of v.split(',')) {
     const at = part.indexOf('=');
-    if (at <= 0 || at === part.length - 1) throw new TrainUsage(`--label-values: "${part}" is not VALUE=CLASS`);
+    if (at <= 0 || at === part.length - 1) throw new UsageError(`--label-values: "${part}" is not VALUE=CLASS`);
     out[part.slice(0, at).trim()] = part.slice(at + 1).trim();
   }
   return out;
 }
 
 export function parseTrainArgs(args: string[]): TrainTaskOptions & { json: boolean } {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        task: { type: 'string' },
-        model: { type: 'string' },
-        dataset: { type: 'string' },
-        input: { type: 'string', multiple: true },
-        labels: { type: 'string' },
-        classes: { type: 'string' },
-        'label-values': { type: 'string' },
-        'class-field': { type: 'string' },
-        out: { type: 'string' },
-        'head-type': { type: 'string' },
-        hidden: { type: 'string' },
-        epochs: { type: 'string' },
-        seed: { type: 'string' },
-        modality: { type: 'string' },
-        provider: { type: 'string' },
-        json: { type: 'boolean' },
-      },
-    }));
-  } catch (err) {
-    throw new TrainUsage((err as Error).message.split('\n')[0]);
-  }
-  if (values.task !== 'segment' && values.task !== 'change') throw new TrainUsage(values.task === undefined ? '--task is required (segment or change)' : `--task "${values.task}": this build trains segment and change heads`);
-  if (values.task === 'change' && values.input && values.input.length !== 2) throw new TrainUsage(`--input: a change head takes two, date a (before) then date b (after); got ${values.input.length}`);
-  if (!values.model) throw new TrainUsage('--model is required (the encoder\'s model folder)');
-  if (!values.out) throw new TrainUsage('--out is required (the head folder to write)');
-  if (values.dataset && (values.input || values.labels)) throw new TrainUsage('--dataset and --input/--labels exclude each other');
-  if (!values.dataset && (!values.input || !values.labels || !values.classes)) throw new TrainUsage('give --dataset SPEC.json, or --input, --labels and --classes');
+  const { values } = parseOptions(args, {
+    task: { type: 'string' },
+    model: { type: 'string' },
+    dataset: { type: 'string' },
+    input: { type: 'string', multiple: true },
+    labels: { type: 'string' },
+    classes: { type: 'string' },
+    'label-values': { type: 'string' },
+    'class-field': { type: 'string' },
+    out: { type: 'string' },
+    'head-type': { type: 'string' },
+    hidden: { type: 'string' },
+    epochs: { type: 'string' },
+    seed: { type: 'string' },
+    modality: { type: 'string' },
+    provider: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  if (values.task !== 'segment' && values.task !== 'change') throw new UsageError(values.task === undefined ? '--task is required (segment or change)' : `--task "${values.task}": this build trains segment and change heads`);
+  if (values.task === 'change' && values.input && values.input.length !== 2) throw new UsageError(`--input: a change head takes two, date a (before) then date b (after); got ${values.input.length}`);
+  if (!values.model) throw new UsageError('--model is required (the encoder\'s model folder)');
+  if (!values.out) throw new UsageError('--out is required (the head folder to write)');
+  if (values.dataset && (values.input || values.labels)) throw new UsageError('--dataset and --input/--labels exclude each other');
+  if (!values.dataset && (!values.input || !values.labels || !values.classes)) throw new UsageError('give --dataset SPEC.json, or --input, --labels and --classes');
   const headType = values['head-type'] ?? 'linear';
-  if (headType !== 'linear' && headType !== 'mlp') throw new TrainUsage(`--head-type "${headType}": use linear or mlp`);
+  if (headType !== 'linear' && headType !== 'mlp') throw new UsageError(`--head-type "${headType}": use linear or mlp`);
   const modality = values.modality;
-  if (modality !== undefined && !['s2', 's1', 'hr'].includes(modality)) throw new TrainUsage(`--modality "${modality}": use s2, s1 or hr`);
+  if (modality !== undefined && !['s2', 's1', 'hr'].includes(modality)) throw new UsageError(`--modality "${modality}": use s2, s1 or hr`);
   const change = values.task === 'change';
   return {
     task: values.task,
@@ -96,18 +84,9 @@ export function parseTrainArgs(args: string[]): TrainTaskOptions & { json: boole
 }
 
 export async function runTrain(args: string[]): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write(`${TRAIN_USAGE}\n`);
-    return 0;
-  }
-  let o: ReturnType<typeof parseTrainArgs>;
-  try {
-    o = parseTrainArgs(args);
-  } catch (err) {
-    if (!(err instanceof TrainUsage)) throw err;
-    process.stderr.write(`skysense train: ${err.message}\n${TRAIN_USAGE}\n`);
-    return 2;
-  }
+  const line = commandLine({ name: 'skysense train', help: TRAIN_USAGE }, args, parseTrainArgs);
+  if ('exit' in line) return line.exit;
+  const o = line.args;
   const controller = new AbortController();
   const stop = () => controller.abort();
   process.once('SIGINT', stop);

@@ -49,7 +49,7 @@ test('train prints epochs and metrics and writes a head that run and eval use', 
 
 test('usage errors exit 2 with one line naming the option', () => {
   const cases: [string[], RegExp][] = [
-    [['train', '--task', 'segment', '--bogus'], /Unknown option '--bogus'/],
+    [['train', '--task', 'segment', '--bogus'], /unknown option "--bogus"/],
     [['train', '--task', 'segment', '--model', MODEL, '--out', at('x'), ...labelArgs('top'), '--classes', 'a,b', '--head-type', 'deep'], /--head-type "deep": use linear or mlp/],
     [['train', '--task', 'segment', '--model', MODEL, '--out', at('x'), ...labelArgs('top'), '--classes', 'a,b', '--epochs', 'ten'], /--epochs needs a whole number >= 1, got "ten"/],
     [['train', '--task', 'segment', '--model', MODEL, '--out', at('x'), '--input', at('top.tif'), '--classes', 'a,b', '--label-values', '0'], /give --dataset SPEC.json, or --input, --labels and --classes/],
