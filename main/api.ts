@@ -275,6 +275,8 @@ export const TrainRequest = z
     labelValues: z.record(z.string(), z.string()).optional(),
     /** The class property of GeoJSON labels (default "class"). */
     classField: z.string().min(1).optional(),
+    /** The feature table of GeoPackage labels (default: the first). */
+    labelsLayer: z.string().min(1).optional(),
     /** The head folder to write. */
     out: z.string().min(1),
     headType: z.enum(['linear', 'mlp']).optional(),

@@ -9,7 +9,7 @@ import { metricsJson, metricsText } from './metrics-text.ts';
 import { parseLabelValues } from './train.ts';
 import { commandLine, parseOptions, UsageError } from './usage.ts';
 
-export const EVAL_USAGE = 'usage: skysense eval --head HEAD_DIR [--model DIR] (--dataset SPEC.json | --input FILE... --labels FILE.tif|FILE.geojson [--label-values V=CLASS,...] [--class-field NAME]) [--provider LIST] [--json]';
+export const EVAL_USAGE = 'usage: skysense eval --head HEAD_DIR [--model DIR] (--dataset SPEC.json | --input FILE... --labels FILE.tif|FILE.geojson|FILE.gpkg [--label-values V=CLASS,...] [--class-field NAME] [--layer NAME]) [--provider LIST] [--json]';
 
 function parseEvalArgs(args: string[]): { o: EvalHeadOptions; json: boolean } {
   const { values } = parseOptions(args, {
@@ -20,6 +20,7 @@ function parseEvalArgs(args: string[]): { o: EvalHeadOptions; json: boolean } {
     labels: { type: 'string' },
     'label-values': { type: 'string' },
     'class-field': { type: 'string' },
+    layer: { type: 'string' },
     provider: { type: 'string' },
     json: { type: 'boolean' },
   });
@@ -27,7 +28,7 @@ function parseEvalArgs(args: string[]): { o: EvalHeadOptions; json: boolean } {
   if (values.dataset && (values.input || values.labels)) throw new UsageError('--dataset and --input/--labels exclude each other');
   if (!values.dataset && (!values.input || !values.labels)) throw new UsageError('give --dataset SPEC.json, or --input and --labels');
   const labelValues = values['label-values'] === undefined ? undefined : parseLabelValues(values['label-values']);
-  return { o: { head: values.head, model: values.model, dataset: values.dataset, inputs: values.input, labels: values.labels, labelValues, classField: values['class-field'], providers: values.provider }, json: values.json ?? false };
+  return { o: { head: values.head, model: values.model, dataset: values.dataset, inputs: values.input, labels: values.labels, labelValues, classField: values['class-field'], labelsLayer: values.layer, providers: values.provider }, json: values.json ?? false };
 }
 
 export async function runEval(args: string[]): Promise<number> {

@@ -12,7 +12,7 @@ import { metricsJson, trainSummary } from './metrics-text.ts';
 import { commandLine, parseOptions, UsageError } from './usage.ts';
 
 export const TRAIN_USAGE =
-  'usage: skysense train --task segment|change --model DIR (--dataset SPEC.json | --input FILE... --labels FILE.tif|FILE.geojson --classes A,B[,...] [--label-values V=CLASS,...] [--class-field NAME]) --out HEAD_DIR [--head-type linear|mlp] [--hidden N] [--epochs N] [--seed N] [--modality s2|s1|hr] [--provider LIST] [--json]';
+  'usage: skysense train --task segment|change --model DIR (--dataset SPEC.json | --input FILE... --labels FILE.tif|FILE.geojson|FILE.gpkg --classes A,B[,...] [--label-values V=CLASS,...] [--class-field NAME] [--layer NAME]) --out HEAD_DIR [--head-type linear|mlp] [--hidden N] [--epochs N] [--seed N] [--modality s2|s1|hr] [--provider LIST] [--json]';
 
 const int = (name: string, v: string | undefined, min: number): number | undefined => {
   if (v === undefined) return undefined;
@@ -41,6 +41,7 @@ export function parseTrainArgs(args: string[]): TrainTaskOptions & { json: boole
     classes: { type: 'string' },
     'label-values': { type: 'string' },
     'class-field': { type: 'string' },
+    layer: { type: 'string' },
     out: { type: 'string' },
     'head-type': { type: 'string' },
     hidden: { type: 'string' },
@@ -71,6 +72,7 @@ export function parseTrainArgs(args: string[]): TrainTaskOptions & { json: boole
     classes: values.classes?.split(',').map((c) => c.trim()),
     labelValues: values['label-values'] === undefined ? undefined : parseLabelValues(values['label-values']),
     classField: values['class-field'],
+    labelsLayer: values.layer,
     out: values.out,
     headType: headType as HeadType,
     hidden: int('hidden', values.hidden, 1),

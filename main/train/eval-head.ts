@@ -28,6 +28,8 @@ export interface EvalHeadOptions {
   labelValues?: Record<string, string>;
   /** The class property of GeoJSON labels (default "class"). */
   classField?: string;
+  /** The feature table of GeoPackage labels (default: the first). */
+  labelsLayer?: string;
   providers?: string;
   signal?: AbortSignal;
 }
@@ -66,7 +68,7 @@ export async function evalHead(o: EvalHeadOptions): Promise<EvalReport> {
   const valueIndex = new Map(m.classes.map((c, i) => [c.value, i]));
   // Labels first, for every scene: a bad label file fails before any model runs.
   const labelled = [];
-  for (const s of scenes) labelled.push({ s, cells: await readLabels({ ...s, classField: o.classField }, await rasterInfo(s.dates[0]), stride, classes, o.signal) });
+  for (const s of scenes) labelled.push({ s, cells: await readLabels({ ...s, classField: o.classField, layer: o.labelsLayer }, await rasterInfo(s.dates[0]), stride, classes, o.signal) });
   const cm = new Confusion(classes);
   const tmp = await mkdtemp(join(tmpdir(), 'skysense-eval-'));
   const report: EvalReport['scenes'] = [];

@@ -1,7 +1,6 @@
 /**
- * Labels from either kind of file, as cells of the encoder's output grid: a GeoJSON file of
- * drawn features (vector-labels.ts) or a label raster (label-raster.ts). GeoPackage labels are
- * refused by name until they are read; ogr2ogr converts them to GeoJSON.
+ * Labels from either kind of file, as cells of the encoder's output grid: a GeoJSON or
+ * GeoPackage file of drawn features (vector-labels.ts) or a label raster (label-raster.ts).
  */
 import { extname } from 'node:path';
 import { ApiError, type RasterInfo } from '../api.ts';
@@ -13,11 +12,13 @@ export interface LabelSource {
   labelValues: Record<string, string> | null;
   /** The class property of vector labels (default "class"). */
   classField?: string;
+  /** The feature table of GeoPackage labels (default: the first). */
+  layer?: string;
 }
 
 export async function readLabels(s: LabelSource, input: RasterInfo, stride: number, classes: readonly string[], signal?: AbortSignal): Promise<CellLabels> {
   const ext = extname(s.labels).toLowerCase();
-  if (ext === '.geojson' || ext === '.json') return vectorLabelCells(s.labels, input, stride, classes, s.classField, s.labelValues);
-  if (ext === '.gpkg') throw new ApiError('E_UNSUPPORTED', `${s.labels}: GeoPackage labels are not read yet; convert them with ogr2ogr -f GeoJSON labels.geojson ${s.labels}`, s.labels);
+  if (ext === '.geojson' || ext === '.json' || ext === '.gpkg') return vectorLabelCells(s.labels, input, stride, classes, s.classField, s.labelValues, s.layer);
+  if (s.layer !== undefined) throw new ApiError('E_BAD_REQUEST', `${s.labels}: a layer ("${s.layer}") is chosen only in GeoPackage labels`, s.labels);
   return labelCells(s.labels, input, stride, classes, s.labelValues, signal);
 }

@@ -44,6 +44,8 @@ export interface TrainTaskOptions extends SplitOptions {
   labelValues?: Record<string, string>;
   /** The class property of GeoJSON labels (default "class"). */
   classField?: string;
+  /** The feature table of GeoPackage labels (default: the first). */
+  labelsLayer?: string;
   modality?: ModalityId;
   out: string;
   headType?: HeadType;
@@ -205,7 +207,7 @@ export async function trainTaskHead(o: TrainTaskOptions): Promise<TrainReport> {
         moduleName = name;
         weightsSha = await fileSha256(model.modulePath(name));
       }
-      const labels = await readLabels({ ...scene, classField: o.classField }, info, stride, classes, o.signal);
+      const labels = await readLabels({ ...scene, classField: o.classField, layer: o.labelsLayer }, info, stride, classes, o.signal);
       prepared.push({ scene, info, labels, split: splitCells(labels, classes, o) });
     }
   } finally {

@@ -20,7 +20,8 @@ import type { Feature, VectorWriter, VectorWriterOptions } from './types.ts';
 export const GPKG_MAX_BYTES = 1 << 30;
 
 let sqlJs: Promise<SqlJsStatic> | null = null;
-function loadSqlJs(): Promise<SqlJsStatic> {
+/** sql.js, loaded once per process (the GeoPackage reader shares it). */
+export function loadSqlJs(): Promise<SqlJsStatic> {
   if (!sqlJs) {
     const wasm = createRequire(import.meta.url).resolve('sql.js/dist/sql-wasm.wasm');
     sqlJs = initSqlJs({ locateFile: () => wasm });

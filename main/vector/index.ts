@@ -1,6 +1,6 @@
 /**
  * main/vector: class rasters to polygons, detection boxes to polygons, and the
- * GeoJSON / GeoPackage writers every GIS reads.
+ * GeoJSON / GeoPackage writers every GIS reads, and the readers of GeoJSON and GeoPackage labels.
  */
 export type { Feature, FieldDef, VectorWriter } from './types.ts';
 export { openVectorWriter, vectorFormatOf } from './vector-writer.ts';
@@ -10,3 +10,4 @@ export { polygonizeToFile } from './polygonize-to-file.ts';
 export { boxToPolygon, boxCorners, type PixelBox } from './boxes.ts';
 export { geometryArea, planarRingArea } from './polygon-area.ts';
 export { insidePolygon, readQueryPolygons, readGeoJsonFeatures, WGS84_LONLAT, type PolygonRings } from './geojson-read.ts';
+export { readGpkgFeatures } from './gpkg-read.ts';
