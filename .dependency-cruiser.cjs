@@ -59,6 +59,13 @@ module.exports = {
       to: { path: '^main/tasks/', pathNot: '^main/tasks/index\\.ts$' },
     },
     {
+      name: 'tasks-run-in-jobs',
+      comment: 'Tasks run through main/jobs (one dispatch for the CLI and the job workers): service, host, electron and cli never import them.',
+      severity: 'error',
+      from: { path: rooms(`service|${floor[5]}`) },
+      to: { path: '^main/tasks/' },
+    },
+    {
       name: 'room-faces',
       comment: "Another room is used through its index.ts, never by reaching into its files.",
       severity: 'error',

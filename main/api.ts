@@ -269,6 +269,16 @@ export const TrainRequest = z
     inputs: z.array(z.string().min(1)).min(1).optional(),
     /** change: date b (after); `inputs` is date a. */
     inputsB: z.array(z.string().min(1)).min(1).optional(),
+    /** segment: a series fused by the model's fusion module (one raster per date), instead of `inputs`. */
+    series: z
+      .object({
+        s2: z.array(z.string().min(1)).min(1).optional(),
+        s1: z.array(z.string().min(1)).min(1).optional(),
+        dates: z.array(z.string().min(1)).optional(),
+        s1Dates: z.array(z.string().min(1)).optional(),
+      })
+      .strict()
+      .optional(),
     labels: z.string().min(1).optional(),
     classes: z.array(z.string().min(1)).min(2).optional(),
     /** Label value -> class name (label raster values, or the class property of GeoJSON labels). */
@@ -280,6 +290,10 @@ export const TrainRequest = z
     /** The head folder to write. */
     out: z.string().min(1),
     headType: z.enum(['linear', 'mlp']).optional(),
+    /** ce (default): class-weighted cross-entropy; focal: class-weighted focal loss. */
+    loss: z.enum(['ce', 'focal']).optional(),
+    /** The focal loss's gamma (default 2). */
+    focalGamma: z.number().min(0).max(100).optional(),
     hidden: z.number().int().min(1).max(4096).optional(),
     epochs: z.number().int().min(1).max(100000).optional(),
     seed: z.number().int().min(0).optional(),
@@ -311,6 +325,183 @@ export const TrainReply = z.object({
   validation: HeadMetrics,
 });
 export type TrainReply = z.infer<typeof TrainReply>;
+
+// ---------------------------------------------------------------- engine jobs
+
+/** The tasks of `skysense run`, as `job.start` names them. */
+export const JobTask = z.enum(['embed', 'cluster', 'similar', 'segment', 'change', 'classify', 'detect']);
+export type JobTask = z.infer<typeof JobTask>;
+
+const FilePath = z.string().min(1);
+/** One raster: a file, a band folder, or the single-band files of one scene. */
+const SceneFiles = z.array(FilePath).min(1);
+const Whole = z.number().int().nonnegative();
+const Fraction = z.number().min(0).max(1);
+
+/** A series to fuse: one raster (file or band folder) per date; dates ISO, one per raster. */
+export const JobSeries = z
+  .object({
+    s2: z.array(FilePath).min(1).optional(),
+    s1: z.array(FilePath).min(1).optional(),
+    /** An HR (aerial) raster of the same ground, in the series' CRS. */
+    hr: FilePath.optional(),
+    dates: z.array(z.string().min(1)).min(1).optional(),
+    s1Dates: z.array(z.string().min(1)).min(1).optional(),
+  })
+  .strict();
+export type JobSeries = z.infer<typeof JobSeries>;
+
+/**
+ * Inputs by role: `input` (one raster), `before` + `after` (change), `series` (a fused
+ * series for embed, cluster, similar and fused segment / classify heads), `seriesA` +
+ * `seriesB` (change with a fused head). `resample: nearest` reads other dates onto the
+ * first input's grid.
+ */
+export const JobInputs = z
+  .object({
+    input: SceneFiles.optional(),
+    before: SceneFiles.optional(),
+    after: SceneFiles.optional(),
+    series: JobSeries.optional(),
+    seriesA: JobSeries.optional(),
+    seriesB: JobSeries.optional(),
+    resample: z.enum(['none', 'nearest']).optional(),
+  })
+  .strict();
+
+/** The similar task's query: a point in the raster's CRS, a lon/lat, or a polygon GeoJSON file. */
+export const JobQuery = z.union([
+  z.object({ xy: XY }).strict(),
+  z.object({ lonLat: XY }).strict(),
+  z.object({ polygon: FilePath }).strict(),
+]);
+
+/** Task options and run settings: the flags of `skysense run`, by the same names. */
+export const JobOptions = z
+  .object({
+    k: Whole.optional(),
+    seed: Whole.optional(),
+    query: JobQuery.optional(),
+    grid: Whole.optional(),
+    outputGrid: z.enum(['input', 'model']).optional(),
+    probabilities: z.boolean().optional(),
+    /** Also write polygons of the class raster (.gpkg, .geojson or .json). */
+    vectors: FilePath.optional(),
+    threshold: Fraction.optional(),
+    iou: Fraction.optional(),
+    smallSegment: Whole.optional(),
+    dtype: z.enum(['float32', 'float16']).optional(),
+    gsd: z.enum(['model', 'native']).optional(),
+    modality: z.enum(['s2', 's1', 'hr']).optional(),
+    bands: z.array(Whole).min(1).optional(),
+    /** Execution providers to try in order (default: the default order). */
+    providers: z.array(z.string().min(1)).min(1).optional(),
+    tile: Whole.optional(),
+    overlap: Whole.optional(),
+    batch: Whole.optional(),
+    shard: z.string().regex(/^\d+\/\d+$/).optional(),
+    threads: z.number().int().min(1).optional(),
+    fp16: z.boolean().optional(),
+  })
+  .strict();
+export type JobOptions = z.infer<typeof JobOptions>;
+
+const HEAD_TASKS: readonly JobTask[] = ['segment', 'change', 'classify', 'detect'];
+const SERIES_TASKS: readonly JobTask[] = ['embed', 'cluster', 'similar', 'segment', 'classify'];
+/** Options that apply to some tasks only, and which. */
+const OPTION_TASKS: [keyof JobOptions, readonly JobTask[]][] = [
+  ['k', ['cluster']], ['seed', ['cluster']], ['query', ['similar']], ['dtype', ['embed']], ['grid', ['classify']],
+  ['iou', ['detect']], ['vectors', ['segment', 'change']], ['threshold', HEAD_TASKS], ['outputGrid', HEAD_TASKS], ['probabilities', HEAD_TASKS],
+];
+
+/**
+ * What `job.start` takes, and what `skysense run` parses its flags into: both run a task
+ * through the same code (main/jobs). The checks here are the ones that need no file.
+ */
+export const JobRequest = z
+  .object({
+    task: JobTask,
+    /** Model folder, or a Deepness .onnx model. */
+    model: FilePath.optional(),
+    /** Head folder (segment, change, classify, detect). */
+    head: FilePath.optional(),
+    inputs: JobInputs,
+    /** One-band raster on the input's grid marking invalid pixels (any non-zero, `values`, or above `threshold`). */
+    mask: z.object({ path: FilePath, values: z.array(z.number()).min(1).optional(), threshold: z.number().optional() }).strict().optional(),
+    options: JobOptions.optional(),
+    /** The output file (.tif; .gpkg / .geojson for detect), written under a temporary name and renamed when whole. */
+    out: FilePath,
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    const bad = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    const o = r.options ?? {};
+    const headTask = HEAD_TASKS.includes(r.task);
+    const deepness = !!r.model && /\.onnx$/i.test(r.model) && !r.head;
+    if (headTask && !r.head && !deepness) bad(['head'], `${r.task} needs a head folder (or a Deepness .onnx model as model)`);
+    if (!headTask && !r.model) bad(['model'], `${r.task} needs a model folder`);
+    if (!headTask && r.head) bad(['head'], `${r.task} takes no head`);
+    if (deepness && r.task !== 'segment' && r.task !== 'detect') bad(['model'], `Deepness models run as segment (Segmentor, Regressor) or detect (Detector), not ${r.task}`);
+    const given = (Object.keys(r.inputs) as (keyof typeof r.inputs)[]).filter((k) => k !== 'resample' && r.inputs[k] !== undefined);
+    if (r.task === 'change') {
+      const pair = !!r.inputs.before && !!r.inputs.after;
+      const series = !!r.inputs.seriesA && !!r.inputs.seriesB;
+      if (pair === series) bad(['inputs'], 'change needs inputs.before and inputs.after (two rasters), or inputs.seriesA and inputs.seriesB (two series), and not both');
+      for (const k of given) if (!['before', 'after', 'seriesA', 'seriesB'].includes(k)) bad(['inputs', k], `${k} does not apply to change (before and after, or seriesA and seriesB)`);
+    } else {
+      for (const k of given) if (k !== 'input' && !(k === 'series' && SERIES_TASKS.includes(r.task))) bad(['inputs', k], `${k} does not apply to ${r.task}`);
+      if (!!r.inputs.input === !!r.inputs.series) bad(['inputs'], `${r.task} needs inputs.input (one raster)${SERIES_TASKS.includes(r.task) ? ' or inputs.series (a series to fuse), not both' : ''}`);
+    }
+    for (const k of ['series', 'seriesA', 'seriesB'] as const) {
+      const s = r.inputs[k];
+      if (s && !s.s2 && !s.s1) bad(['inputs', k], 'a series needs s2 and/or s1 rasters');
+    }
+    for (const [key, tasks] of OPTION_TASKS) if (o[key] !== undefined && !tasks.includes(r.task)) bad(['options', key], `${key} does not apply to ${r.task}`);
+    if (r.task === 'cluster' && o.k === undefined) bad(['options', 'k'], 'cluster needs k (the number of clusters)');
+    if (r.task === 'cluster' && o.shard) bad(['options', 'shard'], 'shard does not apply to cluster: the clusters are fitted over the whole raster');
+    if (r.task === 'similar' && !o.query) bad(['options', 'query'], 'similar needs a query: xy (raster CRS), lonLat or polygon');
+    if (o.smallSegment !== undefined && !(r.task === 'segment' && deepness)) bad(['options', 'smallSegment'], 'smallSegment applies to segment with a Deepness model');
+    if (o.vectors && !/\.(geojson|json|gpkg)$/i.test(o.vectors)) bad(['options', 'vectors'], `${o.vectors}: must end in .gpkg, .geojson or .json`);
+    if (r.mask?.values && r.mask.threshold !== undefined) bad(['mask'], 'give values or threshold, not both');
+  });
+export type JobRequest = z.infer<typeof JobRequest>;
+
+export const JobId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+
+export const JobStatus = z.enum(['queued', 'running', 'done', 'failed', 'cancelled']);
+export type JobStatus = z.infer<typeof JobStatus>;
+
+/** Where a running job is: tiles done of the total in the current stage, and the ETA at the rate so far. */
+export const JobProgress = z.object({
+  /** The pass of a task with several (e.g. "HR features"); null for the main one. */
+  stage: z.string().nullable(),
+  done: z.number().nonnegative(),
+  total: z.number().nonnegative(),
+  elapsedS: z.number().nonnegative(),
+  etaS: z.number().nullable(),
+});
+export type JobProgress = z.infer<typeof JobProgress>;
+
+/** One job as `job.list` lists it and as every `job` event carries it. */
+export const JobInfo = z.object({
+  id: JobId,
+  task: JobTask,
+  status: JobStatus,
+  out: z.string(),
+  progress: JobProgress.nullable(),
+  /** The execution provider the job's model runs on, once its session started. */
+  provider: z.string().nullable(),
+  error: ApiErrorShape.nullable(),
+  /** `<out>.report.json` once the job is done. */
+  report: z.string().nullable(),
+  /** Every file the job wrote (class raster, probabilities, vectors...), once done. */
+  outputs: z.array(z.string()),
+  /** Milliseconds since the epoch. */
+  queuedAt: z.number(),
+  startedAt: z.number().nullable(),
+  endedAt: z.number().nullable(),
+});
+export type JobInfo = z.infer<typeof JobInfo>;
 
 // ---------------------------------------------------------------- commands
 
@@ -386,6 +577,25 @@ export const commands = {
     request: Empty,
     reply: EngineStatus,
   },
+  /**
+   * Queue a task run (`skysense run` as a request): replies with the job at once; the job runs
+   * in its own worker thread, one at a time, and every change to it goes to every connection
+   * as a `job` message (status, progress, provider, outputs).
+   */
+  'job.start': {
+    request: JobRequest,
+    reply: JobInfo,
+  },
+  /** Cancel a job: a queued one at once, a running one within one batch (its partial output removed); replies when it has ended. */
+  'job.cancel': {
+    request: z.object({ id: JobId }).strict(),
+    reply: JobInfo,
+  },
+  /** Every job of this engine, oldest first. */
+  'job.list': {
+    request: Empty,
+    reply: z.object({ jobs: z.array(JobInfo) }),
+  },
 } as const;
 
 export type Commands = typeof commands;
@@ -414,7 +624,14 @@ export type ClientMessage = z.infer<typeof ClientMessage>;
 export type ServerMessage =
   | { type: 'reply'; callId: string; ok: true; value: unknown }
   | { type: 'reply'; callId: string; ok: false; error: ApiErrorShape }
-  | { type: 'progress'; progress: Progress };
+  | { type: 'progress'; progress: Progress }
+  /** A job changed (main/jobs): sent to every connection, whoever started it. */
+  | { type: 'job'; job: JobInfo };
+
+/** Engine events a transport forwards to each of its connections. */
+export interface EngineEvents {
+  onJob(listener: (job: JobInfo) => void): () => void;
+}
 
 /** What a command implementation receives besides its argument. */
 export interface CallContext {

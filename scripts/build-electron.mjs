@@ -32,6 +32,7 @@ await build({ ...common, ...importMeta, entryPoints: { main: 'main/electron/main
 // Worker threads load their own file next to the bundle (main/tiler/worker-start.ts looks for it).
 await build({ ...common, ...importMeta, entryPoints: { 'write-worker': 'main/tiler/write-worker.ts' } });
 await build({ ...common, ...importMeta, entryPoints: { 'train-worker': 'main/train/train-worker.ts' } });
+await build({ ...common, ...importMeta, entryPoints: { 'job-worker': 'main/jobs/job-worker.ts' } });
 // The sandboxed preload may only require('electron'): it must stay free of anything else.
 await build({ ...common, entryPoints: { preload: 'main/electron/preload.ts' } });
 console.log(`dist/electron/main.cjs, write-worker.cjs and preload.cjs built in ${Date.now() - started} ms`);

@@ -2,12 +2,15 @@
  * `skysense run --task TASK ...`: runs a model task over a raster from the command line.
  * Progress goes to stderr (a bar on a TTY, a plain line per ~10% otherwise); the run
  * report's path is the last line on stdout. Errors: one line `skysense: <problem>`, exit 1;
- * usage errors exit 2; Ctrl-C exits 130 and leaves no output.
+ * usage errors exit 2; Ctrl-C exits 130 and leaves no output. The flags become a job request
+ * run by the same dispatch as the API's `job.start` (main/jobs), here on this thread: the CLI
+ * serves nothing else while it runs.
  */
 import { ApiError } from '../api.ts';
+import { runTask } from '../jobs/index.ts';
 import type { TiledProgress } from '../tiler/index.ts';
-import type { MaskSpec } from '../inputs/index.ts';
-import { isChangeSeries, isFeatureSeries, isFused, isSeries, parseRunArgs, UsageError, type CliSeries, type RunArgs } from './run-args.ts';
+import { parseRunArgs, UsageError } from './run-args.ts';
+import { jobRequestOf } from './run-request.ts';
 import { commandLine, usageFailure } from './usage.ts';
 
 const USAGE = `Usage: skysense run --task TASK --out FILE [options]
@@ -110,149 +113,6 @@ function progressPrinter(task: string): (p: TiledProgress) => void {
   };
 }
 
-interface AnyReport {
-  provider?: string;
-  timings?: { total?: number };
-  outputs?: { path: string; dataType?: string }[];
-  warnings?: string[];
-}
-
-/** --mask and its rule as the tasks' `mask` option. */
-function maskOption(r: RunArgs): MaskSpec | undefined {
-  return r.mask ? { path: r.mask, values: r.maskValues, threshold: r.maskThreshold } : undefined;
-}
-
-const common = (r: RunArgs, progress: (p: TiledProgress) => void, signal: AbortSignal) => ({
-  out: r.out,
-  gsd: r.gsd,
-  mask: maskOption(r),
-  modality: r.modality,
-  bands: r.bands,
-  providers: r.providers,
-  tile: r.tile,
-  overlap: r.overlap,
-  batch: r.batch,
-  progress,
-  signal,
-});
-
-async function dispatch(r: RunArgs, progress: (p: TiledProgress) => void, signal: AbortSignal): Promise<{ report: AnyReport; extra: string[] }> {
-  const c = common(r, progress, signal);
-  const extra: string[] = [];
-  switch (r.task) {
-    case 'embed': {
-      if (isFused(r)) {
-        const { runFusedEmbed } = await import('../tasks/index.ts');
-        const report = await runFusedEmbed({
-          model: r.model!, ...seriesInputs(r), mask: maskOption(r),
-          out: r.out, providers: r.providers, tile: r.tile, overlap: r.overlap, batch: r.batch, shard: r.shard, dataType: r.dtype, progress, signal,
-        });
-        return { report, extra };
-      }
-      const { runEmbed } = await import('../tasks/index.ts');
-      return { report: await runEmbed({ ...c, model: r.model!, inputs: r.inputs[0], shard: r.shard, dataType: r.dtype }), extra };
-    }
-    case 'cluster': {
-      const { runCluster } = await import('../tasks/index.ts');
-      return { report: await runCluster({ ...c, model: r.model!, ...featureInputs(r), k: r.k!, seed: r.seed }), extra };
-    }
-    case 'similar': {
-      const { runSimilar } = await import('../tasks/index.ts');
-      const query = r.point ? { xy: r.point } : r.lonLat ? { lonLat: r.lonLat } : { polygon: r.polygon! };
-      return { report: await runSimilar({ ...c, model: r.model!, ...featureInputs(r), query, shard: r.shard }), extra };
-    }
-    default:
-      break;
-  }
-  if (r.model && /\.onnx$/i.test(r.model) && !r.head) {
-    const report = await runDeepnessTask(r, progress, signal);
-    if (r.vectors) extra.push(...(await vectorize(r, report, signal)));
-    return { report, extra };
-  }
-  const head = { ...c, head: r.head!, model: r.model, shard: r.shard };
-  let report: AnyReport;
-  switch (r.task) {
-    case 'segment': {
-      const { runSegment } = await import('../tasks/index.ts');
-      report = await runSegment({ ...head, ...(isSeries(r) ? seriesInputs(r) : { inputs: r.inputs[0] }), probabilities: r.probabilities, grid: r.outputGrid });
-      break;
-    }
-    case 'change': {
-      const { runChange } = await import('../tasks/index.ts');
-      const pair = isChangeSeries(r)
-        ? { seriesA: cliSeries(r.seriesA), seriesB: cliSeries(r.seriesB), resample: r.resample }
-        : { inputsA: r.inputs[0], inputsB: r.inputs[1] };
-      report = await runChange({ ...head, ...pair, grid: r.outputGrid });
-      break;
-    }
-    case 'classify': {
-      const { runClassify } = await import('../tasks/index.ts');
-      report = await runClassify({ ...head, ...(isSeries(r) ? seriesInputs(r) : { inputs: r.inputs[0] }), grid: r.grid, probabilities: r.probabilities });
-      break;
-    }
-    case 'detect': {
-      const { runDetect } = await import('../tasks/index.ts');
-      report = await runDetect({ ...head, inputs: r.inputs[0], threshold: r.threshold, iouThreshold: r.iou });
-      break;
-    }
-    default:
-      throw new UsageError(`unknown task ${r.task as string}`);
-  }
-  if (r.vectors) extra.push(...(await vectorize(r, report, signal)));
-  return { report, extra };
-}
-
-/** A series to fuse as the tasks take it: --input per S2 date, --s1 per S1 date, --hr, the dates. */
-function seriesInputs(r: RunArgs): { s2?: string[]; s1?: string[]; hr?: string; dates?: string[]; s1Dates?: string[]; resample?: 'none' | 'nearest' } {
-  return { s2: r.inputs.length ? r.inputs.map(single) : undefined, s1: r.s1.length ? r.s1.map(single) : undefined, hr: r.hr && single(r.hr), dates: r.dates, s1Dates: r.s1Dates, resample: r.resample };
-}
-
-/** cluster / similar: one raster, or a series to fuse. */
-function featureInputs(r: RunArgs): { inputs: string[] } | ReturnType<typeof seriesInputs> {
-  return isFeatureSeries(r) ? seriesInputs(r) : { inputs: r.inputs[0] };
-}
-
-/** One series of change (--a ... or --b ...) as runChange takes it. */
-function cliSeries(s: CliSeries): { s2?: string[]; s1?: string[]; dates?: string[]; s1Dates?: string[] } {
-  return { s2: s.s2.length ? s.s2.map(single) : undefined, s1: s.s1.length ? s.s1.map(single) : undefined, dates: s.dates, s1Dates: s.s1Dates };
-}
-
-/** A raster given as one --input: a single path, or the files of one scene. */
-function single(files: string[]): string {
-  if (files.length !== 1) throw new UsageError(`each dated raster must be one file or band folder (got ${files.length} files after one flag)`);
-  return files[0];
-}
-
-async function runDeepnessTask(r: RunArgs, progress: (p: TiledProgress) => void, signal: AbortSignal): Promise<AnyReport> {
-  const { runDeepness } = await import('../tasks/index.ts');
-  if (r.task !== 'segment' && r.task !== 'detect') throw new UsageError(`Deepness models run as --task segment (Segmentor, Regressor) or --task detect (Detector), not ${r.task}`);
-  return runDeepness({
-    task: r.task,
-    model: r.model!,
-    input: r.inputs[0],
-    out: r.out,
-    bands: r.bands,
-    threshold: r.task === 'segment' ? r.threshold : undefined,
-    smallSegment: r.smallSegment,
-    confidence: r.task === 'detect' ? r.threshold : undefined,
-    iouThreshold: r.iou,
-    providers: r.providers,
-    // A Deepness model's GSD is its `resolution` metadata; --gsd native ignores it.
-    resolutionCm: r.gsd === 'native' ? 'native' : undefined,
-    mask: maskOption(r),
-    shard: r.shard,
-    progress,
-    signal,
-  }) as Promise<AnyReport>;
-}
-
-async function vectorize(r: RunArgs, report: AnyReport, signal: AbortSignal): Promise<string[]> {
-  const { polygonizeToFile } = await import('../vector/index.ts');
-  const classRaster = report.outputs?.[0]?.path ?? r.out;
-  const res = await polygonizeToFile(classRaster, r.vectors!, { sourceFile: (r.inputs.at(-1) ?? r.seriesB.s2.at(-1) ?? r.seriesB.s1.at(-1) ?? []).join(','), signal });
-  return [`${r.vectors} (${res.polygons} polygons)`];
-}
-
 export async function runRun(args: string[]): Promise<number> {
   const cli = commandLine(COMMAND, args, parseRunArgs);
   if ('exit' in cli) return cli.exit;
@@ -265,12 +125,13 @@ export async function runRun(args: string[]): Promise<number> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    const { report, extra } = await dispatch(parsed, progressPrinter(parsed.task), controller.signal);
+    const request = jobRequestOf(parsed);
+    const { report, vectors } = await runTask(request, { progress: progressPrinter(parsed.task), signal: controller.signal });
     const secs = ((report.timings?.total ?? 0) / 1000).toFixed(1);
     const lines = [`${parsed.task}: done on ${report.provider ?? 'cpu'} in ${secs} s`];
     for (const w of report.warnings ?? []) lines.push(`warning: ${w}`);
     for (const o of report.outputs ?? []) lines.push(`wrote ${o.path}${o.dataType ? ` (${o.dataType})` : ''}`);
-    for (const e of extra) lines.push(`wrote ${e}`);
+    if (vectors) lines.push(`wrote ${vectors.path} (${vectors.polygons} polygons)`);
     lines.push(`${parsed.out}.report.json`);
     process.stdout.write(`${lines.join('\n')}\n`);
     return 0;

@@ -12,7 +12,7 @@ import { metricsJson, trainSummary } from './metrics-text.ts';
 import { commandLine, parseOptions, UsageError } from './usage.ts';
 
 export const TRAIN_USAGE =
-  'usage: skysense train --task segment|change --model DIR (--dataset SPEC.json | --input FILE... --labels FILE.tif|FILE.geojson|FILE.gpkg --classes A,B[,...] [--label-values V=CLASS,...] [--class-field NAME] [--layer NAME]) --out HEAD_DIR [--head-type linear|mlp] [--hidden N] [--epochs N] [--seed N] [--modality s2|s1|hr] [--provider LIST] [--json]';
+  'usage: skysense train --task segment|change --model DIR (--dataset SPEC.json | --input FILE... --labels FILE.tif|FILE.geojson|FILE.gpkg --classes A,B[,...] [--label-values V=CLASS,...] [--class-field NAME] [--layer NAME]) --out HEAD_DIR [--head-type linear|mlp] [--hidden N] [--epochs N] [--seed N] [--loss ce|focal] [--focal-gamma G] [--modality s2|s1|hr] [--provider LIST] [--json]';
 
 const int = (name: string, v: string | undefined, min: number): number | undefined => {
   if (v === undefined) return undefined;
@@ -31,6 +31,15 @@ export function parseLabelValues(v: string): Record<string, string> {
   return out;
 }
 
+/** --loss ce|focal and --focal-gamma G (a number >= 0, only with the focal loss). */
+function lossFlags(loss: string | undefined, gamma: string | undefined): Pick<TrainTaskOptions, 'loss' | 'focalGamma'> {
+  if (loss !== undefined && loss !== 'ce' && loss !== 'focal') throw new UsageError(`--loss "${loss}": use ce or focal`);
+  if (gamma === undefined) return { loss };
+  if (loss !== 'focal') throw new UsageError('--focal-gamma applies to --loss focal');
+  if (!/^\d+(\.\d+)?$/.test(gamma) || Number(gamma) > 100) throw new UsageError(`--focal-gamma needs a number from 0 to 100, got "${gamma}"`);
+  return { loss, focalGamma: Number(gamma) };
+}
+
 export function parseTrainArgs(args: string[]): TrainTaskOptions & { json: boolean } {
   const { values } = parseOptions(args, {
     task: { type: 'string' },
@@ -47,6 +56,8 @@ export function parseTrainArgs(args: string[]): TrainTaskOptions & { json: boole
     hidden: { type: 'string' },
     epochs: { type: 'string' },
     seed: { type: 'string' },
+    loss: { type: 'string' },
+    'focal-gamma': { type: 'string' },
     modality: { type: 'string' },
     provider: { type: 'string' },
     json: { type: 'boolean' },
@@ -78,6 +89,7 @@ export function parseTrainArgs(args: string[]): TrainTaskOptions & { json: boole
     hidden: int('hidden', values.hidden, 1),
     epochs: int('epochs', values.epochs, 1),
     seed: int('seed', values.seed, 0),
+    ...lossFlags(values.loss, values['focal-gamma']),
     modality: modality as ModalityId | undefined,
     providers: values.provider,
     cacheDir: defaultCacheDir(),

@@ -4,7 +4,7 @@
  * any frame but our own top-level app page are dropped; the dispatcher validates the rest.
  */
 import { ipcMain, type IpcMainEvent, type WebContents } from 'electron';
-import type { Handlers, ServerMessage } from '../api.ts';
+import type { EngineEvents, Handlers, ServerMessage } from '../api.ts';
 import { Dispatcher } from '../service/index.ts';
 import { APP_ORIGIN, CALL_CHANNEL, MESSAGE_CHANNEL } from './channels.ts';
 
@@ -13,7 +13,7 @@ function fromOurPage(event: IpcMainEvent): boolean {
   return frame !== null && frame.parent === null && frame.url.startsWith(`${APP_ORIGIN}/`);
 }
 
-export function serveIpc(handlers: Handlers): () => void {
+export function serveIpc(handlers: Handlers & EngineEvents): () => void {
   const dispatchers = new Map<number, Dispatcher>();
   const watched = new Set<number>();
 
@@ -43,7 +43,7 @@ export function serveIpc(handlers: Handlers): () => void {
     if (d) return d;
     d = new Dispatcher(handlers, (msg: ServerMessage) => {
       if (!wc.isDestroyed()) wc.send(MESSAGE_CHANNEL, msg);
-    });
+    }, handlers);
     dispatchers.set(wc.id, d);
     watch(wc);
     return d;

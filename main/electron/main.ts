@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { app, BrowserWindow, Menu, session } from 'electron';
-import type { Handlers } from '../api.ts';
+import type { EngineEvents, Handlers } from '../api.ts';
 import { contentSecurityPolicy } from '../host/index.ts';
 import { createHandlers, defaultCacheDir, type Service } from '../service/index.ts';
 import { DATA_SCHEME } from './channels.ts';
@@ -47,7 +47,7 @@ function start(): void {
 
   app.whenReady().then(() => {
     service = createHandlers({ cacheDir: defaultCacheDir(), transport: 'electron', dataRoots: [app.getPath('home')] });
-    const handlers: Handlers = { ...service, 'dialog.open': async ({ folders }) => showOpenDialog(folders === true) };
+    const handlers: Handlers & EngineEvents = { ...service, 'dialog.open': async ({ folders }) => showOpenDialog(folders === true) };
     applySessionPolicy(session.defaultSession, CSP);
     handleAppProtocol(RENDERER_DIR, CSP);
     handleDataProtocol(service.layers);

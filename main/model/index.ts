@@ -2,7 +2,7 @@
 export { parseManifest, Manifest, ModuleSpec, Modality, type ModalityId } from './manifest.ts';
 export { parseHeadManifest, classColorRgb, HeadManifest, type HeadTask, type HeadClass } from './head-manifest.ts';
 export { loadModelFolder, warmupShape, type ModelFolder, type ModuleSession } from './folder.ts';
-export { startSession, openSession, conciseReason, type Precision, type Fallback } from './session.ts';
+export { startSession, openSession, onSessionStart, conciseReason, type Precision, type Fallback } from './session.ts';
 export { acquireSession, sessionKey, cachedSessionCount } from './session-cache.ts';
 export {
   PROVIDER_NAMES,

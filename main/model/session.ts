@@ -187,6 +187,17 @@ function noneStarted(file: string, fallbacks: Fallback[]): ApiError {
   return new ApiError('E_UNSUPPORTED', `${file}: no execution provider could run it (${list || 'none given'})`, file);
 }
 
+const startListeners = new Set<(provider: ProviderName, file: string) => void>();
+
+/**
+ * Calls `listener` each time a session of this thread starts, with the provider it runs on:
+ * a job's worker reports the provider while the job runs, before any report exists.
+ */
+export function onSessionStart(listener: (provider: ProviderName, file: string) => void): () => void {
+  startListeners.add(listener);
+  return () => startListeners.delete(listener);
+}
+
 /**
  * Starts `file` on the first provider of `prefs` (default order when empty) that creates a
  * session and runs the warm-up. Unknown names, providers not available here, and providers
@@ -248,6 +259,7 @@ export async function startSession(file: string, prefs?: readonly ProviderChoice
       }
     }
 
+    for (const l of startListeners) l(name, runFile);
     return {
       session,
       provider: name,

@@ -9,6 +9,7 @@ import {
   commands,
   isCommandName,
   type ApiErrorShape,
+  type EngineEvents,
   type Handlers,
   type Progress,
   type ServerMessage,
@@ -29,11 +30,16 @@ export function toErrorShape(err: unknown): ApiErrorShape {
  */
 export class Dispatcher {
   private readonly running = new Map<string, AbortController>();
+  private readonly unsubscribe: () => void;
 
+  /** `events`: job changes, forwarded to this connection as `job` messages until dispose. */
   constructor(
     private readonly handlers: Handlers,
     private readonly send: (msg: ServerMessage) => void,
-  ) {}
+    events?: EngineEvents,
+  ) {
+    this.unsubscribe = events?.onJob((job) => send({ type: 'job', job })) ?? (() => undefined);
+  }
 
   /** Handle one raw message; never throws. */
   async receive(raw: unknown): Promise<void> {
@@ -92,8 +98,9 @@ export class Dispatcher {
     }
   }
 
-  /** The connection went away: stop everything it started. */
+  /** The connection went away: stop the calls it started (jobs run on; job.list finds them). */
   dispose(): void {
+    this.unsubscribe();
     for (const c of this.running.values()) c.abort();
     this.running.clear();
   }

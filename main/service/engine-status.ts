@@ -2,12 +2,14 @@
  * The `engine.status` command: the execution provider models run on, why each other one is
  * not used, and the installed models, for the UI's engine badge and panel. The provider probe
  * starts a small session per provider, so it runs once per engine (installed libraries and
- * GPU adapters do not change under a running program); the model folders are listed on every
+ * GPU adapters do not change under a running program), in a worker thread so the serving
+ * thread is not blocked while sessions start; the model folders are listed on every
  * call, because a user may drop a folder in while the app runs and listing is instant.
  */
 import * as ort from 'onnxruntime-node';
 import type { EngineStatus, InstalledModel } from '../api.ts';
-import { describeProviders, type ProviderReport } from '../model/index.ts';
+import { probeProviders } from '../jobs/index.ts';
+import type { ProviderReport } from '../model/index.ts';
 import { defaultSearchDirs, findModels, type ModelEntry } from '../model/index.ts';
 import { chosenProvider, gpuWarning, providerStatuses } from './provider-words.ts';
 
@@ -34,7 +36,7 @@ export interface EngineStatusSource {
 export function engineStatusSource(extraModelDirs: readonly string[] = []): EngineStatusSource {
   let probed: Promise<ProviderReport[]> | null = null;
   return async () => {
-    probed ??= describeProviders().catch((err: unknown) => {
+    probed ??= probeProviders().catch((err: unknown) => {
       probed = null; // a probe that threw (not one that found no GPU) is tried again next time
       throw err;
     });

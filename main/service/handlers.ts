@@ -4,7 +4,8 @@
  */
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
-import { ApiError, type Handlers } from '../api.ts';
+import { ApiError, type EngineEvents, type Handlers } from '../api.ts';
+import { JobQueue } from '../jobs/index.ts';
 import { bandStats, rasterInfo } from '../raster/index.ts';
 import { runTrainJob } from '../train/index.ts';
 import { appInfo } from './app-info.ts';
@@ -23,11 +24,11 @@ export interface ServiceOptions {
   modelDirs?: string[];
 }
 
-/** Handlers plus what a transport needs beyond the commands. */
-export type Service = Handlers & {
+/** Handlers plus what a transport needs beyond the commands (and the job events it forwards). */
+export type Service = Handlers & EngineEvents & {
   /** Resolves data paths to the files of open layers (the transports serve only these). */
   readonly layers: LayerRegistry;
-  /** Closes every layer (on shutdown). */
+  /** Cancels the jobs and closes every layer (on shutdown). */
   close(): Promise<void>;
 };
 
@@ -36,10 +37,15 @@ export function createHandlers(opts: ServiceOptions): Service {
   const dataRoots = opts.dataRoots ?? [homedir()];
   const displayDir = displayCacheDirOf(opts.cacheDir);
   const engineStatus = engineStatusSource(opts.modelDirs);
+  const jobs = new JobQueue();
 
   return {
     layers,
-    close: () => layers.closeAll(),
+    close: async () => {
+      await jobs.close();
+      await layers.closeAll();
+    },
+    onJob: (listener) => jobs.onJob(listener),
     'app.info': async () => appInfo(opts.transport, dataRoots),
     'fs.list': async ({ dir }) => listDirectory(dir),
     'dialog.open': async () => {
@@ -58,6 +64,9 @@ export function createHandlers(opts: ServiceOptions): Service {
       return { bands: await bandStats(raster, bands) };
     },
     'engine.status': async () => engineStatus(),
+    'job.start': async (args) => jobs.start(args),
+    'job.cancel': async ({ id }) => jobs.cancel(id),
+    'job.list': async () => ({ jobs: jobs.list() }),
     'train.start': async (args, ctx) => {
       const r = await runTrainJob({ ...args, cacheDir: opts.cacheDir }, { signal: ctx.signal, onProgress: (stage, done, total, message) => ctx.progress(stage, done, total, message) });
       return {

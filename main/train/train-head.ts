@@ -25,7 +25,7 @@ import { readLabels } from './labels.ts';
 import { readDatasetSpec } from './dataset-spec.ts';
 import type { Metrics } from './metrics.ts';
 import { checkSplit, splitCells, type Split, type SplitOptions } from './split.ts';
-import { trainHead, type EpochProgress, type LabelledSet } from './train-loop.ts';
+import { trainHead, type EpochProgress, type LabelledSet, type LossKind } from './train-loop.ts';
 import type { HeadType } from './head-weights.ts';
 
 export interface TrainTaskOptions extends SplitOptions {
@@ -49,6 +49,10 @@ export interface TrainTaskOptions extends SplitOptions {
   modality?: ModalityId;
   out: string;
   headType?: HeadType;
+  /** ce (default): class-weighted cross-entropy; focal: class-weighted focal loss. */
+  loss?: LossKind;
+  /** The focal loss's gamma (default 2). */
+  focalGamma?: number;
   hidden?: number;
   epochs?: number;
   batch?: number;
@@ -248,7 +252,7 @@ export async function trainTaskHead(o: TrainTaskOptions): Promise<TrainReport> {
   const featureSeconds = (performance.now() - tf) / 1000;
 
   const tt = performance.now();
-  const result = await trainHead(train.set, val.set, { type: headType, channels: width, classes, hidden: o.hidden, epochs: o.epochs, batch: o.batch, seed: o.seed, onEpoch: o.onEpoch, signal: o.signal });
+  const result = await trainHead(train.set, val.set, { type: headType, channels: width, classes, hidden: o.hidden, epochs: o.epochs, batch: o.batch, seed: o.seed, loss: o.loss, focalGamma: o.focalGamma, onEpoch: o.onEpoch, signal: o.signal });
   const trainSeconds = (performance.now() - tt) / 1000;
 
   const inputNames = task === 'change' ? ['feat_a', 'feat_b'] : ['feat'];

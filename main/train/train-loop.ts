@@ -1,6 +1,6 @@
 /**
  * Fits a per-location head (head-weights.ts) to labelled features: class-weighted softmax
- * cross-entropy, AdamW with a cosine learning-rate schedule, early stopping on the
+ * cross-entropy (or class-weighted focal loss), AdamW with a cosine learning-rate schedule, early stopping on the
  * validation macro F1 (the best epoch's weights are kept), and one seed for the
  * initialisation and the batch order, so a run reproduces to the last digit on the same
  * machine. Plain Float32Array loops: a linear or one-hidden-layer head on a few hundred
@@ -44,6 +44,10 @@ export interface TrainOptions {
   /** Epochs without a better validation macro F1 before stopping (default 20). */
   patience?: number;
   seed?: number;
+  /** ce (default): class-weighted cross-entropy; focal: class-weighted focal loss. */
+  loss?: LossKind;
+  /** The focal loss's gamma (default 2; 0 is cross-entropy). */
+  focalGamma?: number;
   onEpoch?: (p: EpochProgress) => void;
   signal?: AbortSignal;
 }
@@ -117,8 +121,10 @@ function copyWeights(h: HeadWeights): HeadWeights {
   return { ...h, w1: h.w1.slice(), b1: h.b1.slice(), w2: h.w2?.slice() ?? null, b2: h.b2?.slice() ?? null };
 }
 
+export type LossKind = 'ce' | 'focal';
+
 /** Softmax cross-entropy of one batch; writes dLogits in place of the logits, returns the weighted loss sum. */
-function softmaxLoss(z: Float32Array, y: Int32Array, rows: Int32Array, k: number, cw: Float32Array, norm: number): number {
+export function softmaxLoss(z: Float32Array | Float64Array, y: Int32Array, rows: Int32Array, k: number, cw: Float32Array, norm: number): number {
   let loss = 0;
   for (let i = 0; i < rows.length; i++) {
     const o = i * k;
@@ -130,6 +136,34 @@ function softmaxLoss(z: Float32Array, y: Int32Array, rows: Int32Array, k: number
     const w = cw[label];
     loss += w * (Math.log(s) + max - z[o + label]);
     for (let c = 0; c < k; c++) z[o + c] = ((Math.exp(z[o + c] - max) / s - (c === label ? 1 : 0)) * w) / norm;
+  }
+  return loss;
+}
+
+/**
+ * Focal loss (Lin et al. 2017) of one batch, class-weighted: w_y (1 - p_y)^gamma CE, which
+ * leaves the easy, confident cells little say. Its gradient is the cross-entropy's scaled
+ * per row by (1 - p)^gamma + gamma (1 - p)^(gamma - 1) p CE; written in the cross-entropy's
+ * order of operations so that gamma 0 gives the same bits as softmaxLoss.
+ */
+export function focalLoss(z: Float32Array | Float64Array, y: Int32Array, rows: Int32Array, k: number, cw: Float32Array, norm: number, gamma: number): number {
+  let loss = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const o = i * k;
+    let max = -Infinity;
+    for (let c = 0; c < k; c++) max = Math.max(max, z[o + c]);
+    let s = 0;
+    for (let c = 0; c < k; c++) s += Math.exp(z[o + c] - max);
+    const label = y[rows[i]];
+    const w = cw[label];
+    const ce = Math.log(s) + max - z[o + label];
+    const p = Math.exp(z[o + label] - max) / s;
+    const q = 1 - p;
+    const f = q ** gamma;
+    // At p = 1 the second term is 0 (CE is), but q^(gamma - 1) may be infinite.
+    const g = gamma > 0 && q > 0 ? f + gamma * q ** (gamma - 1) * p * ce : f;
+    loss += w * f * ce;
+    for (let c = 0; c < k; c++) z[o + c] = ((Math.exp(z[o + c] - max) / s - (c === label ? 1 : 0)) * w * g) / norm;
   }
   return loss;
 }
@@ -184,6 +218,9 @@ export async function trainHead(trainSet: LabelledSet, valSet: LabelledSet, o: T
   const wd = o.weightDecay ?? 1e-4;
   const patience = o.patience ?? 20;
   const rand = seededRandom(o.seed ?? 0);
+  const gamma = o.focalGamma ?? 2;
+  if (!(gamma >= 0 && gamma <= 100)) throw new ApiError('E_BAD_REQUEST', `focalGamma: ${gamma}; use a number from 0 to 100`);
+  const lossOf = (z: Float32Array, rows: Int32Array, norm: number) => (o.loss === 'focal' ? focalLoss(z, trainSet.y, rows, K, cw, norm, gamma) : softmaxLoss(z, trainSet.y, rows, K, cw, norm));
   const { mean, std } = channelStats(trainSet, C);
   const xs = new Float32Array(trainSet.n * C);
   for (let i = 0; i < trainSet.n; i++) for (let j = 0; j < C; j++) xs[i * C + j] = (trainSet.x[i * C + j] - mean[j]) / std[j];
@@ -232,12 +269,12 @@ export async function trainHead(trainSet: LabelledSet, valSet: LabelledSet, o: T
       for (const p of params) p.grad.fill(0);
       if (type === 'linear') {
         const z = dense(xb, n, C, w1.value, b1.value, K, false);
-        lossSum += softmaxLoss(z, trainSet.y, rows, K, cw, norm);
+        lossSum += lossOf(z, rows, norm);
         accumulate(z, xb, n, C, K, w1.grad, b1.grad);
       } else {
         const h = dense(xb, n, C, w1.value, b1.value, H, true);
         const z = dense(h, n, H, w2!.value, b2!.value, K, false);
-        lossSum += softmaxLoss(z, trainSet.y, rows, K, cw, norm);
+        lossSum += lossOf(z, rows, norm);
         accumulate(z, h, n, H, K, w2!.grad, b2!.grad);
         const dh = new Float32Array(n * H);
         for (let i = 0; i < n; i++) {

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import type { Progress, ServerMessage } from '../../main/api.ts';
+import type { JobInfo, Progress, ServerMessage } from '../../main/api.ts';
 import { startHost, type RunningHost } from '../../main/host/index.ts';
 
 type Reply = Extract<ServerMessage, { type: 'reply' }>;
@@ -15,12 +15,15 @@ export class WsTestClient {
   private readonly waiting = new Map<string, (r: Reply) => void>();
   readonly progress: Progress[] = [];
   readonly replies: Reply[] = [];
+  /** Every `job` event, in arrival order. */
+  readonly jobEvents: JobInfo[] = [];
   private next = 0;
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => {
       const msg = JSON.parse(data.toString()) as ServerMessage;
       if (msg.type === 'progress') this.progress.push(msg.progress);
+      else if (msg.type === 'job') this.jobEvents.push(msg.job);
       else {
         this.replies.push(msg);
         this.waiting.get(msg.callId)?.(msg);

@@ -54,6 +54,7 @@ export class PendingCalls {
       this.pending.get(msg.progress.callId)?.onProgress?.(msg.progress);
       return;
     }
+    if (msg.type !== 'reply') return; // job events: for a jobs view, not for a call in flight
     const p = this.settle(msg.callId);
     if (!p) return;
     if (msg.ok) p.resolve(msg.value);

@@ -1,0 +1,152 @@
+/**
+ * The engine's jobs: queued in order, one running at a time (two jobs on one machine would
+ * only share its cores and memory), each in its own worker thread (job-thread.ts). Every
+ * change to a job goes to the listeners: status changes at once, progress at most ten times
+ * a second per job (the last one always). Finished jobs stay listed for the session.
+ */
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { ApiError, type ApiErrorShape, type JobInfo, type JobRequest } from '../api.ts';
+import { inWorker } from './job-thread.ts';
+import { checkRequestFiles } from './request-files.ts';
+import { parseJobRequest } from './task-run.ts';
+
+const PROGRESS_EVERY_MS = 100;
+
+interface Job {
+  info: JobInfo;
+  request: JobRequest;
+  controller: AbortController;
+  /** Settles when the job has ended, whichever way. */
+  ended: Promise<void>;
+  end: () => void;
+  lastProgressAt: number;
+}
+
+const snapshot = (j: Job): JobInfo => structuredClone(j.info);
+
+function errorShape(err: unknown): ApiErrorShape {
+  if (err instanceof ApiError) return err.toJSON();
+  return { code: 'E_INTERNAL', message: (err instanceof Error ? err.message : String(err)).split('\n')[0] };
+}
+
+export class JobQueue {
+  private readonly jobs = new Map<string, Job>();
+  private readonly listeners = new Set<(job: JobInfo) => void>();
+  private running: Job | null = null;
+  private closed = false;
+
+  /** Validates the request and its files, queues it and returns the job as queued. */
+  start(raw: JobRequest): JobInfo {
+    if (this.closed) throw new ApiError('E_CANCELLED', 'the engine is shutting down');
+    const request = parseJobRequest(raw);
+    checkRequestFiles(request);
+    const out = resolve(request.out);
+    for (const other of this.jobs.values()) {
+      if ((other.info.status === 'queued' || other.info.status === 'running') && other.info.out === out) {
+        throw new ApiError('E_BAD_REQUEST', `out: ${out} is already the output of job ${other.info.id} (${other.info.status})`, out);
+      }
+    }
+    let end = () => undefined as void;
+    const ended = new Promise<void>((r) => (end = r));
+    const job: Job = {
+      info: {
+        id: randomBytes(6).toString('base64url'),
+        task: request.task, status: 'queued', out, progress: null, provider: null, error: null,
+        report: null, outputs: [], queuedAt: Date.now(), startedAt: null, endedAt: null,
+      },
+      request, controller: new AbortController(), ended, end, lastProgressAt: 0,
+    };
+    this.jobs.set(job.info.id, job);
+    this.emit(job);
+    this.pump();
+    return snapshot(job);
+  }
+
+  /** Cancels a job and resolves when it has ended: a queued one at once, a running one within one batch. */
+  async cancel(id: string): Promise<JobInfo> {
+    const job = this.jobs.get(id);
+    if (!job) throw new ApiError('E_NOT_FOUND', `no job "${id}"`);
+    if (job.info.status === 'queued') this.finish(job, 'cancelled');
+    else if (job.info.status === 'running') {
+      job.controller.abort();
+      await job.ended;
+    }
+    return snapshot(job);
+  }
+
+  list(): JobInfo[] {
+    return [...this.jobs.values()].map(snapshot);
+  }
+
+  onJob(listener: (job: JobInfo) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Cancels every queued and running job and waits for the running one to end. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const running = this.running;
+    for (const job of this.jobs.values()) if (job.info.status === 'queued') this.finish(job, 'cancelled');
+    if (running) {
+      running.controller.abort();
+      await running.ended;
+    }
+  }
+
+  private pump(): void {
+    if (this.running || this.closed) return;
+    const next = [...this.jobs.values()].find((j) => j.info.status === 'queued');
+    if (!next) return;
+    this.running = next;
+    next.info.status = 'running';
+    next.info.startedAt = Date.now();
+    this.emit(next);
+    void this.run(next).finally(() => {
+      this.running = null;
+      this.pump();
+    });
+  }
+
+  private async run(job: Job): Promise<void> {
+    try {
+      const r = await inWorker({ kind: 'task', request: job.request }, {
+        signal: job.controller.signal,
+        onProgress: (p) => {
+          job.info.progress = p;
+          const now = Date.now();
+          if (p.done < p.total && now - job.lastProgressAt < PROGRESS_EVERY_MS) return;
+          job.lastProgressAt = now;
+          this.emit(job);
+        },
+        onProvider: (provider) => {
+          job.info.provider = provider;
+          this.emit(job);
+        },
+      });
+      if (r.type !== 'done') throw new ApiError('E_INTERNAL', 'the job worker replied with a probe result');
+      job.info.provider = r.outcome.provider ?? job.info.provider;
+      job.info.outputs = r.outcome.outputs;
+      job.info.report = `${job.info.out}.report.json`;
+      this.finish(job, 'done');
+    } catch (err) {
+      const cancelled = job.controller.signal.aborted || (err instanceof ApiError && err.code === 'E_CANCELLED');
+      if (cancelled) this.finish(job, 'cancelled');
+      else this.finish(job, 'failed', errorShape(err));
+    }
+  }
+
+  private finish(job: Job, status: 'done' | 'failed' | 'cancelled', error: ApiErrorShape | null = null): void {
+    job.info.status = status;
+    job.info.error = error;
+    job.info.endedAt = Date.now();
+    this.emit(job);
+    job.end();
+  }
+
+  private emit(job: Job): void {
+    const info = snapshot(job);
+    for (const l of this.listeners) l(info);
+  }
+}

@@ -1,0 +1,21 @@
+/** `skysense train`'s loss flags: --loss ce|focal and --focal-gamma, and the usage errors. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseTrainArgs } from '../../main/cli/train.ts';
+import { UsageError } from '../../main/cli/usage.ts';
+
+const base = ['--task', 'segment', '--model', 'm', '--input', 'a.tif', '--labels', 'l.tif', '--classes', 'a,b', '--out', 'h'];
+
+test('--loss and --focal-gamma reach the training options', () => {
+  assert.equal(parseTrainArgs(base).loss, undefined);
+  assert.equal(parseTrainArgs([...base, '--loss', 'ce']).loss, 'ce');
+  const o = parseTrainArgs([...base, '--loss', 'focal', '--focal-gamma', '1.5']);
+  assert.deepEqual([o.loss, o.focalGamma], ['focal', 1.5]);
+  assert.equal(parseTrainArgs([...base, '--loss', 'focal']).focalGamma, undefined);
+});
+
+test('bad loss flags are usage errors naming the option', () => {
+  assert.throws(() => parseTrainArgs([...base, '--loss', 'l1']), (e: Error) => e instanceof UsageError && /--loss "l1": use ce or focal/.test(e.message));
+  assert.throws(() => parseTrainArgs([...base, '--focal-gamma', '2']), /--focal-gamma applies to --loss focal/);
+  assert.throws(() => parseTrainArgs([...base, '--loss', 'focal', '--focal-gamma', '-1']), /--focal-gamma needs a number from 0 to 100/);
+});
