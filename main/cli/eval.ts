@@ -6,10 +6,10 @@
 import { ApiError } from '../api.ts';
 import { evalHead, type EvalHeadOptions } from '../train/index.ts';
 import { metricsJson, metricsText } from './metrics-text.ts';
-import { parseLabelValues } from './train.ts';
+import { parseLabelValues, SERIES_OPTIONS, seriesFlags } from './train.ts';
 import { commandLine, parseOptions, UsageError } from './usage.ts';
 
-export const EVAL_USAGE = 'usage: skysense eval --head HEAD_DIR [--model DIR] (--dataset SPEC.json | --input FILE... --labels FILE.tif|FILE.geojson|FILE.gpkg [--label-values V=CLASS,...] [--class-field NAME] [--layer NAME]) [--provider LIST] [--json]';
+export const EVAL_USAGE = 'usage: skysense eval --head HEAD_DIR [--model DIR] (--dataset SPEC.json | (--input FILE... | --fused --input S2_DATE... [--s1 S1_DATE...] [--dates D,...]) --labels FILE.tif|FILE.geojson|FILE.gpkg [--label-values V=CLASS,...] [--class-field NAME] [--layer NAME]) [--provider LIST] [--json]';
 
 function parseEvalArgs(args: string[]): { o: EvalHeadOptions; json: boolean } {
   const { values } = parseOptions(args, {
@@ -17,6 +17,7 @@ function parseEvalArgs(args: string[]): { o: EvalHeadOptions; json: boolean } {
     model: { type: 'string' },
     dataset: { type: 'string' },
     input: { type: 'string', multiple: true },
+    ...SERIES_OPTIONS,
     labels: { type: 'string' },
     'label-values': { type: 'string' },
     'class-field': { type: 'string' },
@@ -26,9 +27,10 @@ function parseEvalArgs(args: string[]): { o: EvalHeadOptions; json: boolean } {
   });
   if (!values.head) throw new UsageError('--head is required');
   if (values.dataset && (values.input || values.labels)) throw new UsageError('--dataset and --input/--labels exclude each other');
-  if (!values.dataset && (!values.input || !values.labels)) throw new UsageError('give --dataset SPEC.json, or --input and --labels');
+  if (!values.dataset && ((!values.input && !values.s1) || !values.labels)) throw new UsageError('give --dataset SPEC.json, or --input and --labels');
+  const series = seriesFlags(values);
   const labelValues = values['label-values'] === undefined ? undefined : parseLabelValues(values['label-values']);
-  return { o: { head: values.head, model: values.model, dataset: values.dataset, inputs: values.input, labels: values.labels, labelValues, classField: values['class-field'], labelsLayer: values.layer, providers: values.provider }, json: values.json ?? false };
+  return { o: { head: values.head, model: values.model, dataset: values.dataset, inputs: series ? undefined : values.input, series, labels: values.labels, labelValues, classField: values['class-field'], labelsLayer: values.layer, providers: values.provider }, json: values.json ?? false };
 }
 
 export async function runEval(args: string[]): Promise<number> {

@@ -6,13 +6,13 @@
  */
 import { ApiError } from '../api.ts';
 import { defaultCacheDir } from '../service/index.ts';
-import { trainTaskHead, type HeadType, type TrainTaskOptions } from '../train/index.ts';
+import { trainTaskHead, type HeadType, type TrainSeries, type TrainTaskOptions } from '../train/index.ts';
 import type { ModalityId } from '../model/index.ts';
 import { metricsJson, trainSummary } from './metrics-text.ts';
 import { commandLine, parseOptions, UsageError } from './usage.ts';
 
 export const TRAIN_USAGE =
-  'usage: skysense train --task segment|change --model DIR (--dataset SPEC.json | --input FILE... --labels FILE.tif|FILE.geojson|FILE.gpkg --classes A,B[,...] [--label-values V=CLASS,...] [--class-field NAME] [--layer NAME]) --out HEAD_DIR [--head-type linear|mlp] [--hidden N] [--epochs N] [--seed N] [--loss ce|focal] [--focal-gamma G] [--modality s2|s1|hr] [--provider LIST] [--json]';
+  'usage: skysense train --task segment|change --model DIR (--dataset SPEC.json | (--input FILE... | --fused --input S2_DATE... [--s1 S1_DATE...] [--dates D,...] [--s1-dates D,...]) --labels FILE.tif|FILE.geojson|FILE.gpkg --classes A,B[,...] [--label-values V=CLASS,...] [--class-field NAME] [--layer NAME]) --out HEAD_DIR [--head-type linear|mlp] [--hidden N] [--epochs N] [--seed N] [--loss ce|focal] [--focal-gamma G] [--modality s2|s1|hr] [--provider LIST] [--json]';
 
 const int = (name: string, v: string | undefined, min: number): number | undefined => {
   if (v === undefined) return undefined;
@@ -31,6 +31,24 @@ export function parseLabelValues(v: string): Record<string, string> {
   return out;
 }
 
+/** The flags of a fused series, shared by train and eval. */
+export const SERIES_OPTIONS = {
+  fused: { type: 'boolean' },
+  s1: { type: 'string', multiple: true },
+  dates: { type: 'string' },
+  's1-dates': { type: 'string' },
+} as const;
+
+/** A fused series from the flags: each --input one S2 date, each --s1 one S1 date, as `skysense run` takes them. */
+export function seriesFlags(values: { input?: string[]; fused?: boolean; s1?: string[]; dates?: string; 's1-dates'?: string }): TrainSeries | undefined {
+  const list = (v: string | undefined) => v?.split(',').map((d) => d.trim());
+  if (!values.fused && !values.s1) {
+    if (values.dates || values['s1-dates']) throw new UsageError('--dates and --s1-dates date a series: add --fused (each --input one S2 date) or --s1');
+    return undefined;
+  }
+  return { s2: values.input, s1: values.s1, dates: list(values.dates), s1Dates: list(values['s1-dates']) };
+}
+
 /** --loss ce|focal and --focal-gamma G (a number >= 0, only with the focal loss). */
 function lossFlags(loss: string | undefined, gamma: string | undefined): Pick<TrainTaskOptions, 'loss' | 'focalGamma'> {
   if (loss !== undefined && loss !== 'ce' && loss !== 'focal') throw new UsageError(`--loss "${loss}": use ce or focal`);
@@ -46,6 +64,7 @@ export function parseTrainArgs(args: string[]): TrainTaskOptions & { json: boole
     model: { type: 'string' },
     dataset: { type: 'string' },
     input: { type: 'string', multiple: true },
+    ...SERIES_OPTIONS,
     labels: { type: 'string' },
     classes: { type: 'string' },
     'label-values': { type: 'string' },
@@ -67,17 +86,22 @@ export function parseTrainArgs(args: string[]): TrainTaskOptions & { json: boole
   if (!values.model) throw new UsageError('--model is required (the encoder\'s model folder)');
   if (!values.out) throw new UsageError('--out is required (the head folder to write)');
   if (values.dataset && (values.input || values.labels)) throw new UsageError('--dataset and --input/--labels exclude each other');
-  if (!values.dataset && (!values.input || !values.labels || !values.classes)) throw new UsageError('give --dataset SPEC.json, or --input, --labels and --classes');
+  if (!values.dataset && ((!values.input && !values.s1) || !values.labels || !values.classes)) throw new UsageError('give --dataset SPEC.json, or --input, --labels and --classes');
   const headType = values['head-type'] ?? 'linear';
   if (headType !== 'linear' && headType !== 'mlp') throw new UsageError(`--head-type "${headType}": use linear or mlp`);
   const modality = values.modality;
   if (modality !== undefined && !['s2', 's1', 'hr'].includes(modality)) throw new UsageError(`--modality "${modality}": use s2, s1 or hr`);
   const change = values.task === 'change';
+  const series = seriesFlags(values);
+  const fused = series !== undefined;
+  if (fused && change) throw new UsageError('--fused: change heads are trained on two single rasters (--input BEFORE --input AFTER)');
+  if (fused && values.modality) throw new UsageError('--modality applies to one raster; a series is fused from its S2 and S1 rasters');
   return {
     task: values.task,
     model: values.model,
     dataset: values.dataset,
-    inputs: change && values.input ? [values.input[0]] : values.input,
+    inputs: fused ? undefined : change && values.input ? [values.input[0]] : values.input,
+    series,
     inputsB: change && values.input ? [values.input[1]] : undefined,
     labels: values.labels,
     classes: values.classes?.split(',').map((c) => c.trim()),

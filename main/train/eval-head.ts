@@ -1,5 +1,6 @@
 /**
- * `skysense eval`: the metrics of any segment or change head (trained here or shipped) on
+ * `skysense eval`: the metrics of any segment or change head (trained here or shipped; on one
+ * raster or on a fused series) on
  * labelled scenes it may never have seen. The head runs through the engine's own segment or
  * change task on its model grid, exactly as a user's run would, and each labelled cell of that grid
  * (label-raster.ts: the most frequent labelled class of its pixels) is compared with the
@@ -12,9 +13,10 @@ import { ApiError } from '../api.ts';
 import { readHeadFolder } from '../heads/index.ts';
 import { openRaster, rasterInfo } from '../raster/index.ts';
 import { runChange, runSegment } from '../tasks/index.ts';
-import { readDatasetSpec } from './dataset-spec.ts';
 import { readLabels } from './labels.ts';
 import { Confusion, type Metrics } from './metrics.ts';
+import { sceneFiles, sceneGrid, seriesOf, specScenes, type Scene } from './scenes.ts';
+import type { TrainSeries } from './feature-cache.ts';
 
 export interface EvalHeadOptions {
   head: string;
@@ -24,6 +26,8 @@ export interface EvalHeadOptions {
   inputs?: string[];
   /** change: date b (after). */
   inputsB?: string[];
+  /** A fused head's series (S2 / S1 dates), instead of `inputs`. */
+  series?: TrainSeries;
   labels?: string;
   labelValues?: Record<string, string>;
   /** The class property of GeoJSON labels (default "class"). */
@@ -43,32 +47,35 @@ export async function evalHead(o: EvalHeadOptions): Promise<EvalReport> {
   const head = await readHeadFolder(o.head);
   const m = head.manifest;
   if (m.task !== 'segment' && m.task !== 'change') throw new ApiError('E_UNSUPPORTED', `${head.manifestPath}: a ${m.task} head; eval scores segment and change heads`, head.manifestPath);
-  if (m.encoder.modality === 'fused') throw new ApiError('E_UNSUPPORTED', `${head.manifestPath}: a fused head; eval scores heads on single rasters`, head.manifestPath);
-  const roles = m.task === 'change' ? ['t1', 't2'] : ['image'];
+  const fused = m.encoder.modality === 'fused';
   const stride = m.outputs[0].stride ?? 1;
   const classes = m.classes.map((c) => c.name);
-  let scenes: { dates: string[][]; labels: string; labelValues: Record<string, string> | null }[];
+  let scenes: Scene[];
   if (o.dataset) {
-    const d = await readDatasetSpec(o.dataset);
-    if (d.task !== m.task) throw new ApiError('E_BAD_REQUEST', `${o.dataset}: task "${d.task}", but ${o.head} is a ${m.task} head`, o.dataset);
+    const d = await specScenes(o.dataset, m.task);
     for (const c of d.classes) if (!classes.includes(c)) throw new ApiError('E_BAD_REQUEST', `${o.dataset}: class "${c}" is not one of the head's classes (${classes.join(', ')})`, o.dataset);
-    scenes = d.samples.map((s, i) => {
-      const missing = roles.filter((r) => !s.inputs[r]);
-      if (missing.length) throw new ApiError('E_BAD_REQUEST', `${o.dataset}: samples[${i}].inputs: missing ${missing.map((r) => `"${r}"`).join(', ')}`, o.dataset);
-      return { dates: roles.map((r) => s.inputs[r]), labels: s.labels, labelValues: s.labelValues };
-    });
+    scenes = d.scenes;
   } else {
-    if (!o.inputs?.length || !o.labels) throw new ApiError('E_BAD_REQUEST', 'give a dataset spec, or inputs and labels');
-    // As `skysense run --task change`: two inputs are date a and date b.
-    const b = o.inputsB?.length ? o.inputsB : m.task === 'change' && o.inputs.length === 2 ? [o.inputs[1]] : null;
-    const a = b && !o.inputsB?.length ? [o.inputs[0]] : o.inputs;
-    if (m.task === 'change' && !b) throw new ApiError('E_BAD_REQUEST', `${o.head} is a change head: give date a and date b (two inputs)`);
-    scenes = [{ dates: m.task === 'change' ? [a, b!] : [o.inputs], labels: o.labels, labelValues: o.labelValues ?? null }];
+    if ((!o.inputs?.length && !o.series) || !o.labels) throw new ApiError('E_BAD_REQUEST', 'give a dataset spec, or inputs and labels');
+    const base = { labels: o.labels, labelValues: o.labelValues ?? null, where: o.labels };
+    if (o.series) {
+      scenes = [{ ...base, dates: [], series: seriesOf({ ...o.series }, 'series') }];
+    } else {
+      // As `skysense run --task change`: two inputs are date a and date b.
+      const b = o.inputsB?.length ? o.inputsB : m.task === 'change' && o.inputs!.length === 2 ? [o.inputs![1]] : null;
+      const a = b && !o.inputsB?.length ? [o.inputs![0]] : o.inputs!;
+      if (m.task === 'change' && !b) throw new ApiError('E_BAD_REQUEST', `${o.head} is a change head: give date a and date b (two inputs)`);
+      scenes = [{ ...base, dates: m.task === 'change' ? [a, b!] : [o.inputs!], series: null }];
+    }
+  }
+  const kind = (s: Scene) => (s.series ? 'a series' : 'one raster per date');
+  for (const s of scenes) {
+    if ((s.series !== null) !== fused) throw new ApiError('E_BAD_REQUEST', `${s.where}: ${o.head} is a ${fused ? 'fused-series' : 'single-raster'} head, but the scene gives ${kind(s)}`, s.labels);
   }
   const valueIndex = new Map(m.classes.map((c, i) => [c.value, i]));
   // Labels first, for every scene: a bad label file fails before any model runs.
   const labelled = [];
-  for (const s of scenes) labelled.push({ s, cells: await readLabels({ ...s, classField: o.classField, layer: o.labelsLayer }, await rasterInfo(s.dates[0]), stride, classes, o.signal) });
+  for (const s of scenes) labelled.push({ s, cells: await readLabels({ ...s, classField: o.classField, layer: o.labelsLayer }, await rasterInfo(sceneGrid(s)), stride, classes, o.signal) });
   const cm = new Confusion(classes);
   const tmp = await mkdtemp(join(tmpdir(), 'skysense-eval-'));
   const report: EvalReport['scenes'] = [];
@@ -77,6 +84,7 @@ export async function evalHead(o: EvalHeadOptions): Promise<EvalReport> {
       const out = join(tmp, `scene-${i}.tif`);
       const common = { head: o.head, model: o.model, out, grid: 'model' as const, providers: o.providers, signal: o.signal };
       if (m.task === 'change') await runChange({ ...common, inputsA: s.dates[0], inputsB: s.dates[1] });
+      else if (s.series) await runSegment({ ...common, ...s.series });
       else await runSegment({ ...common, inputs: s.dates[0] });
       const raster = await openRaster([out], { signal: o.signal });
       let n = 0;
@@ -99,7 +107,7 @@ export async function evalHead(o: EvalHeadOptions): Promise<EvalReport> {
       } finally {
         await raster.close();
       }
-      report.push({ inputs: s.dates.flat(), labels: s.labels, cells: n, noPrediction: none });
+      report.push({ inputs: sceneFiles(s), labels: s.labels, cells: n, noPrediction: none });
     }
   } finally {
     await rm(tmp, { recursive: true, force: true });

@@ -1,18 +1,20 @@
 /**
  * The encoder features a head trains on, computed by the engine's own `embed` (the same
- * tiling, blending and last tap a head then reads when it runs) and kept on disk as a
- * float16 GeoTIFF per model, input files (path, size, mtime) and modality, so a second
- * training on the same scene starts at once. The cache entry is written by embed under a
- * temporary name and renamed when whole; its report tells which module and tap made it.
+ * tiling, blending and last tap a head then reads when it runs), or for a series its fused
+ * `embed` (the fusion module's output, one feature per S2 pixel), and kept on disk as a
+ * float16 GeoTIFF per model, input files (path, size, mtime), dates and modality, so a
+ * second training on the same scenes starts at once. The cache entry is written by embed
+ * under a temporary name and renamed when whole, then a small record beside it (module, tap,
+ * tiling) that marks the entry complete.
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ApiError } from '../api.ts';
 import type { ModalityId } from '../model/index.ts';
 import { openRaster } from '../raster/index.ts';
-import { runEmbed, type EmbedReport } from '../tasks/index.ts';
+import { runEmbed, runFusedEmbed } from '../tasks/index.ts';
 import type { TiledProgress } from '../tiler/index.ts';
 
 export interface FeatureGrid {
@@ -21,14 +23,26 @@ export interface FeatureGrid {
   height: number;
   channels: number;
   stride: number;
-  report: EmbedReport;
+  /** What made them: the model, its module and the tap a head reads. */
+  model: { dir: string; name: string; weights: string; module: string; output: string };
+  tile: number;
+  overlap: number;
   /** True when an earlier run's features were reused. */
   cached: boolean;
 }
 
+/** A series fused by SkySense's fusion module, as `skysense run` takes it. */
+export interface TrainSeries {
+  s2?: string[];
+  s1?: string[];
+  dates?: string[];
+  s1Dates?: string[];
+}
+
 export interface FeatureCacheOptions {
   model: string;
-  inputs: string[];
+  /** One raster (its files), or a series to fuse. */
+  inputs: string[] | TrainSeries;
   modality?: ModalityId;
   cacheDir: string;
   providers?: string;
@@ -49,26 +63,42 @@ async function fingerprint(paths: string[]): Promise<string[]> {
   return out;
 }
 
+type CachedReport = { model: FeatureGrid['model']; stride: number; tile: number; overlap: number; outputs: { width: number; height: number; bands: number }[] };
+
+async function runFeatures(o: FeatureCacheOptions, path: string): Promise<CachedReport> {
+  const common = { model: o.model, providers: o.providers, out: path, dataType: 'float16' as const, signal: o.signal, progress: o.progress };
+  if (Array.isArray(o.inputs)) return runEmbed({ ...common, inputs: o.inputs, modality: o.modality });
+  const r = await runFusedEmbed({ ...common, ...o.inputs });
+  return { ...r, model: { dir: r.model.dir, name: r.model.name, weights: r.model.weights, module: 'fusion', output: 'fused' }, stride: 1 };
+}
+
 export async function cachedFeatures(o: FeatureCacheOptions): Promise<FeatureGrid> {
   const modelDir = resolve(o.model);
   const modelFiles = existsSync(modelDir) ? (await readdir(modelDir)).filter((f) => f === 'manifest.json' || f.endsWith('.onnx')).map((f) => join(modelDir, f)) : [];
+  const inputs = Array.isArray(o.inputs)
+    ? await fingerprint(o.inputs)
+    : { s2: await fingerprint(o.inputs.s2 ?? []), s1: await fingerprint(o.inputs.s1 ?? []), dates: o.inputs.dates ?? null, s1Dates: o.inputs.s1Dates ?? null };
   const key = createHash('sha256')
-    .update(JSON.stringify({ v: 1, model: await fingerprint(modelFiles), modelDir, inputs: await fingerprint(o.inputs), modality: o.modality ?? null }))
+    .update(JSON.stringify({ v: 2, model: await fingerprint(modelFiles), modelDir, inputs, modality: o.modality ?? null }))
     .digest('hex')
     .slice(0, 32);
   const dir = join(o.cacheDir, 'features');
   await mkdir(dir, { recursive: true });
   const path = join(dir, `${key}.tif`);
-  let report: EmbedReport;
+  let report: CachedReport;
   let cached = false;
-  if (existsSync(path) && existsSync(`${path}.report.json`)) {
-    report = JSON.parse(await readFile(`${path}.report.json`, 'utf8')) as EmbedReport;
+  if (existsSync(path) && existsSync(`${path}.cache.json`)) {
+    report = JSON.parse(await readFile(`${path}.cache.json`, 'utf8')) as CachedReport;
     cached = true;
   } else {
-    report = await runEmbed({ model: o.model, inputs: o.inputs, modality: o.modality, providers: o.providers, out: path, dataType: 'float16', signal: o.signal, progress: o.progress });
+    report = await runFeatures(o, path);
+    // The cache's own record (what a head needs), written whole after the features are.
+    const { model, stride, tile, overlap, outputs } = report;
+    await writeFile(`${path}.cache.json.part`, JSON.stringify({ model, stride, tile, overlap, outputs: outputs.map((x) => ({ width: x.width, height: x.height, bands: x.bands })) }));
+    await rename(`${path}.cache.json.part`, `${path}.cache.json`);
   }
   const out = report.outputs[0];
-  return { path, width: out.width, height: out.height, channels: out.bands, stride: report.stride, report, cached };
+  return { path, width: out.width, height: out.height, channels: out.bands, stride: report.stride, model: report.model, tile: report.tile, overlap: report.overlap, cached };
 }
 
 /** The features of the given cells (row-major indices on the feature grid, ascending): n x channels. */

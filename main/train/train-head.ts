@@ -1,8 +1,9 @@
 /**
- * `skysense train --task segment`: a per-location head (linear or mlp) on the frozen
- * encoder's features of one scene, from a label raster on the scene's grid. Everything that
- * can be wrong with the input is checked before the encoder runs: the model and its encoder
- * for the raster's modality, the classes and label mapping, the label grid, at least two
+ * `skysense train`: a per-location head (linear or mlp) on the frozen encoder's features: one
+ * raster's (segment), two dates' [a, b, |a - b|] (change), or a series' fusion features
+ * (segment on a fused S2 / S1 series), from labels on the scene's grid. Everything that can be
+ * wrong with the input is checked before the encoder runs: the model and its encoder (or
+ * fusion module) for the scenes, the classes and label mapping, the label grid, at least two
  * classes with cells on the training side. Then the features (feature-cache.ts), the
  * spatial-block split (split.ts), training (train-loop.ts), the metrics on the validation
  * blocks, and the head folder (head-write.ts), whose ONNX graph must reproduce the
@@ -13,16 +14,16 @@ import { ApiError, type RasterInfo } from '../api.ts';
 import { encoderFor } from '../encoder/index.ts';
 import { fileSha256 } from '../heads/index.ts';
 import { guessModality } from '../inputs/index.ts';
-import { loadModelFolder, type HeadManifest, type ModalityId } from '../model/index.ts';
+import { loadModelFolder, type HeadManifest, type ModalityId, type ModelFolder, type ModuleSpec } from '../model/index.ts';
 import { rasterInfo } from '../raster/index.ts';
 import { checkSameGrid, clusterColour, hex } from '../tasks/index.ts';
 import type { TiledProgress } from '../tiler/index.ts';
-import { cachedFeatures, gatherFeatures, type FeatureGrid } from './feature-cache.ts';
+import { cachedFeatures, gatherFeatures, type FeatureGrid, type TrainSeries } from './feature-cache.ts';
 import { exportHeadOnnx } from './onnx-export.ts';
 import { onnxAgreement, writeHeadFolder } from './head-write.ts';
 import type { CellLabels } from './label-raster.ts';
 import { readLabels } from './labels.ts';
-import { readDatasetSpec } from './dataset-spec.ts';
+import { sceneGrid, seriesOf, specScenes, type Scene, type SceneTask } from './scenes.ts';
 import type { Metrics } from './metrics.ts';
 import { checkSplit, splitCells, type Split, type SplitOptions } from './split.ts';
 import { trainHead, type EpochProgress, type LabelledSet, type LossKind } from './train-loop.ts';
@@ -37,6 +38,8 @@ export interface TrainTaskOptions extends SplitOptions {
   inputs?: string[];
   /** change: date b (after), on date a's (`inputs`) grid. */
   inputsB?: string[];
+  /** segment: a series fused by the model's fusion module, instead of `inputs`. */
+  series?: TrainSeries;
   labels?: string;
   /** The classes, in output order (with `dataset`: the spec's). */
   classes?: string[];
@@ -73,8 +76,8 @@ export interface TrainReport {
   task: 'segment' | 'change';
   head: string;
   headType: HeadType;
-  model: FeatureGrid['report']['model'];
-  modality: ModalityId;
+  model: FeatureGrid['model'];
+  modality: HeadModality;
   features: { path: string; width: number; height: number; channels: number; stride: number; cached: boolean; seconds: number };
   labels: { path: string; labelledCells: number[]; note: string | null }[];
   samples: { train: number; val: number; trainPerClass: number[]; valPerClass: number[]; droppedNoData: number };
@@ -83,6 +86,16 @@ export interface TrainReport {
   training: Metrics;
   /** Largest |ONNX Runtime - TypeScript| logit over the validation features. */
   onnxMaxAbsDiff: number;
+}
+
+/** What a head reads: one modality's encoder, or the fusion of a series. */
+type HeadModality = ModalityId | 'fused';
+
+/** The model's fusion module, which a head on a fused series reads. */
+function fusionModule(model: ModelFolder): [string, ModuleSpec] {
+  const hit = Object.entries(model.manifest.modules).find(([, spec]) => spec.role === 'fusion');
+  if (!hit) throw new ApiError('E_NOT_FOUND', `${model.manifestPath}: no fusion module (a head on a fused series needs one)`, model.manifestPath);
+  return hit;
 }
 
 function checkClasses(classes: string[]): void {
@@ -117,40 +130,28 @@ function headName(dir: string): string {
   return base || 'head';
 }
 
-interface Scene {
-  /** One raster per date (segment: one; change: a, b). */
-  dates: string[][];
-  labels: string;
-  labelValues: Record<string, string> | null;
-  where: string;
-}
-
 /** The scenes to train on, from the spec or the flags; every file checked to exist. */
-async function scenesOf(o: TrainTaskOptions): Promise<{ task: 'segment' | 'change'; classes: string[]; scenes: Scene[]; data: string }> {
+async function scenesOf(o: TrainTaskOptions): Promise<{ task: SceneTask; classes: string[]; scenes: Scene[]; data: string }> {
   if (o.dataset) {
-    if (o.inputs?.length || o.inputsB?.length || o.labels) throw new ApiError('E_BAD_REQUEST', 'give either a dataset spec or inputs and labels, not both');
-    const d = await readDatasetSpec(o.dataset);
-    if (d.task !== 'segment' && d.task !== 'change') throw new ApiError('E_UNSUPPORTED', `${o.dataset}: task "${d.task}": this build trains segment and change heads`, o.dataset);
-    if (o.task && o.task !== d.task) throw new ApiError('E_BAD_REQUEST', `${o.dataset}: a ${d.task} dataset, but the task asked is ${o.task}`, o.dataset);
-    const roles = d.task === 'change' ? ['t1', 't2'] : ['image'];
-    const scenes = d.samples.map((s, i) => {
-      const where = `${o.dataset}: samples[${i}]`;
-      const other = Object.keys(s.inputs).filter((r) => !roles.includes(r));
-      if (other.length) throw new ApiError('E_UNSUPPORTED', `${where}.inputs: ${other.join(', ')}: this build trains ${d.task} heads on ${roles.map((r) => `"${r}"`).join(' and ')} (fused series heads are not trained yet)`, o.dataset);
-      const missing = roles.filter((r) => !s.inputs[r]);
-      if (missing.length) throw new ApiError('E_BAD_REQUEST', `${where}.inputs: missing ${missing.map((r) => `"${r}"`).join(', ')}`, o.dataset);
-      return { dates: roles.map((r) => s.inputs[r]), labels: s.labels, labelValues: s.labelValues, where };
-    });
-    return { task: d.task, classes: d.classes, scenes, data: `${d.samples.length} scene(s) of ${o.dataset}` };
+    if (o.inputs?.length || o.inputsB?.length || o.series || o.labels) throw new ApiError('E_BAD_REQUEST', 'give either a dataset spec or inputs and labels, not both');
+    const d = await specScenes(o.dataset, o.task);
+    return { ...d, data: `${d.scenes.length} scene(s) of ${o.dataset}` };
   }
-  if (!o.inputs?.length) throw new ApiError('E_BAD_REQUEST', 'inputs: give the raster to train on (or a dataset spec)');
+  if (!o.inputs?.length && !o.series) throw new ApiError('E_BAD_REQUEST', 'inputs: give the raster to train on (or a dataset spec)');
   if (!o.labels) throw new ApiError('E_BAD_REQUEST', 'labels: give the label raster (or a dataset spec)');
   if (!o.classes) throw new ApiError('E_BAD_REQUEST', 'classes: give the class names, in output order');
   const task = o.task ?? 'segment';
+  const base = { labels: o.labels, labelValues: o.labelValues ?? null, where: o.labels };
+  if (o.series) {
+    if (task !== 'segment') throw new ApiError('E_UNSUPPORTED', `series: heads on fused series are trained for segment, not ${task}`);
+    if (o.inputs?.length) throw new ApiError('E_BAD_REQUEST', 'inputs: give one raster or a series, not both');
+    const series = seriesOf({ ...o.series }, 'series');
+    return { task, classes: o.classes, scenes: [{ ...base, dates: [], series }], data: `${o.labels} on the series ${[...(series.s2 ?? []), ...(series.s1 ?? [])].join(', ')}` };
+  }
   if (task === 'change' && !o.inputsB?.length) throw new ApiError('E_BAD_REQUEST', 'inputsB: a change head needs date b (after) besides date a');
   if (task === 'segment' && o.inputsB?.length) throw new ApiError('E_BAD_REQUEST', 'inputsB: only change heads read a second date');
-  const dates = task === 'change' ? [o.inputs, o.inputsB!] : [o.inputs];
-  return { task, classes: o.classes, scenes: [{ dates, labels: o.labels, labelValues: o.labelValues ?? null, where: o.labels }], data: `${o.labels} on ${dates.map((d) => d.join(', ')).join(' -> ')}` };
+  const dates = task === 'change' ? [o.inputs!, o.inputsB!] : [o.inputs!];
+  return { task, classes: o.classes, scenes: [{ ...base, dates, series: null }], data: `${o.labels} on ${dates.map((d) => d.join(', ')).join(' -> ')}` };
 }
 
 /** The features a head sees per cell: one date's, or for change [a, b, |a - b|]. */
@@ -189,7 +190,7 @@ export async function trainTaskHead(o: TrainTaskOptions): Promise<TrainReport> {
   const out = resolve(o.out);
   const headType = o.headType ?? 'linear';
   const model = await loadModelFolder(o.model, { cache: false });
-  let modality: ModalityId | undefined = o.modality;
+  let modality: HeadModality | undefined = o.modality;
   let stride = 0;
   let weightsSha = '';
   let moduleName = '';
@@ -197,14 +198,15 @@ export async function trainTaskHead(o: TrainTaskOptions): Promise<TrainReport> {
   try {
     const available = Object.keys(model.manifest.modalities) as ModalityId[];
     for (const scene of scenes) {
-      const info = await rasterInfo(scene.dates[0]);
+      const info = await rasterInfo(sceneGrid(scene));
       // A change head compares the dates pixel for pixel: date b must lie on date a's grid.
       if (scene.dates[1]) checkSameGrid(info, await rasterInfo(scene.dates[1]));
-      const m = o.modality ?? guessModality(info, available);
+      if (scene.series && o.modality) throw new ApiError('E_BAD_REQUEST', `modality: a series is fused from its S2 and S1 rasters; --modality applies to one raster`);
+      const m = scene.series ? 'fused' : (o.modality ?? guessModality(info, available));
       if (modality && m !== modality) throw new ApiError('E_BAD_REQUEST', `${scene.where}: ${info.path} reads as ${m}, the other scenes as ${modality}; one head reads one modality`, info.path);
       modality = m;
       if (!moduleName) {
-        const [name, spec] = encoderFor(model, m, 'train');
+        const [name, spec] = m === 'fused' ? fusionModule(model) : encoderFor(model, m, 'train');
         const last = spec.outputs[spec.outputs.length - 1];
         if (!last.stride) throw new ApiError('E_CORRUPT', `${model.manifestPath}: modules.${name}: its last output has no stride`, model.manifestPath);
         stride = last.stride;
@@ -228,8 +230,8 @@ export async function trainTaskHead(o: TrainTaskOptions): Promise<TrainReport> {
   let allCached = true;
   for (const p of prepared) {
     const perDate: { train: Float32Array; val: Float32Array }[] = [];
-    for (const inputs of p.scene.dates) {
-      grid = await cachedFeatures({ model: o.model, inputs, modality, cacheDir: o.cacheDir, providers: o.providers, signal: o.signal, progress: o.progress });
+    for (const inputs of p.scene.series ? [p.scene.series] : p.scene.dates) {
+      grid = await cachedFeatures({ model: o.model, inputs, modality: modality === 'fused' ? undefined : modality, cacheDir: o.cacheDir, providers: o.providers, signal: o.signal, progress: o.progress });
       allCached &&= grid.cached;
       if (grid.width !== p.labels.width || grid.height !== p.labels.height) {
         throw new ApiError('E_INTERNAL', `${p.scene.where}: features ${grid.width} x ${grid.height} but label cells ${p.labels.width} x ${p.labels.height}`);
@@ -267,15 +269,15 @@ export async function trainTaskHead(o: TrainTaskOptions): Promise<TrainReport> {
     schemaVersion: 1,
     kind: 'head',
     name: o.name ?? headName(out),
-    title: o.title ?? `${classes.join(' / ')} (${headType} head on ${grid.report.model.name} ${modality})`,
+    title: o.title ?? `${classes.join(' / ')} (${headType} head on ${grid.model.name} ${modality})`,
     task,
-    encoder: { name: grid.report.model.name, modality, module: moduleName, weightsSha256: weightsSha },
+    encoder: { name: grid.model.name, modality, module: moduleName, weightsSha256: weightsSha },
     file: 'head.onnx',
-    inputs: inputNames.map((name, i) => ({ name, dtype: 'float32' as const, shape: ['batch', C, 'h', 'w'], tap: grid!.report.model.output, ...(task === 'change' ? { date: i === 0 ? ('a' as const) : ('b' as const) } : {}) })),
+    inputs: inputNames.map((name, i) => ({ name, dtype: 'float32' as const, shape: ['batch', C, 'h', 'w'], tap: grid!.model.output, ...(task === 'change' ? { date: i === 0 ? ('a' as const) : ('b' as const) } : {}) })),
     outputs: [{ name: 'logits', dtype: 'float32', shape: ['batch', classes.length, 'h', 'w'], stride }],
     activation: 'softmax',
     classes: classes.map((name, i) => ({ value: i, name, color: hex(clusterColour(i + 1)) })),
-    tile: { size: grid.report.tile, stride: grid.report.tile - grid.report.overlap },
+    tile: { size: grid.tile, stride: grid.tile - grid.overlap },
     training: {
       data,
       licence: o.labelsLicence ?? 'not stated',
@@ -286,14 +288,14 @@ export async function trainTaskHead(o: TrainTaskOptions): Promise<TrainReport> {
       evaluatedOn: `the validation side of a split by blocks of ${o.block ?? 8} x ${o.block ?? 8} cells (${val.set.n} cells, about ${Math.round((o.valFraction ?? 0.2) * 100)} % of the labelled ones; class-balanced)`,
       created: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     },
-    licence: { code: 'Apache-2.0', weights: `as the ${grid.report.model.name} encoder weights it reads; labels: ${o.labelsLicence ?? 'licence not stated'}` },
+    licence: { code: 'Apache-2.0', weights: `as the ${grid.model.name} encoder weights it reads; labels: ${o.labelsLicence ?? 'licence not stated'}` },
   };
   await writeHeadFolder(out, manifest, onnxBytes);
   return {
     task,
     head: out,
     headType,
-    model: grid.report.model,
+    model: grid.model,
     modality,
     features: { path: grid.path, width: grid.width, height: grid.height, channels: C, stride, cached: allCached, seconds: featureSeconds },
     labels: prepared.map((p) => ({ path: p.scene.labels, labelledCells: p.labels.counts, note: p.labels.note })),
