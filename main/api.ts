@@ -294,6 +294,8 @@ export const TrainRequest = z
     loss: z.enum(['ce', 'focal']).optional(),
     /** The focal loss's gamma (default 2). */
     focalGamma: z.number().min(0).max(100).optional(),
+    /** Continue from the checkpoint a crashed or cancelled run of this head left. */
+    resume: z.boolean().optional(),
     hidden: z.number().int().min(1).max(4096).optional(),
     epochs: z.number().int().min(1).max(100000).optional(),
     seed: z.number().int().min(0).optional(),

@@ -12,7 +12,7 @@ import { metricsJson, trainSummary } from './metrics-text.ts';
 import { commandLine, parseOptions, UsageError } from './usage.ts';
 
 export const TRAIN_USAGE =
-  'usage: skysense train --task segment|change --model DIR (--dataset SPEC.json | (--input FILE... | --fused --input S2_DATE... [--s1 S1_DATE...] [--dates D,...] [--s1-dates D,...]) --labels FILE.tif|FILE.geojson|FILE.gpkg --classes A,B[,...] [--label-values V=CLASS,...] [--class-field NAME] [--layer NAME]) --out HEAD_DIR [--head-type linear|mlp] [--hidden N] [--epochs N] [--seed N] [--loss ce|focal] [--focal-gamma G] [--modality s2|s1|hr] [--provider LIST] [--json]';
+  'usage: skysense train --task segment|change --model DIR (--dataset SPEC.json | (--input FILE... | --fused --input S2_DATE... [--s1 S1_DATE...] [--dates D,...] [--s1-dates D,...]) --labels FILE.tif|FILE.geojson|FILE.gpkg --classes A,B[,...] [--label-values V=CLASS,...] [--class-field NAME] [--layer NAME]) --out HEAD_DIR [--head-type linear|mlp] [--hidden N] [--epochs N] [--seed N] [--loss ce|focal] [--focal-gamma G] [--resume] [--modality s2|s1|hr] [--provider LIST] [--json]';
 
 const int = (name: string, v: string | undefined, min: number): number | undefined => {
   if (v === undefined) return undefined;
@@ -77,6 +77,7 @@ export function parseTrainArgs(args: string[]): TrainTaskOptions & { json: boole
     seed: { type: 'string' },
     loss: { type: 'string' },
     'focal-gamma': { type: 'string' },
+    resume: { type: 'boolean' },
     modality: { type: 'string' },
     provider: { type: 'string' },
     json: { type: 'boolean' },
@@ -114,6 +115,7 @@ export function parseTrainArgs(args: string[]): TrainTaskOptions & { json: boole
     epochs: int('epochs', values.epochs, 1),
     seed: int('seed', values.seed, 0),
     ...lossFlags(values.loss, values['focal-gamma']),
+    resume: values.resume,
     modality: modality as ModalityId | undefined,
     providers: values.provider,
     cacheDir: defaultCacheDir(),
@@ -150,7 +152,7 @@ export async function runTrain(args: string[]): Promise<number> {
     return 0;
   } catch (err) {
     if (controller.signal.aborted) {
-      process.stderr.write('skysense: training cancelled; nothing written\n');
+      process.stderr.write('skysense: training cancelled; nothing written (--resume continues after the last whole epoch)\n');
       return 130;
     }
     const line = err instanceof ApiError ? err.message : `internal error (${err instanceof Error ? err.message : String(err)})`;

@@ -19,6 +19,7 @@ import { rasterInfo } from '../raster/index.ts';
 import { checkSameGrid, clusterColour, hex } from '../tasks/index.ts';
 import type { TiledProgress } from '../tiler/index.ts';
 import { cachedFeatures, gatherFeatures, type FeatureGrid, type TrainSeries } from './feature-cache.ts';
+import { checkpointPath, removeCheckpoint } from './checkpoint.ts';
 import { exportHeadOnnx } from './onnx-export.ts';
 import { onnxAgreement, writeHeadFolder } from './head-write.ts';
 import type { CellLabels } from './label-raster.ts';
@@ -56,6 +57,8 @@ export interface TrainTaskOptions extends SplitOptions {
   loss?: LossKind;
   /** The focal loss's gamma (default 2). */
   focalGamma?: number;
+  /** Continue from the checkpoint a crashed or cancelled run of this head left (checkpoint.ts). */
+  resume?: boolean;
   hidden?: number;
   epochs?: number;
   batch?: number;
@@ -81,7 +84,8 @@ export interface TrainReport {
   features: { path: string; width: number; height: number; channels: number; stride: number; cached: boolean; seconds: number };
   labels: { path: string; labelledCells: number[]; note: string | null }[];
   samples: { train: number; val: number; trainPerClass: number[]; valPerClass: number[]; droppedNoData: number };
-  epochs: { run: number; best: number; finalLoss: number; seconds: number };
+  /** resumedFrom: the epoch a resumed run continued after (null: from the start). */
+  epochs: { run: number; best: number; finalLoss: number; seconds: number; resumedFrom: number | null };
   validation: Metrics;
   training: Metrics;
   /** Largest |ONNX Runtime - TypeScript| logit over the validation features. */
@@ -254,7 +258,7 @@ export async function trainTaskHead(o: TrainTaskOptions): Promise<TrainReport> {
   const featureSeconds = (performance.now() - tf) / 1000;
 
   const tt = performance.now();
-  const result = await trainHead(train.set, val.set, { type: headType, channels: width, classes, hidden: o.hidden, epochs: o.epochs, batch: o.batch, seed: o.seed, loss: o.loss, focalGamma: o.focalGamma, onEpoch: o.onEpoch, signal: o.signal });
+  const result = await trainHead(train.set, val.set, { type: headType, channels: width, classes, hidden: o.hidden, epochs: o.epochs, batch: o.batch, seed: o.seed, loss: o.loss, focalGamma: o.focalGamma, onEpoch: o.onEpoch, signal: o.signal, checkpoint: { path: checkpointPath(o.cacheDir, out), resume: o.resume ?? false } });
   const trainSeconds = (performance.now() - tt) / 1000;
 
   const inputNames = task === 'change' ? ['feat_a', 'feat_b'] : ['feat'];
@@ -291,6 +295,7 @@ export async function trainTaskHead(o: TrainTaskOptions): Promise<TrainReport> {
     licence: { code: 'Apache-2.0', weights: `as the ${grid.model.name} encoder weights it reads; labels: ${o.labelsLicence ?? 'licence not stated'}` },
   };
   await writeHeadFolder(out, manifest, onnxBytes);
+  await removeCheckpoint(checkpointPath(o.cacheDir, out));
   return {
     task,
     head: out,
@@ -300,7 +305,7 @@ export async function trainTaskHead(o: TrainTaskOptions): Promise<TrainReport> {
     features: { path: grid.path, width: grid.width, height: grid.height, channels: C, stride, cached: allCached, seconds: featureSeconds },
     labels: prepared.map((p) => ({ path: p.scene.labels, labelledCells: p.labels.counts, note: p.labels.note })),
     samples: { train: train.set.n, val: val.set.n, trainPerClass: sum((p) => p.split.trainCounts), valPerClass: sum((p) => p.split.valCounts), droppedNoData: dropped },
-    epochs: { run: result.epochsRun, best: result.bestEpoch, finalLoss: result.finalLoss, seconds: trainSeconds },
+    epochs: { run: result.epochsRun, best: result.bestEpoch, finalLoss: result.finalLoss, seconds: trainSeconds, resumedFrom: result.resumedFrom },
     validation: result.val,
     training: result.train,
     onnxMaxAbsDiff,

@@ -8,7 +8,7 @@
  * than it saves (README, Benchmarks: head training).
  */
 import { ApiError } from '../api.ts';
-import { seededRandom } from '../tasks/index.ts';
+import { checkpointKey, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import { argmaxRows, dense, headLogits, type HeadType, type HeadWeights } from './head-weights.ts';
 import { Confusion, type Metrics } from './metrics.ts';
 
@@ -50,6 +50,8 @@ export interface TrainOptions {
   focalGamma?: number;
   onEpoch?: (p: EpochProgress) => void;
   signal?: AbortSignal;
+  /** Write a checkpoint here after every epoch; with `resume`, continue from the one there. */
+  checkpoint?: { path: string; resume: boolean };
 }
 
 export interface TrainResult {
@@ -60,6 +62,23 @@ export interface TrainResult {
   val: Metrics;
   train: Metrics;
   classWeights: number[];
+  /** The epoch a resumed run continued after (null: from the start). */
+  resumedFrom: number | null;
+}
+
+/**
+ * mulberry32, the generator of seededRandom (tasks/), with its one word of state in the open
+ * so that a checkpoint can hold it: the same seed draws the same numbers as before.
+ */
+class Rng {
+  constructor(public state: number) {}
+  next(): number {
+    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    let t = this.state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
 }
 
 export function evaluate(h: HeadWeights, set: LabelledSet, classes: readonly string[]): Metrics {
@@ -217,7 +236,8 @@ export async function trainHead(trainSet: LabelledSet, valSet: LabelledSet, o: T
   const peak = o.lr ?? (type === 'mlp' ? 0.003 : 0.01);
   const wd = o.weightDecay ?? 1e-4;
   const patience = o.patience ?? 20;
-  const rand = seededRandom(o.seed ?? 0);
+  const rng = new Rng((o.seed ?? 0) >>> 0);
+  const rand = () => rng.next();
   const gamma = o.focalGamma ?? 2;
   if (!(gamma >= 0 && gamma <= 100)) throw new ApiError('E_BAD_REQUEST', `focalGamma: ${gamma}; use a number from 0 to 100`);
   const lossOf = (z: Float32Array, rows: Int32Array, norm: number) => (o.loss === 'focal' ? focalLoss(z, trainSet.y, rows, K, cw, norm, gamma) : softmaxLoss(z, trainSet.y, rows, K, cw, norm));
@@ -244,8 +264,37 @@ export async function trainHead(trainSet: LabelledSet, valSet: LabelledSet, o: T
   let bestEpoch = 0;
   let finalLoss = Number.NaN;
   let epoch = 0;
+  let resumedFrom: number | null = null;
+  let key = '';
+  if (o.checkpoint) {
+    key = checkpointKey({ v: 1, type, C, K, H, epochs, batch, peak, wd, patience, seed: o.seed ?? 0, loss: o.loss ?? 'ce', gamma, classes: o.classes }, [trainSet.x, trainSet.y, valSet.x, valSet.y]);
+    if (o.checkpoint.resume) {
+      const ck = await loadCheckpoint(o.checkpoint.path, key);
+      if (ck === null) throw new ApiError('E_NOT_FOUND', `resume: no checkpoint of this head to resume (${o.checkpoint.path}); train without resume`, o.checkpoint.path);
+      if (ck === 'other') throw new ApiError('E_BAD_REQUEST', `resume: the checkpoint ${o.checkpoint.path} is of a run with other options or data; give the same options, or train without resume`, o.checkpoint.path);
+      ck.params.forEach((p, i) => {
+        params[i].value.set(p.value);
+        params[i].m.set(p.m);
+        params[i].v.set(p.v);
+      });
+      order.set(ck.order);
+      rng.state = ck.rng;
+      t = ck.step;
+      epoch = ck.epoch;
+      best = ck.best;
+      bestEpoch = ck.bestEpoch;
+      const [bw1, bb1, bw2, bb2] = ck.bestWeights;
+      bestWeights = { ...bestWeights, w1: bw1, b1: bb1, w2: bw2 ?? null, b2: bb2 ?? null };
+      finalLoss = ck.finalLoss;
+      resumedFrom = epoch;
+    }
+  }
   const t0 = performance.now();
-  for (epoch = 1; epoch <= epochs; epoch++) {
+  const start = epoch;
+  // A resumed run that had already stopped early (or run every epoch) trains no further.
+  let stopped = epoch >= epochs || (epoch > 0 && epoch - bestEpoch >= patience);
+  while (!stopped && epoch < epochs) {
+    epoch++;
     // Between epochs the event loop runs, so a cancel (Ctrl-C, the UI) is seen within one epoch.
     await new Promise((r) => setImmediate(r));
     if (o.signal?.aborted) throw new ApiError('E_CANCELLED', 'training cancelled');
@@ -310,14 +359,30 @@ export async function trainHead(trainSet: LabelledSet, valSet: LabelledSet, o: T
       bestWeights = copyWeights(weightsNow());
       bestEpoch = epoch;
     }
+    if (o.checkpoint) {
+      const bw = bestWeights;
+      await saveCheckpoint(o.checkpoint.path, {
+        key,
+        epoch,
+        step: t,
+        rng: rng.state,
+        order,
+        params: params.map((p) => ({ value: p.value, m: p.m, v: p.v })),
+        best,
+        bestEpoch,
+        bestWeights: [bw.w1, bw.b1, bw.w2, bw.b2].filter((w): w is Float32Array => w !== null),
+        finalLoss,
+      });
+    }
     const elapsedS = (performance.now() - t0) / 1000;
-    o.onEpoch?.({ epoch, epochs, loss: finalLoss, valMacroF1: score, best, elapsedS, etaS: (elapsedS / epoch) * (epochs - epoch) });
-    if (epoch - bestEpoch >= patience) break;
+    o.onEpoch?.({ epoch, epochs, loss: finalLoss, valMacroF1: score, best, elapsedS, etaS: (elapsedS / (epoch - start)) * (epochs - epoch) });
+    if (epoch - bestEpoch >= patience) stopped = true;
   }
   return {
+    resumedFrom,
     weights: bestWeights,
     bestEpoch,
-    epochsRun: Math.min(epoch, epochs),
+    epochsRun: epoch,
     finalLoss,
     val: evaluate(bestWeights, valSet, o.classes),
     train: evaluate(bestWeights, trainSet, o.classes),

@@ -1,4 +1,4 @@
-/** `skysense train`'s loss flags: --loss ce|focal and --focal-gamma, and the usage errors. */
+/** `skysense train`'s loss flags (--loss ce|focal, --focal-gamma) with their usage errors, and --resume. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseTrainArgs } from '../../main/cli/train.ts';
@@ -18,4 +18,9 @@ test('bad loss flags are usage errors naming the option', () => {
   assert.throws(() => parseTrainArgs([...base, '--loss', 'l1']), (e: Error) => e instanceof UsageError && /--loss "l1": use ce or focal/.test(e.message));
   assert.throws(() => parseTrainArgs([...base, '--focal-gamma', '2']), /--focal-gamma applies to --loss focal/);
   assert.throws(() => parseTrainArgs([...base, '--loss', 'focal', '--focal-gamma', '-1']), /--focal-gamma needs a number from 0 to 100/);
+});
+
+test('--resume reaches the training options', () => {
+  assert.equal(parseTrainArgs(base).resume, undefined);
+  assert.equal(parseTrainArgs([...base, '--resume']).resume, true);
 });
