@@ -261,7 +261,9 @@ export type Progress = z.infer<typeof Progress>;
 /** What `train.start` takes: the options of `skysense train` (segment heads). */
 export const TrainRequest = z
   .object({
-    task: z.enum(['segment', 'change']),
+    task: z.enum(['segment', 'change', 'classify']),
+    /** classify: the cell size in input pixels (default the encoder's tile). */
+    grid: z.number().int().min(1).max(65536).optional(),
     /** The encoder's model folder. */
     model: z.string().min(1),
     /** A dataset spec (several scenes); or one scene from `inputs` and `labels`. */

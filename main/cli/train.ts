@@ -12,7 +12,7 @@ import { metricsJson, trainSummary } from './metrics-text.ts';
 import { commandLine, parseOptions, UsageError } from './usage.ts';
 
 export const TRAIN_USAGE =
-  'usage: skysense train --task segment|change --model DIR (--dataset SPEC.json | (--input FILE... | --fused --input S2_DATE... [--s1 S1_DATE...] [--dates D,...] [--s1-dates D,...]) --labels FILE.tif|FILE.geojson|FILE.gpkg --classes A,B[,...] [--label-values V=CLASS,...] [--class-field NAME] [--layer NAME]) --out HEAD_DIR [--head-type linear|mlp] [--hidden N] [--epochs N] [--seed N] [--loss ce|focal] [--focal-gamma G] [--resume] [--modality s2|s1|hr] [--provider LIST] [--json]';
+  'usage: skysense train --task segment|change|classify --model DIR (--dataset SPEC.json | (--input FILE... | --fused --input S2_DATE... [--s1 S1_DATE...] [--dates D,...] [--s1-dates D,...]) --labels FILE.tif|FILE.geojson|FILE.gpkg --classes A,B[,...] [--label-values V=CLASS,...] [--class-field NAME] [--layer NAME]) --out HEAD_DIR [--grid PX (classify)] [--head-type linear|mlp] [--hidden N] [--epochs N] [--seed N] [--loss ce|focal] [--focal-gamma G] [--resume] [--modality s2|s1|hr] [--provider LIST] [--json]';
 
 const int = (name: string, v: string | undefined, min: number): number | undefined => {
   if (v === undefined) return undefined;
@@ -61,6 +61,7 @@ function lossFlags(loss: string | undefined, gamma: string | undefined): Pick<Tr
 export function parseTrainArgs(args: string[]): TrainTaskOptions & { json: boolean } {
   const { values } = parseOptions(args, {
     task: { type: 'string' },
+    grid: { type: 'string' },
     model: { type: 'string' },
     dataset: { type: 'string' },
     input: { type: 'string', multiple: true },
@@ -82,7 +83,8 @@ export function parseTrainArgs(args: string[]): TrainTaskOptions & { json: boole
     provider: { type: 'string' },
     json: { type: 'boolean' },
   });
-  if (values.task !== 'segment' && values.task !== 'change') throw new UsageError(values.task === undefined ? '--task is required (segment or change)' : `--task "${values.task}": this build trains segment and change heads`);
+  if (values.task !== 'segment' && values.task !== 'change' && values.task !== 'classify') throw new UsageError(values.task === undefined ? '--task is required (segment, change or classify)' : `--task "${values.task}": this build trains segment, change and classify heads`);
+  if (values.grid !== undefined && values.task !== 'classify') throw new UsageError('--grid: only classify heads answer per grid cell');
   if (values.task === 'change' && values.input && values.input.length !== 2) throw new UsageError(`--input: a change head takes two, date a (before) then date b (after); got ${values.input.length}`);
   if (!values.model) throw new UsageError('--model is required (the encoder\'s model folder)');
   if (!values.out) throw new UsageError('--out is required (the head folder to write)');
@@ -99,6 +101,7 @@ export function parseTrainArgs(args: string[]): TrainTaskOptions & { json: boole
   if (fused && values.modality) throw new UsageError('--modality applies to one raster; a series is fused from its S2 and S1 rasters');
   return {
     task: values.task,
+    grid: int('grid', values.grid, 1),
     model: values.model,
     dataset: values.dataset,
     inputs: fused ? undefined : change && values.input ? [values.input[0]] : values.input,

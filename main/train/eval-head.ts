@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { ApiError } from '../api.ts';
 import { readHeadFolder } from '../heads/index.ts';
 import { openRaster, rasterInfo } from '../raster/index.ts';
-import { runChange, runSegment } from '../tasks/index.ts';
+import { runChange, runClassify, runSegment } from '../tasks/index.ts';
 import { readLabels } from './labels.ts';
 import { Confusion, type Metrics } from './metrics.ts';
 import { sceneFiles, sceneGrid, seriesOf, specScenes, type Scene } from './scenes.ts';
@@ -46,9 +46,12 @@ export interface EvalReport extends Metrics {
 export async function evalHead(o: EvalHeadOptions): Promise<EvalReport> {
   const head = await readHeadFolder(o.head);
   const m = head.manifest;
-  if (m.task !== 'segment' && m.task !== 'change') throw new ApiError('E_UNSUPPORTED', `${head.manifestPath}: a ${m.task} head; eval scores segment and change heads`, head.manifestPath);
+  if (m.task !== 'segment' && m.task !== 'change' && m.task !== 'classify') throw new ApiError('E_UNSUPPORTED', `${head.manifestPath}: a ${m.task} head; eval scores segment, change and classify heads`, head.manifestPath);
+  if (m.task === 'classify' && m.activation === 'sigmoid') throw new ApiError('E_UNSUPPORTED', `${head.manifestPath}: a multi-label (sigmoid) classify head; eval scores single-label heads`, head.manifestPath);
   const fused = m.encoder.modality === 'fused';
-  const stride = m.outputs[0].stride ?? 1;
+  // A classify head answers once per grid cell (its tile); the others per output cell.
+  const stride = m.task === 'classify' ? (m.tile?.size ?? 0) : (m.outputs[0].stride ?? 1);
+  if (!stride) throw new ApiError('E_CORRUPT', `${head.manifestPath}: tile: a classify head needs its tile size (the cell it answers for)`, head.manifestPath);
   const classes = m.classes.map((c) => c.name);
   let scenes: Scene[];
   if (o.dataset) {
@@ -84,6 +87,7 @@ export async function evalHead(o: EvalHeadOptions): Promise<EvalReport> {
       const out = join(tmp, `scene-${i}.tif`);
       const common = { head: o.head, model: o.model, out, grid: 'model' as const, providers: o.providers, signal: o.signal };
       if (m.task === 'change') await runChange({ ...common, inputsA: s.dates[0], inputsB: s.dates[1] });
+      else if (m.task === 'classify') await runClassify({ head: o.head, model: o.model, out, grid: stride, providers: o.providers, signal: o.signal, inputs: s.dates[0] });
       else if (s.series) await runSegment({ ...common, ...s.series });
       else await runSegment({ ...common, inputs: s.dates[0] });
       const raster = await openRaster([out], { signal: o.signal });

@@ -44,6 +44,9 @@ export interface FeatureCacheOptions {
   /** One raster (its files), or a series to fuse. */
   inputs: string[] | TrainSeries;
   modality?: ModalityId;
+  /** Encoder tiling (default the model's); classify heads ask for tile = grid, overlap 0. */
+  tile?: number;
+  overlap?: number;
   cacheDir: string;
   providers?: string;
   signal?: AbortSignal;
@@ -66,7 +69,7 @@ async function fingerprint(paths: string[]): Promise<string[]> {
 type CachedReport = { model: FeatureGrid['model']; stride: number; tile: number; overlap: number; outputs: { width: number; height: number; bands: number }[] };
 
 async function runFeatures(o: FeatureCacheOptions, path: string): Promise<CachedReport> {
-  const common = { model: o.model, providers: o.providers, out: path, dataType: 'float16' as const, signal: o.signal, progress: o.progress };
+  const common = { model: o.model, providers: o.providers, tile: o.tile, overlap: o.overlap, out: path, dataType: 'float16' as const, signal: o.signal, progress: o.progress };
   if (Array.isArray(o.inputs)) return runEmbed({ ...common, inputs: o.inputs, modality: o.modality });
   const r = await runFusedEmbed({ ...common, ...o.inputs });
   return { ...r, model: { dir: r.model.dir, name: r.model.name, weights: r.model.weights, module: 'fusion', output: 'fused' }, stride: 1 };
@@ -79,7 +82,7 @@ export async function cachedFeatures(o: FeatureCacheOptions): Promise<FeatureGri
     ? await fingerprint(o.inputs)
     : { s2: await fingerprint(o.inputs.s2 ?? []), s1: await fingerprint(o.inputs.s1 ?? []), dates: o.inputs.dates ?? null, s1Dates: o.inputs.s1Dates ?? null };
   const key = createHash('sha256')
-    .update(JSON.stringify({ v: 2, model: await fingerprint(modelFiles), modelDir, inputs, modality: o.modality ?? null }))
+    .update(JSON.stringify({ v: 2, model: await fingerprint(modelFiles), modelDir, inputs, modality: o.modality ?? null, tile: o.tile ?? null, overlap: o.overlap ?? null }))
     .digest('hex')
     .slice(0, 32);
   const dir = join(o.cacheDir, 'features');

@@ -18,7 +18,7 @@ import { headLogits, type HeadWeights } from './head-weights.ts';
  * head's input: one date's C channels, or for change [a, b, |a - b|], whose first 2C channels
  * are the two dates the graph is fed).
  */
-export async function onnxAgreement(bytes: Uint8Array, h: HeadWeights, x: Float32Array, n: number, names: { inputs: string[]; output: string; channels: number }): Promise<number> {
+export async function onnxAgreement(bytes: Uint8Array, h: HeadWeights, x: Float32Array, n: number, names: { inputs: string[]; output: string; channels: number; pooled?: boolean }): Promise<number> {
   if (n === 0) return 0;
   const session = await ort.InferenceSession.create(bytes);
   try {
@@ -29,8 +29,11 @@ export async function onnxAgreement(bytes: Uint8Array, h: HeadWeights, x: Float3
       for (let i = 0; i < n; i++) for (let c = 0; c < C; c++) planar[c * n + i] = x[i * h.channels + d * C + c];
       feeds[name] = new ort.Tensor('float32', planar, [1, C, 1, n]);
     });
+    // A pooled (classify) head answers per tile: each row is a tile of 1 x 1 features, [n, K] out.
+    if (names.pooled) feeds[names.inputs[0]] = new ort.Tensor('float32', x.slice(0, n * C), [n, C, 1, 1]);
     const out = await session.run(feeds);
-    const y = out[names.output].data as Float32Array;
+    const raw = out[names.output].data as Float32Array;
+    const y = names.pooled ? transpose(raw, n, h.classes) : raw;
     const ref = headLogits(h, x, n);
     let worst = 0;
     for (let i = 0; i < n; i++) for (let k = 0; k < h.classes; k++) worst = Math.max(worst, Math.abs(y[k * n + i] - ref[i * h.classes + k]));
@@ -38,6 +41,13 @@ export async function onnxAgreement(bytes: Uint8Array, h: HeadWeights, x: Float3
   } finally {
     await session.release();
   }
+}
+
+/** [n][k] -> [k][n]. */
+function transpose(a: Float32Array, n: number, k: number): Float32Array {
+  const t = new Float32Array(n * k);
+  for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) t[j * n + i] = a[i * k + j];
+  return t;
 }
 
 export async function writeHeadFolder(out: string, manifest: HeadManifest, onnxBytes: Uint8Array): Promise<void> {

@@ -14,6 +14,8 @@ export interface ExportNames {
   /** One input (segment), or date a and date b (change: the head sees [a, b, |a - b|]). */
   inputs: string[];
   output: string;
+  /** classify: the tile's features averaged first (output [batch, K], one answer per tile). */
+  pooled?: boolean;
   /** Written into the graph's doc string. */
   doc: string;
 }
@@ -28,6 +30,10 @@ function valueInfo(name: string, channels: number): InstanceType<typeof onnx.Val
     name,
     type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: ['batch', channels, 'h', 'w'].map(dim) } } },
   });
+}
+
+function pooledInfo(name: string, classes: number): InstanceType<typeof onnx.ValueInfoProto> {
+  return onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: [{ dimParam: 'batch' }, { dimValue: classes }] } } } });
 }
 
 export function exportHeadOnnx(h: HeadWeights, names: ExportNames): Uint8Array {
@@ -47,14 +53,21 @@ export function exportHeadOnnx(h: HeadWeights, names: ExportNames): Uint8Array {
   }
   // A change head reads [a, b, |a - b|]: each date is a third of its input.
   const dateChannels = names.inputs.length === 2 ? h.channels / 3 : h.channels;
+  if (names.pooled) {
+    // Mean over the tile, kept as [batch, C, 1, 1] so the same 1 x 1 convolutions apply; flattened at the end.
+    node.push(onnx.NodeProto.create({ opType: 'ReduceMean', input: [input], output: ['pooled'], name: 'pool', attribute: [{ name: 'axes', type: onnx.AttributeProto.AttributeType.INTS, ints: [2, 3] }, { name: 'keepdims', type: onnx.AttributeProto.AttributeType.INT, i: 1 }] }));
+    input = 'pooled';
+  }
+  const last = names.pooled ? 'logits_map' : names.output;
   if (h.type === 'linear') {
-    node.push(conv(input, 'w1', 'b1', names.output));
+    node.push(conv(input, 'w1', 'b1', last));
   } else {
     initializer.push(tensor('w2', [h.classes, h.hidden, 1, 1], h.w2!), tensor('b2', [h.classes], h.b2!));
     node.push(conv(input, 'w1', 'b1', 'hidden'));
     node.push(onnx.NodeProto.create({ opType: 'Relu', input: ['hidden'], output: ['hidden_relu'], name: 'relu' }));
-    node.push(conv('hidden_relu', 'w2', 'b2', names.output));
+    node.push(conv('hidden_relu', 'w2', 'b2', last));
   }
+  if (names.pooled) node.push(onnx.NodeProto.create({ opType: 'Flatten', input: [last], output: [names.output], name: 'flatten', attribute: [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 1 }] }));
   const model = onnx.ModelProto.create({
     irVersion: 8,
     producerName: 'skysense-desktop',
@@ -66,7 +79,7 @@ export function exportHeadOnnx(h: HeadWeights, names: ExportNames): Uint8Array {
       node,
       initializer,
       input: names.inputs.map((n) => valueInfo(n, dateChannels)),
-      output: [valueInfo(names.output, h.classes)],
+      output: [names.pooled ? pooledInfo(names.output, h.classes) : valueInfo(names.output, h.classes)],
     },
   });
   return onnx.ModelProto.encode(model).finish();

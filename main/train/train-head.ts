@@ -19,6 +19,7 @@ import { rasterInfo } from '../raster/index.ts';
 import { checkSameGrid, clusterColour, hex } from '../tasks/index.ts';
 import type { TiledProgress } from '../tiler/index.ts';
 import { cachedFeatures, gatherFeatures, type FeatureGrid, type TrainSeries } from './feature-cache.ts';
+import { pooledFeatures } from './pooled-cells.ts';
 import { checkpointPath, removeCheckpoint } from './checkpoint.ts';
 import { exportHeadOnnx } from './onnx-export.ts';
 import { onnxAgreement, writeHeadFolder } from './head-write.ts';
@@ -31,8 +32,10 @@ import { trainHead, type EpochProgress, type LabelledSet, type LossKind } from '
 import type { HeadType } from './head-weights.ts';
 
 export interface TrainTaskOptions extends SplitOptions {
-  /** segment (default): one raster per scene; change: two dates (t1, t2) on one grid. */
-  task?: 'segment' | 'change';
+  /** segment (default): one raster per scene; change: two dates (t1, t2) on one grid; classify: one answer per grid cell. */
+  task?: SceneTask;
+  /** classify: the cell size in input pixels (default the encoder's tile size); one encoder tile per cell. */
+  grid?: number;
   model: string;
   /** A dataset spec (dataset-spec.ts): its classes and samples; or one scene from `inputs` and `labels`. */
   dataset?: string;
@@ -76,7 +79,7 @@ export interface TrainTaskOptions extends SplitOptions {
 }
 
 export interface TrainReport {
-  task: 'segment' | 'change';
+  task: SceneTask;
   head: string;
   headType: HeadType;
   model: FeatureGrid['model'];
@@ -90,6 +93,28 @@ export interface TrainReport {
   training: Metrics;
   /** Largest |ONNX Runtime - TypeScript| logit over the validation features. */
   onnxMaxAbsDiff: number;
+}
+
+/** A classify grid: whole encoder tiles the encoder takes, in whole output cells. */
+function checkGridSize(grid: number, stride: number, tile: ModuleSpec['tile'], manifestPath: string): void {
+  if (!Number.isInteger(grid) || grid < stride || grid % stride !== 0) throw new ApiError('E_BAD_REQUEST', `grid ${grid} px: a classify cell must be a whole number of the encoder's ${stride} px output cells`);
+  const fits = !tile || (tile.validSizes ? tile.validSizes.includes(grid) || (tile.multipleOf !== undefined && grid > Math.max(...tile.validSizes) && grid % tile.multipleOf === 0) : grid % (tile.multipleOf ?? 1) === 0);
+  if (!fits) throw new ApiError('E_BAD_REQUEST', `grid ${grid} px: the encoder of ${manifestPath} takes tiles of ${tile!.validSizes?.join(', ') ?? `multiples of ${tile!.multipleOf} px`}`, manifestPath);
+}
+
+/** Cells that pass the raster's edge are unlabelled for training (classify pads them, whole-raster features do not). */
+function wholeCellsOnly(labels: CellLabels, info: RasterInfo): void {
+  const across = Math.floor(info.width / labels.stride);
+  const down = Math.floor(info.height / labels.stride);
+  for (let r = 0; r < labels.height; r++) {
+    for (let c = 0; c < labels.width; c++) {
+      const k = labels.labels[r * labels.width + c];
+      if (k >= 0 && (c >= across || r >= down)) {
+        labels.counts[k]--;
+        labels.labels[r * labels.width + c] = -1;
+      }
+    }
+  }
 }
 
 /** What a head reads: one modality's encoder, or the fusion of a series. */
@@ -190,12 +215,16 @@ function concat(sets: LabelledSet[], C: number): LabelledSet {
 
 export async function trainTaskHead(o: TrainTaskOptions): Promise<TrainReport> {
   const { task, classes, scenes, data } = await scenesOf(o);
+  // Classify cells are encoded one tile each, so neighbours share no context: any cell may validate.
+  const splitOptions: SplitOptions = task === 'classify' ? { block: 1, ...o } : o;
   checkClasses(classes);
   const out = resolve(o.out);
   const headType = o.headType ?? 'linear';
   const model = await loadModelFolder(o.model, { cache: false });
   let modality: HeadModality | undefined = o.modality;
   let stride = 0;
+  // Input pixels per labelled cell: the encoder's stride, or a classify head's grid.
+  let cellPx = 0;
   let weightsSha = '';
   let moduleName = '';
   const prepared: { scene: Scene; info: RasterInfo; labels: CellLabels; split: Split }[] = [];
@@ -214,11 +243,16 @@ export async function trainTaskHead(o: TrainTaskOptions): Promise<TrainReport> {
         const last = spec.outputs[spec.outputs.length - 1];
         if (!last.stride) throw new ApiError('E_CORRUPT', `${model.manifestPath}: modules.${name}: its last output has no stride`, model.manifestPath);
         stride = last.stride;
+        if (task === 'classify') {
+          cellPx = o.grid ?? spec.tile?.size ?? 0;
+          checkGridSize(cellPx, stride, spec.tile, model.manifestPath);
+        } else cellPx = stride;
         moduleName = name;
         weightsSha = await fileSha256(model.modulePath(name));
       }
-      const labels = await readLabels({ ...scene, classField: o.classField, layer: o.labelsLayer }, info, stride, classes, o.signal);
-      prepared.push({ scene, info, labels, split: splitCells(labels, classes, o) });
+      const labels = await readLabels({ ...scene, classField: o.classField, layer: o.labelsLayer }, info, cellPx, classes, o.signal);
+      if (task === 'classify') wholeCellsOnly(labels, info);
+      prepared.push({ scene, info, labels, split: splitCells(labels, classes, splitOptions) });
     }
   } finally {
     await model.close();
@@ -235,12 +269,15 @@ export async function trainTaskHead(o: TrainTaskOptions): Promise<TrainReport> {
   for (const p of prepared) {
     const perDate: { train: Float32Array; val: Float32Array }[] = [];
     for (const inputs of p.scene.series ? [p.scene.series] : p.scene.dates) {
-      grid = await cachedFeatures({ model: o.model, inputs, modality: modality === 'fused' ? undefined : modality, cacheDir: o.cacheDir, providers: o.providers, signal: o.signal, progress: o.progress });
+      const tiling = task === 'classify' ? { tile: cellPx, overlap: 0 } : {};
+      grid = await cachedFeatures({ model: o.model, inputs, ...tiling, modality: modality === 'fused' ? undefined : modality, cacheDir: o.cacheDir, providers: o.providers, signal: o.signal, progress: o.progress });
       allCached &&= grid.cached;
-      if (grid.width !== p.labels.width || grid.height !== p.labels.height) {
-        throw new ApiError('E_INTERNAL', `${p.scene.where}: features ${grid.width} x ${grid.height} but label cells ${p.labels.width} x ${p.labels.height}`);
+      const k = cellPx / grid.stride;
+      if (Math.ceil(grid.width / k) !== p.labels.width || Math.ceil(grid.height / k) !== p.labels.height) {
+        throw new ApiError('E_INTERNAL', `${p.scene.where}: features ${grid.width} x ${grid.height} but label cells ${p.labels.width} x ${p.labels.height} of ${k} features`);
       }
-      perDate.push({ train: await gatherFeatures(grid, p.split.train, o.signal), val: await gatherFeatures(grid, p.split.val, o.signal) });
+      const gather = (cells: Int32Array) => (task === 'classify' ? pooledFeatures(grid!, cellPx, cells, o.signal) : gatherFeatures(grid!, cells, o.signal));
+      perDate.push({ train: await gather(p.split.train), val: await gather(p.split.val) });
     }
     const Cd = grid!.channels;
     const rowWidth = p.scene.dates.length > 1 ? 3 * Cd : Cd;
@@ -262,8 +299,9 @@ export async function trainTaskHead(o: TrainTaskOptions): Promise<TrainReport> {
   const trainSeconds = (performance.now() - tt) / 1000;
 
   const inputNames = task === 'change' ? ['feat_a', 'feat_b'] : ['feat'];
-  const onnxBytes = exportHeadOnnx(result.weights, { inputs: inputNames, output: 'logits', doc: `SkySense Desktop ${headType} ${task} head, trained on ${data}` });
-  const onnxMaxAbsDiff = await onnxAgreement(onnxBytes, result.weights, val.set.x, val.set.n, { inputs: inputNames, output: 'logits', channels: C });
+  const pooled = task === 'classify';
+  const onnxBytes = exportHeadOnnx(result.weights, { inputs: inputNames, output: 'logits', pooled, doc: `SkySense Desktop ${headType} ${task} head, trained on ${data}` });
+  const onnxMaxAbsDiff = await onnxAgreement(onnxBytes, result.weights, val.set.x, val.set.n, { inputs: inputNames, output: 'logits', channels: C, pooled });
   if (!(onnxMaxAbsDiff <= 1e-4)) throw new ApiError('E_INTERNAL', `the exported head disagrees with its training forward pass by ${onnxMaxAbsDiff} (max |logit difference|); nothing written`);
 
   const v = result.val;
@@ -278,10 +316,10 @@ export async function trainTaskHead(o: TrainTaskOptions): Promise<TrainReport> {
     encoder: { name: grid.model.name, modality, module: moduleName, weightsSha256: weightsSha },
     file: 'head.onnx',
     inputs: inputNames.map((name, i) => ({ name, dtype: 'float32' as const, shape: ['batch', C, 'h', 'w'], tap: grid!.model.output, ...(task === 'change' ? { date: i === 0 ? ('a' as const) : ('b' as const) } : {}) })),
-    outputs: [{ name: 'logits', dtype: 'float32', shape: ['batch', classes.length, 'h', 'w'], stride }],
+    outputs: [pooled ? { name: 'logits', dtype: 'float32', shape: ['batch', classes.length] } : { name: 'logits', dtype: 'float32', shape: ['batch', classes.length, 'h', 'w'], stride }],
     activation: 'softmax',
     classes: classes.map((name, i) => ({ value: i, name, color: hex(clusterColour(i + 1)) })),
-    tile: { size: grid.tile, stride: grid.tile - grid.overlap },
+    tile: pooled ? { size: cellPx, stride: cellPx } : { size: grid.tile, stride: grid.tile - grid.overlap },
     training: {
       data,
       licence: o.labelsLicence ?? 'not stated',
@@ -289,7 +327,7 @@ export async function trainTaskHead(o: TrainTaskOptions): Promise<TrainReport> {
       epochs: result.epochsRun,
       script: `skysense train (${headType}, seed ${o.seed ?? 0})`,
       metrics,
-      evaluatedOn: `the validation side of a split by blocks of ${o.block ?? 8} x ${o.block ?? 8} cells (${val.set.n} cells, about ${Math.round((o.valFraction ?? 0.2) * 100)} % of the labelled ones; class-balanced)`,
+      evaluatedOn: `the validation side of a split by blocks of ${splitOptions.block ?? 8} x ${splitOptions.block ?? 8} ${pooled ? `${cellPx} px ` : ''}cells (${val.set.n} cells, about ${Math.round((o.valFraction ?? 0.2) * 100)} % of the labelled ones; class-balanced)`,
       created: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     },
     licence: { code: 'Apache-2.0', weights: `as the ${grid.model.name} encoder weights it reads; labels: ${o.labelsLicence ?? 'licence not stated'}` },
