@@ -264,6 +264,9 @@ export const TrainRequest = z
     task: z.enum(['segment', 'change', 'classify']),
     /** classify: the cell size in input pixels (default the encoder's tile). */
     grid: z.number().int().min(1).max(65536).optional(),
+    /** classify: a sigmoid per class, a cell may hold several; minFraction: a label raster's class counts in a cell from this share. */
+    multiLabel: z.boolean().optional(),
+    minFraction: z.number().gt(0).max(1).optional(),
     /** The encoder's model folder. */
     model: z.string().min(1),
     /** A dataset spec (several scenes); or one scene from `inputs` and `labels`. */

@@ -6,7 +6,7 @@
 import { ApiError } from '../api.ts';
 import { evalHead, type EvalHeadOptions } from '../train/index.ts';
 import { metricsJson, metricsText } from './metrics-text.ts';
-import { parseLabelValues, SERIES_OPTIONS, seriesFlags } from './train.ts';
+import { fraction, parseLabelValues, SERIES_OPTIONS, seriesFlags } from './train.ts';
 import { commandLine, parseOptions, UsageError } from './usage.ts';
 
 export const EVAL_USAGE = 'usage: skysense eval --head HEAD_DIR [--model DIR] (--dataset SPEC.json | (--input FILE... | --fused --input S2_DATE... [--s1 S1_DATE...] [--dates D,...]) --labels FILE.tif|FILE.geojson|FILE.gpkg [--label-values V=CLASS,...] [--class-field NAME] [--layer NAME]) [--provider LIST] [--json]';
@@ -21,6 +21,7 @@ function parseEvalArgs(args: string[]): { o: EvalHeadOptions; json: boolean } {
     labels: { type: 'string' },
     'label-values': { type: 'string' },
     'class-field': { type: 'string' },
+    'min-fraction': { type: 'string' },
     layer: { type: 'string' },
     provider: { type: 'string' },
     json: { type: 'boolean' },
@@ -30,7 +31,7 @@ function parseEvalArgs(args: string[]): { o: EvalHeadOptions; json: boolean } {
   if (!values.dataset && ((!values.input && !values.s1) || !values.labels)) throw new UsageError('give --dataset SPEC.json, or --input and --labels');
   const series = seriesFlags(values);
   const labelValues = values['label-values'] === undefined ? undefined : parseLabelValues(values['label-values']);
-  return { o: { head: values.head, model: values.model, dataset: values.dataset, inputs: series ? undefined : values.input, series, labels: values.labels, labelValues, classField: values['class-field'], labelsLayer: values.layer, providers: values.provider }, json: values.json ?? false };
+  return { o: { head: values.head, model: values.model, dataset: values.dataset, inputs: series ? undefined : values.input, series, labels: values.labels, labelValues, classField: values['class-field'], minFraction: fraction(values['min-fraction']), labelsLayer: values.layer, providers: values.provider }, json: values.json ?? false };
 }
 
 export async function runEval(args: string[]): Promise<number> {

@@ -12,12 +12,19 @@ import { metricsJson, trainSummary } from './metrics-text.ts';
 import { commandLine, parseOptions, UsageError } from './usage.ts';
 
 export const TRAIN_USAGE =
-  'usage: skysense train --task segment|change|classify --model DIR (--dataset SPEC.json | (--input FILE... | --fused --input S2_DATE... [--s1 S1_DATE...] [--dates D,...] [--s1-dates D,...]) --labels FILE.tif|FILE.geojson|FILE.gpkg --classes A,B[,...] [--label-values V=CLASS,...] [--class-field NAME] [--layer NAME]) --out HEAD_DIR [--grid PX (classify)] [--head-type linear|mlp] [--hidden N] [--epochs N] [--seed N] [--loss ce|focal] [--focal-gamma G] [--resume] [--modality s2|s1|hr] [--provider LIST] [--json]';
+  'usage: skysense train --task segment|change|classify --model DIR (--dataset SPEC.json | (--input FILE... | --fused --input S2_DATE... [--s1 S1_DATE...] [--dates D,...] [--s1-dates D,...]) --labels FILE.tif|FILE.geojson|FILE.gpkg --classes A,B[,...] [--label-values V=CLASS,...] [--class-field NAME] [--layer NAME]) --out HEAD_DIR [--grid PX] [--multi-label [--min-fraction F]] (classify) [--head-type linear|mlp] [--hidden N] [--epochs N] [--seed N] [--loss ce|focal] [--focal-gamma G] [--resume] [--modality s2|s1|hr] [--provider LIST] [--json]';
 
 const int = (name: string, v: string | undefined, min: number): number | undefined => {
   if (v === undefined) return undefined;
   if (!/^\d+$/.test(v) || Number(v) < min) throw new UsageError(`--${name} needs a whole number >= ${min}, got "${v}"`);
   return Number(v);
+};
+
+export const fraction = (v: string | undefined): number | undefined => {
+  if (v === undefined) return undefined;
+  const f = Number(v);
+  if (!/^\d*\.?\d+$/.test(v) || !(f > 0 && f <= 1)) throw new UsageError(`--min-fraction needs a share above 0 and at most 1, got "${v}"`);
+  return f;
 };
 
 /** "0=not water,1=water" -> { "0": "not water", "1": "water" }. */
@@ -62,6 +69,8 @@ export function parseTrainArgs(args: string[]): TrainTaskOptions & { json: boole
   const { values } = parseOptions(args, {
     task: { type: 'string' },
     grid: { type: 'string' },
+    'multi-label': { type: 'boolean' },
+    'min-fraction': { type: 'string' },
     model: { type: 'string' },
     dataset: { type: 'string' },
     input: { type: 'string', multiple: true },
@@ -85,6 +94,8 @@ export function parseTrainArgs(args: string[]): TrainTaskOptions & { json: boole
   });
   if (values.task !== 'segment' && values.task !== 'change' && values.task !== 'classify') throw new UsageError(values.task === undefined ? '--task is required (segment, change or classify)' : `--task "${values.task}": this build trains segment, change and classify heads`);
   if (values.grid !== undefined && values.task !== 'classify') throw new UsageError('--grid: only classify heads answer per grid cell');
+  if (values['multi-label'] && values.task !== 'classify') throw new UsageError('--multi-label: only classify heads answer with several classes at once');
+  if (values['min-fraction'] !== undefined && !values['multi-label']) throw new UsageError('--min-fraction: applies to --multi-label heads');
   if (values.task === 'change' && values.input && values.input.length !== 2) throw new UsageError(`--input: a change head takes two, date a (before) then date b (after); got ${values.input.length}`);
   if (!values.model) throw new UsageError('--model is required (the encoder\'s model folder)');
   if (!values.out) throw new UsageError('--out is required (the head folder to write)');
@@ -102,6 +113,8 @@ export function parseTrainArgs(args: string[]): TrainTaskOptions & { json: boole
   return {
     task: values.task,
     grid: int('grid', values.grid, 1),
+    multiLabel: values['multi-label'] ?? false,
+    minFraction: fraction(values['min-fraction']),
     model: values.model,
     dataset: values.dataset,
     inputs: fused ? undefined : change && values.input ? [values.input[0]] : values.input,

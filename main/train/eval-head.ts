@@ -10,11 +10,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiError } from '../api.ts';
-import { readHeadFolder } from '../heads/index.ts';
+import { probabilityPath, readHeadFolder } from '../heads/index.ts';
 import { openRaster, rasterInfo } from '../raster/index.ts';
 import { runChange, runClassify, runSegment } from '../tasks/index.ts';
 import { readLabels } from './labels.ts';
 import { Confusion, type Metrics } from './metrics.ts';
+import { multiLabelMetrics } from './multi-label.ts';
+import type { CellLabels } from './label-raster.ts';
 import { sceneFiles, sceneGrid, seriesOf, specScenes, type Scene } from './scenes.ts';
 import type { TrainSeries } from './feature-cache.ts';
 
@@ -26,6 +28,8 @@ export interface EvalHeadOptions {
   inputs?: string[];
   /** change: date b (after). */
   inputsB?: string[];
+  /** Multi-label classify heads on a label raster: a class counts in a cell from this share of its pixels (default 0.05). */
+  minFraction?: number;
   /** A fused head's series (S2 / S1 dates), instead of `inputs`. */
   series?: TrainSeries;
   labels?: string;
@@ -47,7 +51,8 @@ export async function evalHead(o: EvalHeadOptions): Promise<EvalReport> {
   const head = await readHeadFolder(o.head);
   const m = head.manifest;
   if (m.task !== 'segment' && m.task !== 'change' && m.task !== 'classify') throw new ApiError('E_UNSUPPORTED', `${head.manifestPath}: a ${m.task} head; eval scores segment, change and classify heads`, head.manifestPath);
-  if (m.task === 'classify' && m.activation === 'sigmoid') throw new ApiError('E_UNSUPPORTED', `${head.manifestPath}: a multi-label (sigmoid) classify head; eval scores single-label heads`, head.manifestPath);
+  // A sigmoid classify head says yes or no to each class of a cell (multi-label-metrics in multi-label.ts).
+  const multi = m.task === 'classify' && m.activation === 'sigmoid' ? { minFraction: o.minFraction ?? 0.05 } : undefined;
   const fused = m.encoder.modality === 'fused';
   // A classify head answers once per grid cell (its tile); the others per output cell.
   const stride = m.task === 'classify' ? (m.tile?.size ?? 0) : (m.outputs[0].stride ?? 1);
@@ -78,8 +83,9 @@ export async function evalHead(o: EvalHeadOptions): Promise<EvalReport> {
   const valueIndex = new Map(m.classes.map((c, i) => [c.value, i]));
   // Labels first, for every scene: a bad label file fails before any model runs.
   const labelled = [];
-  for (const s of scenes) labelled.push({ s, cells: await readLabels({ ...s, classField: o.classField, layer: o.labelsLayer }, await rasterInfo(sceneGrid(s)), stride, classes, o.signal) });
+  for (const s of scenes) labelled.push({ s, cells: await readLabels({ ...s, classField: o.classField, layer: o.labelsLayer }, await rasterInfo(sceneGrid(s)), stride, classes, o.signal, multi) });
   const cm = new Confusion(classes);
+  const scores: MultiScores = { logits: [], targets: [] };
   const tmp = await mkdtemp(join(tmpdir(), 'skysense-eval-'));
   const report: EvalReport['scenes'] = [];
   try {
@@ -87,9 +93,13 @@ export async function evalHead(o: EvalHeadOptions): Promise<EvalReport> {
       const out = join(tmp, `scene-${i}.tif`);
       const common = { head: o.head, model: o.model, out, grid: 'model' as const, providers: o.providers, signal: o.signal };
       if (m.task === 'change') await runChange({ ...common, inputsA: s.dates[0], inputsB: s.dates[1] });
-      else if (m.task === 'classify') await runClassify({ head: o.head, model: o.model, out, grid: stride, providers: o.providers, signal: o.signal, inputs: s.dates[0] });
+      else if (m.task === 'classify') await runClassify({ head: o.head, model: o.model, out, grid: stride, probabilities: multi !== undefined, providers: o.providers, signal: o.signal, inputs: s.dates[0] });
       else if (s.series) await runSegment({ ...common, ...s.series });
       else await runSegment({ ...common, inputs: s.dates[0] });
+      if (multi) {
+        report.push({ inputs: sceneFiles(s), labels: s.labels, cells: await scoreMultiLabel(probabilityPath(out), cells, scores, o.signal), noPrediction: 0 });
+        continue;
+      }
       const raster = await openRaster([out], { signal: o.signal });
       let n = 0;
       let none = 0;
@@ -116,5 +126,34 @@ export async function evalHead(o: EvalHeadOptions): Promise<EvalReport> {
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
-  return { head: o.head, ...cm.metrics(), scenes: report };
+  const metrics = multi ? multiLabelMetrics(Float32Array.from(scores.logits), Float32Array.from(scores.targets), scores.logits.length / classes.length, classes, m.threshold ?? 0.5) : cm.metrics();
+  return { head: o.head, ...metrics, scenes: report };
+}
+
+interface MultiScores {
+  logits: number[];
+  targets: number[];
+}
+
+/** A multi-label head's per-cell probabilities (classify's .prob.tif) as logits beside the cells' classes; returns the cells scored. */
+async function scoreMultiLabel(probPath: string, cells: CellLabels, into: MultiScores, signal?: AbortSignal): Promise<number> {
+  const raster = await openRaster([probPath], { signal });
+  try {
+    const { width, height, bandCount } = raster.info;
+    if (width !== cells.width || height !== cells.height) throw new ApiError('E_INTERNAL', `${probPath}: ${width} x ${height} cells, the labels ${cells.width} x ${cells.height}`);
+    const bands = await raster.readWindow({ x: 0, y: 0, width, height }, { bands: Array.from({ length: bandCount }, (_, i) => i + 1), signal });
+    let n = 0;
+    for (let c = 0; c < cells.labels.length; c++) {
+      if (cells.labels[c] < 0 || !Number.isFinite(bands[0][c])) continue;
+      for (let k = 0; k < bandCount; k++) {
+        const p = Math.min(1 - 1e-7, Math.max(1e-7, bands[k][c]));
+        into.logits.push(Math.log(p / (1 - p)));
+        into.targets.push(cells.present![c * bandCount + k]);
+      }
+      n++;
+    }
+    return n;
+  } finally {
+    await raster.close();
+  }
 }

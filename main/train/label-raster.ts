@@ -24,6 +24,8 @@ export interface CellLabels {
   counts: number[];
   /** Set when the labels were taken as pixel-aligned (no georeferencing). */
   note: string | null;
+  /** Multi-label: 1 per cell and class present in it (cells x classes); absent for single-label. */
+  present?: Uint8Array;
 }
 
 /** value -> class index, checked against the classes; null mapping = value i is class i. */
@@ -61,6 +63,8 @@ export async function labelCells(
   classes: readonly string[],
   labelValues: Record<string, string> | null,
   signal?: AbortSignal,
+  /** Multi-label: a class is present in a cell when it holds at least this share of the cell's labelled pixels. */
+  minFraction?: number,
 ): Promise<CellLabels> {
   const values = valueMap(labelValues, classes, path);
   const raster = await openRaster([path], { signal });
@@ -72,6 +76,7 @@ export async function labelCells(
     const labels = new Int16Array(W * H).fill(-1);
     const counts = new Array<number>(classes.length).fill(0);
     const votes = new Int32Array(W * classes.length);
+    const present = minFraction === undefined ? undefined : new Uint8Array(W * H * classes.length);
     for (let r = 0; r < H; r++) {
       const y = r * stride;
       const h = Math.min(stride, info.height - y);
@@ -99,9 +104,14 @@ export async function labelCells(
           labels[r * W + c] = best;
           counts[best]++;
         }
+        if (present && best >= 0) {
+          let sum = 0;
+          for (let k = 0; k < classes.length; k++) sum += votes[c * classes.length + k];
+          for (let k = 0; k < classes.length; k++) if (votes[c * classes.length + k] >= minFraction! * sum) present[(r * W + c) * classes.length + k] = 1;
+        }
       }
     }
-    return { width: W, height: H, stride, labels, counts, note };
+    return { width: W, height: H, stride, labels, counts, note, present };
   } finally {
     await raster.close();
   }

@@ -16,9 +16,15 @@ export interface LabelSource {
   layer?: string;
 }
 
-export async function readLabels(s: LabelSource, input: RasterInfo, stride: number, classes: readonly string[], signal?: AbortSignal): Promise<CellLabels> {
+/** Multi-label cells (classify heads with a sigmoid per class): which classes each cell holds. */
+export interface MultiLabel {
+  /** A label raster's class is present in a cell from this share of its labelled pixels. */
+  minFraction: number;
+}
+
+export async function readLabels(s: LabelSource, input: RasterInfo, stride: number, classes: readonly string[], signal?: AbortSignal, multi?: MultiLabel): Promise<CellLabels> {
   const ext = extname(s.labels).toLowerCase();
-  if (ext === '.geojson' || ext === '.json' || ext === '.gpkg') return vectorLabelCells(s.labels, input, stride, classes, s.classField, s.labelValues, s.layer);
+  if (ext === '.geojson' || ext === '.json' || ext === '.gpkg') return vectorLabelCells(s.labels, input, stride, classes, s.classField, s.labelValues, s.layer, multi !== undefined);
   if (s.layer !== undefined) throw new ApiError('E_BAD_REQUEST', `${s.labels}: a layer ("${s.layer}") is chosen only in GeoPackage labels`, s.labels);
-  return labelCells(s.labels, input, stride, classes, s.labelValues, signal);
+  return labelCells(s.labels, input, stride, classes, s.labelValues, signal, multi?.minFraction);
 }

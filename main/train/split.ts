@@ -44,36 +44,58 @@ function balanced(cells: number[], labels: Int16Array, k: number, perClass: numb
 }
 
 export function splitCells(l: CellLabels, classes: readonly string[], o: SplitOptions = {}): Split {
+  return splitScenes([l], classes, o)[0];
+}
+
+/**
+ * The split of several scenes at once: their blocks are drawn together, so that scenes of one
+ * block each (a dataset of small chips or patches) still give a validation side of about
+ * `valFraction` rather than each its only block.
+ */
+export function splitScenes(ls: readonly CellLabels[], classes: readonly string[], o: SplitOptions = {}): Split[] {
   const block = o.block ?? 8;
   const valFraction = o.valFraction ?? 0.2;
   const perClass = o.perClass ?? 50_000;
   const rand = seededRandom((o.seed ?? 0) + 1);
-  const bw = Math.ceil(l.width / block);
-  const bh = Math.ceil(l.height / block);
-  const inBlock: number[][] = Array.from({ length: bw * bh }, () => []);
-  for (let r = 0; r < l.height; r++) {
-    for (let c = 0; c < l.width; c++) {
-      const i = r * l.width + c;
-      if (l.labels[i] >= 0) inBlock[Math.floor(r / block) * bw + Math.floor(c / block)].push(i);
+  const inBlock: { scene: number; cells: number[] }[] = [];
+  for (const [scene, l] of ls.entries()) {
+    const bw = Math.ceil(l.width / block);
+    const bh = Math.ceil(l.height / block);
+    const first = inBlock.length;
+    for (let b = 0; b < bw * bh; b++) inBlock.push({ scene, cells: [] });
+    for (let r = 0; r < l.height; r++) {
+      for (let c = 0; c < l.width; c++) {
+        const i = r * l.width + c;
+        if (l.labels[i] >= 0) inBlock[first + Math.floor(r / block) * bw + Math.floor(c / block)].cells.push(i);
+      }
     }
   }
-  const total = inBlock.reduce((s, b) => s + b.length, 0);
-  const blocks = inBlock.map((_, i) => i).filter((i) => inBlock[i].length > 0);
+  const total = inBlock.reduce((s, b) => s + b.cells.length, 0);
+  const blocks = inBlock.map((_, i) => i).filter((i) => inBlock[i].cells.length > 0);
   for (let i = blocks.length - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
     [blocks[i], blocks[j]] = [blocks[j], blocks[i]];
   }
-  const val: number[] = [];
-  const train: number[] = [];
-  for (const b of blocks) (val.length < valFraction * total ? val : train).push(...inBlock[b]);
-  const count = (cells: number[]) => {
-    const n = new Array<number>(classes.length).fill(0);
-    for (const c of cells) n[l.labels[c]]++;
-    return n;
-  };
-  const trainCounts = count(train);
-  const valCounts = count(val);
-  return { train: balanced(train, l.labels, classes.length, perClass, rand), val: balanced(val, l.labels, classes.length, perClass, rand), trainCounts, valCounts };
+  const val: number[][] = ls.map(() => []);
+  const train: number[][] = ls.map(() => []);
+  let inVal = 0;
+  for (const b of blocks) {
+    const { scene, cells } = inBlock[b];
+    if (inVal < valFraction * total) {
+      val[scene].push(...cells);
+      inVal += cells.length;
+    } else train[scene].push(...cells);
+  }
+  return ls.map((l, scene) => {
+    const count = (cells: number[]) => {
+      const n = new Array<number>(classes.length).fill(0);
+      for (const c of cells) n[l.labels[c]]++;
+      return n;
+    };
+    const trainCounts = count(train[scene]);
+    const valCounts = count(val[scene]);
+    return { train: balanced(train[scene], l.labels, classes.length, perClass, rand), val: balanced(val[scene], l.labels, classes.length, perClass, rand), trainCounts, valCounts };
+  });
 }
 
 /** Refuses labels a head cannot learn from: fewer than two classes, or a class absent from the training side. */

@@ -27,7 +27,7 @@ import type { CellLabels } from './label-raster.ts';
 import { readLabels } from './labels.ts';
 import { sceneGrid, seriesOf, specScenes, type Scene, type SceneTask } from './scenes.ts';
 import type { Metrics } from './metrics.ts';
-import { checkSplit, splitCells, type Split, type SplitOptions } from './split.ts';
+import { checkSplit, splitScenes, type SplitOptions } from './split.ts';
 import { trainHead, type EpochProgress, type LabelledSet, type LossKind } from './train-loop.ts';
 import type { HeadType } from './head-weights.ts';
 
@@ -36,6 +36,10 @@ export interface TrainTaskOptions extends SplitOptions {
   task?: SceneTask;
   /** classify: the cell size in input pixels (default the encoder's tile size); one encoder tile per cell. */
   grid?: number;
+  /** classify: a sigmoid per class (a cell may hold several), trained with binary cross-entropy. */
+  multiLabel?: boolean;
+  /** Multi-label from a label raster: a class counts in a cell from this share of its labelled pixels (default 0.05). */
+  minFraction?: number;
   model: string;
   /** A dataset spec (dataset-spec.ts): its classes and samples; or one scene from `inputs` and `labels`. */
   dataset?: string;
@@ -95,6 +99,19 @@ export interface TrainReport {
   onnxMaxAbsDiff: number;
 }
 
+/** Cells holding each class, over the given cells or every labelled one. */
+function presence(labels: CellLabels, K: number, cells?: Int32Array): number[] {
+  const n = new Array<number>(K).fill(0);
+  const each = cells ?? Int32Array.from(labels.labels.keys()).filter((i) => labels.labels[i] >= 0);
+  for (const i of each) for (let k = 0; k < K; k++) n[k] += labels.present![i * K + k];
+  return n;
+}
+
+function checkFraction(f: number): number {
+  if (!(f > 0 && f <= 1)) throw new ApiError('E_BAD_REQUEST', `minFraction: ${f}; give a share above 0 and at most 1`);
+  return f;
+}
+
 /** A classify grid: whole encoder tiles the encoder takes, in whole output cells. */
 function checkGridSize(grid: number, stride: number, tile: ModuleSpec['tile'], manifestPath: string): void {
   if (!Number.isInteger(grid) || grid < stride || grid % stride !== 0) throw new ApiError('E_BAD_REQUEST', `grid ${grid} px: a classify cell must be a whole number of the encoder's ${stride} px output cells`);
@@ -136,8 +153,8 @@ function checkClasses(classes: string[]): void {
   });
 }
 
-/** Labelled cells with features: NaN features (nodata in the input) are dropped. */
-function labelledSet(x: Float32Array, cells: Int32Array, labels: Int16Array, C: number): { set: LabelledSet; dropped: number } {
+/** Labelled cells with features: NaN features (nodata in the input) are dropped; multi-label cells carry their classes. */
+function labelledSet(x: Float32Array, cells: Int32Array, labels: CellLabels, C: number, K: number): { set: LabelledSet; dropped: number } {
   const keep: number[] = [];
   for (let i = 0; i < cells.length; i++) {
     let ok = true;
@@ -146,11 +163,14 @@ function labelledSet(x: Float32Array, cells: Int32Array, labels: Int16Array, C: 
   }
   const out = new Float32Array(keep.length * C);
   const y = new Int32Array(keep.length);
+  const present = labels.present;
+  const targets = present ? new Float32Array(keep.length * K) : undefined;
   keep.forEach((i, j) => {
     out.set(x.subarray(i * C, i * C + C), j * C);
-    y[j] = labels[cells[i]];
+    y[j] = labels.labels[cells[i]];
+    if (targets) for (let k = 0; k < K; k++) targets[j * K + k] = present![cells[i] * K + k];
   });
-  return { set: { x: out, y, n: keep.length }, dropped: cells.length - keep.length };
+  return { set: { x: out, y, n: keep.length, targets }, dropped: cells.length - keep.length };
 }
 
 /** A manifest name from the folder's name: lower case, digits and dashes. */
@@ -200,23 +220,27 @@ function combine(dates: Float32Array[], n: number, C: number): Float32Array {
   return x;
 }
 
-function concat(sets: LabelledSet[], C: number): LabelledSet {
+function concat(sets: LabelledSet[], C: number, K: number): LabelledSet {
   const n = sets.reduce((a, s) => a + s.n, 0);
   const x = new Float32Array(n * C);
   const y = new Int32Array(n);
+  const targets = sets[0]?.targets ? new Float32Array(n * K) : undefined;
   let at = 0;
   for (const s of sets) {
     x.set(s.x, at * C);
     y.set(s.y, at);
+    if (targets) targets.set(s.targets!, at * K);
     at += s.n;
   }
-  return { x, y, n };
+  return { x, y, n, targets };
 }
 
 export async function trainTaskHead(o: TrainTaskOptions): Promise<TrainReport> {
   const { task, classes, scenes, data } = await scenesOf(o);
   // Classify cells are encoded one tile each, so neighbours share no context: any cell may validate.
   const splitOptions: SplitOptions = task === 'classify' ? { block: 1, ...o } : o;
+  if (o.multiLabel && task !== 'classify') throw new ApiError('E_BAD_REQUEST', 'multiLabel: only classify heads answer with several classes at once');
+  const multi = o.multiLabel ? { minFraction: checkFraction(o.minFraction ?? 0.05) } : undefined;
   checkClasses(classes);
   const out = resolve(o.out);
   const headType = o.headType ?? 'linear';
@@ -227,7 +251,7 @@ export async function trainTaskHead(o: TrainTaskOptions): Promise<TrainReport> {
   let cellPx = 0;
   let weightsSha = '';
   let moduleName = '';
-  const prepared: { scene: Scene; info: RasterInfo; labels: CellLabels; split: Split }[] = [];
+  const read: { scene: Scene; info: RasterInfo; labels: CellLabels }[] = [];
   try {
     const available = Object.keys(model.manifest.modalities) as ModalityId[];
     for (const scene of scenes) {
@@ -250,15 +274,19 @@ export async function trainTaskHead(o: TrainTaskOptions): Promise<TrainReport> {
         moduleName = name;
         weightsSha = await fileSha256(model.modulePath(name));
       }
-      const labels = await readLabels({ ...scene, classField: o.classField, layer: o.labelsLayer }, info, cellPx, classes, o.signal);
+      const labels = await readLabels({ ...scene, classField: o.classField, layer: o.labelsLayer }, info, cellPx, classes, o.signal, multi);
       if (task === 'classify') wholeCellsOnly(labels, info);
-      prepared.push({ scene, info, labels, split: splitCells(labels, classes, splitOptions) });
+      read.push({ scene, info, labels });
     }
   } finally {
     await model.close();
   }
+  const splits = splitScenes(read.map((r) => r.labels), classes, splitOptions);
+  const prepared = read.map((r, i) => ({ ...r, split: splits[i] }));
   const sum = (f: (p: (typeof prepared)[number]) => number[]) => classes.map((_, k) => prepared.reduce((a, p) => a + f(p)[k], 0));
-  checkSplit(sum((p) => p.labels.counts), sum((p) => p.split.trainCounts), classes, scenes.length > 1 ? `${o.dataset}` : scenes[0].where);
+  // Multi-label: a class counts where it is present, not only where it is the most frequent.
+  const counted = (p: (typeof prepared)[number], cells?: Int32Array) => (multi ? presence(p.labels, classes.length, cells) : cells ? p.split.trainCounts : p.labels.counts);
+  checkSplit(sum((p) => counted(p)), sum((p) => counted(p, p.split.train)), classes, scenes.length > 1 ? `${o.dataset}` : scenes[0].where);
 
   const tf = performance.now();
   const trainSets: LabelledSet[] = [];
@@ -281,8 +309,8 @@ export async function trainTaskHead(o: TrainTaskOptions): Promise<TrainReport> {
     }
     const Cd = grid!.channels;
     const rowWidth = p.scene.dates.length > 1 ? 3 * Cd : Cd;
-    const t = labelledSet(combine(perDate.map((d) => d.train), p.split.train.length, Cd), p.split.train, p.labels.labels, rowWidth);
-    const v = labelledSet(combine(perDate.map((d) => d.val), p.split.val.length, Cd), p.split.val, p.labels.labels, rowWidth);
+    const t = labelledSet(combine(perDate.map((d) => d.train), p.split.train.length, Cd), p.split.train, p.labels, rowWidth, classes.length);
+    const v = labelledSet(combine(perDate.map((d) => d.val), p.split.val.length, Cd), p.split.val, p.labels, rowWidth, classes.length);
     trainSets.push(t.set);
     valSets.push(v.set);
     dropped += t.dropped + v.dropped;
@@ -290,8 +318,8 @@ export async function trainTaskHead(o: TrainTaskOptions): Promise<TrainReport> {
   if (!grid || !modality) throw new ApiError('E_INTERNAL', 'no scene prepared');
   const C = grid.channels;
   const width = task === 'change' ? 3 * C : C;
-  const train = { set: concat(trainSets, width) };
-  const val = { set: concat(valSets, width) };
+  const train = { set: concat(trainSets, width, classes.length) };
+  const val = { set: concat(valSets, width, classes.length) };
   const featureSeconds = (performance.now() - tf) / 1000;
 
   const tt = performance.now();
@@ -317,7 +345,8 @@ export async function trainTaskHead(o: TrainTaskOptions): Promise<TrainReport> {
     file: 'head.onnx',
     inputs: inputNames.map((name, i) => ({ name, dtype: 'float32' as const, shape: ['batch', C, 'h', 'w'], tap: grid!.model.output, ...(task === 'change' ? { date: i === 0 ? ('a' as const) : ('b' as const) } : {}) })),
     outputs: [pooled ? { name: 'logits', dtype: 'float32', shape: ['batch', classes.length] } : { name: 'logits', dtype: 'float32', shape: ['batch', classes.length, 'h', 'w'], stride }],
-    activation: 'softmax',
+    activation: multi ? 'sigmoid' : 'softmax',
+    ...(multi ? { threshold: 0.5 } : {}),
     classes: classes.map((name, i) => ({ value: i, name, color: hex(clusterColour(i + 1)) })),
     tile: pooled ? { size: cellPx, stride: cellPx } : { size: grid.tile, stride: grid.tile - grid.overlap },
     training: {

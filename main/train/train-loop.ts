@@ -11,12 +11,16 @@ import { ApiError } from '../api.ts';
 import { checkpointKey, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import { argmaxRows, dense, headLogits, type HeadType, type HeadWeights } from './head-weights.ts';
 import { Confusion, type Metrics } from './metrics.ts';
+import { bceLoss, multiLabelMetrics, positiveWeights } from './multi-label.ts';
 
 /** Labelled features: n rows of `channels` values and a class index per row. */
 export interface LabelledSet {
   x: Float32Array;
+  /** Class index per row (a multi-label row: its most frequent class, for balancing). */
   y: Int32Array;
   n: number;
+  /** Multi-label heads: 0 / 1 per row and class (n x classes). */
+  targets?: Float32Array;
 }
 
 export interface EpochProgress {
@@ -82,6 +86,7 @@ class Rng {
 }
 
 export function evaluate(h: HeadWeights, set: LabelledSet, classes: readonly string[]): Metrics {
+  if (set.targets) return multiLabelMetrics(headLogits(h, set.x, set.n), set.targets, set.n, classes);
   const pred = argmaxRows(headLogits(h, set.x, set.n), set.n, h.classes);
   const cm = new Confusion(classes);
   for (let i = 0; i < set.n; i++) cm.add(set.y[i], pred[i]);
@@ -240,7 +245,11 @@ export async function trainHead(trainSet: LabelledSet, valSet: LabelledSet, o: T
   const rand = () => rng.next();
   const gamma = o.focalGamma ?? 2;
   if (!(gamma >= 0 && gamma <= 100)) throw new ApiError('E_BAD_REQUEST', `focalGamma: ${gamma}; use a number from 0 to 100`);
-  const lossOf = (z: Float32Array, rows: Int32Array, norm: number) => (o.loss === 'focal' ? focalLoss(z, trainSet.y, rows, K, cw, norm, gamma) : softmaxLoss(z, trainSet.y, rows, K, cw, norm));
+  const multi = trainSet.targets ?? null;
+  if (multi && o.loss === 'focal') throw new ApiError('E_BAD_REQUEST', 'loss: a multi-label head trains with binary cross-entropy; focal loss is for single-label heads');
+  const pw = multi ? positiveWeights(multi, trainSet.n, K) : null;
+  const lossOf = (z: Float32Array, rows: Int32Array, norm: number) =>
+    multi ? bceLoss(z, multi, rows, K, pw!, rows.length) : o.loss === 'focal' ? focalLoss(z, trainSet.y, rows, K, cw, norm, gamma) : softmaxLoss(z, trainSet.y, rows, K, cw, norm);
   const { mean, std } = channelStats(trainSet, C);
   const xs = new Float32Array(trainSet.n * C);
   for (let i = 0; i < trainSet.n; i++) for (let j = 0; j < C; j++) xs[i * C + j] = (trainSet.x[i * C + j] - mean[j]) / std[j];
@@ -267,7 +276,7 @@ export async function trainHead(trainSet: LabelledSet, valSet: LabelledSet, o: T
   let resumedFrom: number | null = null;
   let key = '';
   if (o.checkpoint) {
-    key = checkpointKey({ v: 1, type, C, K, H, epochs, batch, peak, wd, patience, seed: o.seed ?? 0, loss: o.loss ?? 'ce', gamma, classes: o.classes }, [trainSet.x, trainSet.y, valSet.x, valSet.y]);
+    key = checkpointKey({ v: 1, type, C, K, H, epochs, batch, peak, wd, patience, seed: o.seed ?? 0, loss: multi ? 'bce' : (o.loss ?? 'ce'), gamma, classes: o.classes }, [trainSet.x, trainSet.y, valSet.x, valSet.y, ...(multi ? [multi] : [])]);
     if (o.checkpoint.resume) {
       const ck = await loadCheckpoint(o.checkpoint.path, key);
       if (ck === null) throw new ApiError('E_NOT_FOUND', `resume: no checkpoint of this head to resume (${o.checkpoint.path}); train without resume`, o.checkpoint.path);
@@ -313,7 +322,7 @@ export async function trainHead(trainSet: LabelledSet, valSet: LabelledSet, o: T
         const from = rows[i] * C;
         const to = i * C;
         for (let j = 0; j < C; j++) xb[to + j] = xs[from + j];
-        norm += cw[trainSet.y[rows[i]]];
+        norm += multi ? 1 : cw[trainSet.y[rows[i]]];
       }
       for (const p of params) p.grad.fill(0);
       if (type === 'linear') {

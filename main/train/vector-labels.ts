@@ -22,6 +22,8 @@ export async function vectorLabelCells(
   classField = 'class',
   labelValues: Record<string, string> | null = null,
   layer?: string,
+  /** Multi-label: every class whose features claim a cell is present there (no later-wins). */
+  multi = false,
 ): Promise<CellLabels & { conflicts: number }> {
   const gpkg = /\.gpkg$/i.test(path);
   if (layer !== undefined && !gpkg) throw new ApiError('E_BAD_REQUEST', `${path}: a layer ("${layer}") is chosen only in a GeoPackage`, path);
@@ -36,10 +38,12 @@ export async function vectorLabelCells(
     return [c / stride, r / stride];
   };
   const labels = new Int16Array(W * H).fill(-1);
+  const present = multi ? new Uint8Array(W * H * classes.length) : undefined;
   let conflicts = 0;
   let placed = 0;
   const set = (i: number, k: number) => {
-    if (labels[i] >= 0 && labels[i] !== k) conflicts++;
+    if (present) present[i * classes.length + k] = 1;
+    else if (labels[i] >= 0 && labels[i] !== k) conflicts++;
     labels[i] = k;
     placed++;
   };
@@ -77,5 +81,5 @@ export async function vectorLabelCells(
     read.skipped ? `${path}: ${read.skipped} row(s) without a geometry left out` : '',
     conflicts ? `${conflicts} cell(s) claimed by features of different classes took the later feature's class` : '',
   ].filter(Boolean);
-  return { width: W, height: H, stride, labels, counts, note: notes.length ? notes.join('; ') : null, conflicts };
+  return { width: W, height: H, stride, labels, counts, note: notes.length ? notes.join('; ') : null, conflicts, present };
 }
