@@ -7,6 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { focalLoss, softmaxLoss } from '../../main/train/train-loop.ts';
+import { assertGradient } from '../helpers/finite-difference.ts';
 
 // Three classes, five rows: confident right, confident wrong, undecided, near-tie, extreme.
 const LOGITS = [2.5, -1, 0.3, -2, 3, 0.5, 0.1, 0.2, -0.1, 1.0, 1.0001, -3, 12, -8, 0.4];
@@ -22,15 +23,7 @@ for (const gamma of [0.5, 1, 2, 3.5]) {
   test(`focal loss, gamma ${gamma}: the gradient matches finite differences`, () => {
     const grad = Float64Array.from(LOGITS);
     focalLoss(grad, Y, ROWS, K, CW, NORM, gamma);
-    const h = 1e-6;
-    for (let i = 0; i < LOGITS.length; i++) {
-      const up = LOGITS.slice();
-      const down = LOGITS.slice();
-      up[i] += h;
-      down[i] -= h;
-      const fd = (loss(up, gamma) - loss(down, gamma)) / (2 * h);
-      assert.ok(Math.abs(fd - grad[i]) < 1e-7 + 1e-5 * Math.abs(fd), `logit ${i}: analytic ${grad[i]}, finite difference ${fd}`);
-    }
+    assertGradient((z) => loss(z, gamma), grad, LOGITS);
   });
 }
 

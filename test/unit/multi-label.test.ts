@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bceLoss, multiLabelMetrics, positiveWeights } from '../../main/train/multi-label.ts';
+import { assertGradient } from '../helpers/finite-difference.ts';
 
 const K = 3;
 const LOGITS = [2.5, -1, 0.3, -2, 3, 0.5, 0.1, 0.2, -0.1, 12, -8, 0.4];
@@ -22,15 +23,7 @@ test('binary cross-entropy: the gradient matches finite differences', () => {
   const loss = (z: number[]) => bceLoss(Float64Array.from(z), TARGETS, ROWS, K, pw, 4) / 4;
   const grad = Float64Array.from(LOGITS);
   bceLoss(grad, TARGETS, ROWS, K, pw, 4);
-  const h = 1e-6;
-  for (let i = 0; i < LOGITS.length; i++) {
-    const up = LOGITS.slice();
-    const down = LOGITS.slice();
-    up[i] += h;
-    down[i] -= h;
-    const fd = (loss(up) - loss(down)) / (2 * h);
-    assert.ok(Math.abs(fd - grad[i]) < 1e-7 + 1e-5 * Math.abs(fd), `logit ${i}: analytic ${grad[i]}, finite difference ${fd}`);
-  }
+  assertGradient(loss, grad, LOGITS);
 });
 
 test('metrics at the threshold, counted by hand', () => {
