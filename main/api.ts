@@ -76,6 +76,11 @@ export const RasterInfo = z.object({
   tiled: z.boolean(),
   blockSize: XY,
   compression: z.string().nullable(),
+  // -- reviewing results: what a class raster says about its classes, as GDAL reads them.
+  /** Band 1's colour table (TIFF ColorMap of a palette image), [r, g, b, a] 0..255 per value; null when none. */
+  colorTable: z.array(z.tuple([z.number().int(), z.number().int(), z.number().int(), z.number().int()])).nullable(),
+  /** Band 1's category names (CategoryNames of `<file>.aux.xml`), index = value, '' unnamed; null when none. */
+  categoryNames: z.array(z.string()).nullable(),
 });
 export type RasterInfo = z.infer<typeof RasterInfo>;
 
@@ -510,6 +515,65 @@ export const JobInfo = z.object({
 });
 export type JobInfo = z.infer<typeof JobInfo>;
 
+// ---------------------------------------------------------------- reviewing results
+
+/** Pixels and ground area of one value of a class raster. */
+export const ClassArea = z.object({
+  value: z.number().int(),
+  pixels: z.number().int().nonnegative(),
+  /** m² (ellipsoidal for geographic CRSs); null where the raster has no ground unit. */
+  areaM2: z.number().nonnegative().nullable(),
+});
+export type ClassArea = z.infer<typeof ClassArea>;
+
+export const ClassAreasReply = z.object({
+  /** `report`: the run report's per-class areas; `counted`: every pixel of the raster read here. */
+  source: z.enum(['report', 'counted']),
+  /** The run report read, when source is report. */
+  report: z.string().nullable(),
+  /** How the areas were computed, in words. */
+  note: z.string(),
+  /** Values with at least one pixel (or listed by the report), ascending; nodata left out. */
+  classes: z.array(ClassArea),
+});
+export type ClassAreasReply = z.infer<typeof ClassAreasReply>;
+
+const Ring = z.array(XY);
+/** Geometries as GeoJSON (RFC 7946: WGS84 lon/lat) has them. */
+export const VectorGeometry = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('Point'), coordinates: XY }),
+  z.object({ type: z.literal('MultiPoint'), coordinates: z.array(XY) }),
+  z.object({ type: z.literal('Polygon'), coordinates: z.array(Ring) }),
+  z.object({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(Ring)) }),
+]);
+export type VectorGeometry = z.infer<typeof VectorGeometry>;
+
+export const VectorFeature = z.object({
+  geometry: VectorGeometry,
+  properties: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+});
+export type VectorFeature = z.infer<typeof VectorFeature>;
+
+/** A GeoJSON or GeoPackage layer read for display, reprojected to lon/lat. */
+export const VectorData = z.object({
+  path: z.string(),
+  format: z.enum(['GeoJSON', 'GPKG']),
+  /** The GeoPackage feature table read (null for GeoJSON). */
+  table: z.string().nullable(),
+  /** The file's own CRS, in words. */
+  crsName: z.string(),
+  /** Attribute names, in file order. */
+  fields: z.array(z.string()),
+  /** The property that names each feature's class (class_name, class, category...), or null. */
+  classField: z.string().nullable(),
+  /** True when features carry a numeric score (detections). */
+  scored: z.boolean(),
+  features: z.array(VectorFeature),
+  /** Rows without a usable geometry, left out. */
+  skipped: z.number().int().nonnegative(),
+});
+export type VectorData = z.infer<typeof VectorData>;
+
 // ---------------------------------------------------------------- commands
 
 const Empty = z.object({}).strict();
@@ -602,6 +666,20 @@ export const commands = {
   'job.list': {
     request: Empty,
     reply: z.object({ jobs: z.array(JobInfo) }),
+  },
+  // -- reviewing results
+  /**
+   * Per-class pixels and areas of an open class raster's band 1: from `<file>.report.json` when
+   * a run wrote one for it, else counted over the whole raster (streamed, row strips).
+   */
+  'layer.classAreas': {
+    request: z.object({ id: LayerId }).strict(),
+    reply: ClassAreasReply,
+  },
+  /** Features of a GeoJSON or GeoPackage file (first feature table, or `table`), in lon/lat. */
+  'vector.read': {
+    request: z.object({ path: z.string().min(1), table: z.string().min(1).optional() }).strict(),
+    reply: VectorData,
   },
 } as const;
 

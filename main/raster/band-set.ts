@@ -160,6 +160,9 @@ class BandSetRaster implements Raster {
       tiled: false,
       blockSize: ref.blockSize,
       compression: ref.compression,
+      // One band per file: no one class table describes the stack.
+      colorTable: null,
+      categoryNames: null,
     };
   }
 

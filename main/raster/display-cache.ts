@@ -38,7 +38,9 @@ export async function prepareDisplay(raster: Raster, cacheDir: string, ctx: Prog
   }
   throwIfAborted(ctx.signal, info.path);
   const writer = await createWriter(cacheDir, target, raster);
-  const pyramid = new PyramidWriter(writer, 'average');
+  // Class values must not be averaged into other classes: overviews of a class raster pick a pixel.
+  const classes = info.colorTable !== null || info.categoryNames !== null;
+  const pyramid = new PyramidWriter(writer, classes ? 'nearest' : 'average');
   try {
     ctx.progress?.('display-cache', 0, info.height);
     for (let y = 0; y < info.height; y += STRIP_ROWS) {

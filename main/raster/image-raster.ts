@@ -83,6 +83,8 @@ export class ImageRaster implements Raster, IndexedSource {
       tiled: false,
       blockSize: [header.width, 1],
       compression: kind === 'jpeg' ? 'JPEG' : null,
+      colorTable: null,
+      categoryNames: null,
     };
     return new ImageRaster(info, data, stride, channels);
   }

@@ -25,3 +25,4 @@ export { lookupEpsg } from './epsg.ts';
 export { makeArray, typeRange, bytesPerSample } from './data-type.ts';
 export { partPrefix, partPath } from './part-path.ts';
 export { ellipsoidRingArea } from './ellipsoid-area.ts';
+export { countClasses } from './class-count.ts';

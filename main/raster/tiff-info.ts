@@ -8,6 +8,7 @@ import { GK, keyNumber, parseGeoKeys } from './geokeys.ts';
 import { crsFromGeoKeys } from './crs-from-geokeys.ts';
 import { IDENTITY, cornersOf, geoTransformFromTags } from './geotransform.ts';
 import { bandDescriptions, parseGdalMetadata, parseNodata } from './gdal-metadata.ts';
+import { readColorTable } from './color-table.ts';
 
 export function tiffInfo(tf: TiffFile, path: string): RasterInfo {
   const main = tf.main;
@@ -37,5 +38,8 @@ export function tiffInfo(tf: TiffFile, path: string): RasterInfo {
     tiled: full.tiled,
     blockSize: [full.blockWidth, full.blockHeight],
     compression: compressionNames[tf.compression] === undefined ? String(tf.compression) : compressionNames[tf.compression],
+    colorTable: readColorTable(tf, parseNodata(str(main, Tag.GdalNodata))),
+    // Filled in by TiffRaster.open: the sidecar is another file, read asynchronously.
+    categoryNames: null,
   };
 }

@@ -8,6 +8,7 @@ import { BlockCache } from './block-cache.ts';
 import { bytesPerSample } from './data-type.ts';
 import type { DecodedBlock } from './tiff-block.ts';
 import { readWindowFrom, type IndexedSource } from './indexed-source.ts';
+import { readCategoryNames } from './category-names.ts';
 
 /** Decoded-block cache per file; band sets split it between their files. */
 export const CACHE_BYTES = 64 * 1024 * 1024;
@@ -40,7 +41,10 @@ export class TiffRaster implements Raster, IndexedSource {
   static async open(path: string, size: number, cacheBytes = CACHE_BYTES): Promise<TiffRaster> {
     const tf = await openTiff(path, size);
     try {
-      return new TiffRaster(tf, tiffInfo(tf, path), rowCacheBytes(tf, cacheBytes));
+      const info = tiffInfo(tf, path);
+      // Class names live in the PAM sidecar, where GDAL reads them for any GeoTIFF.
+      const names = await readCategoryNames(path);
+      return new TiffRaster(tf, { ...info, categoryNames: names.length ? names : null }, rowCacheBytes(tf, cacheBytes));
     } catch (err) {
       await tf.fh.close();
       throw err;

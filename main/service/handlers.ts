@@ -14,6 +14,8 @@ import { engineStatusSource } from './engine-status.ts';
 import { displayCacheDirOf, openLayer } from './layer-open.ts';
 import { pixelAt } from './layer-pixel.ts';
 import { LayerRegistry } from './layer-registry.ts';
+import { readVectorForDisplay } from '../vector/index.ts';
+import { classAreas } from './class-areas.ts';
 
 export interface ServiceOptions {
   cacheDir: string;
@@ -67,6 +69,9 @@ export function createHandlers(opts: ServiceOptions): Service {
     'job.start': async (args) => jobs.start(args),
     'job.cancel': async ({ id }) => jobs.cancel(id),
     'job.list': async () => ({ jobs: jobs.list() }),
+    // -- reviewing results
+    'layer.classAreas': async ({ id }, ctx) => classAreas(layers.get(id).raster, ctx.signal),
+    'vector.read': async ({ path, table }) => readVectorForDisplay(path, table),
     'train.start': async (args, ctx) => {
       const r = await runTrainJob({ ...args, cacheDir: opts.cacheDir }, { signal: ctx.signal, onProgress: (stage, done, total, message) => ctx.progress(stage, done, total, message) });
       return {

@@ -65,7 +65,8 @@ function crsOf(path: string, db: Database, table: string, srsId: number): { proj
   return { proj4: entry.proj4, crsName: `EPSG:${code} (srs_id ${srsId})` };
 }
 
-export async function readGpkgFeatures(path: string, field: string, layer?: string): Promise<GpkgFeatures> {
+/** `field` null reads every attribute column (to display a layer); a name reads that one (labels). */
+export async function readGpkgFeatures(path: string, field: string | null, layer?: string): Promise<GpkgFeatures> {
   let size: number;
   try {
     size = (await stat(path)).size;
@@ -98,18 +99,19 @@ export async function readGpkgFeatures(path: string, field: string, layer?: stri
     const geomCol = String(t.column_name);
     const { proj4, crsName } = crsOf(path, db, table, Number(t.srs_id));
     const cols = rows(db, `PRAGMA table_info(${quoteId(table)})`).map((c) => String(c.name));
-    if (!cols.includes(field)) throw bad(path, `table "${table}" has no field "${field}" (its fields: ${cols.filter((c) => c !== geomCol).join(', ')}); give the class field with --class-field`);
+    if (field !== null && !cols.includes(field)) throw bad(path, `table "${table}" has no field "${field}" (its fields: ${cols.filter((c) => c !== geomCol).join(', ')}); give the class field with --class-field`);
     const pk = rows(db, `PRAGMA table_info(${quoteId(table)})`).find((c) => Number(c.pk) === 1);
     const fid = pk ? String(pk.name) : 'rowid';
     const fids: unknown[] = [];
     const features: GeoJsonFeature[] = [];
     let skipped = 0;
     let total = 0;
-    const st = db.prepare(`SELECT ${quoteId(fid)}, ${quoteId(geomCol)}, ${quoteId(field)} FROM ${quoteId(table)} ORDER BY ${quoteId(fid)}`);
+    const attrs = field === null ? cols.filter((c) => c !== geomCol) : [field];
+    const st = db.prepare(`SELECT ${[fid, geomCol, ...attrs].map(quoteId).join(', ')} FROM ${quoteId(table)} ORDER BY ${quoteId(fid)}`);
     try {
       while (st.step()) {
         total++;
-        const [id, blob, value] = st.get();
+        const [id, blob, ...values] = st.get();
         let g: ReturnType<typeof readGpkgGeometry> = null;
         if (blob instanceof Uint8Array) {
           try {
@@ -123,7 +125,7 @@ export async function readGpkgFeatures(path: string, field: string, layer?: stri
           continue;
         }
         fids.push(id);
-        features.push({ polygons: g.polygons, points: g.points, properties: { [field]: value } });
+        features.push({ polygons: g.polygons, points: g.points, properties: Object.fromEntries(attrs.map((a, i) => [a, values[i]])) });
       }
     } finally {
       st.free();

@@ -11,3 +11,4 @@ export { boxToPolygon, boxCorners, type PixelBox } from './boxes.ts';
 export { geometryArea, planarRingArea } from './polygon-area.ts';
 export { insidePolygon, readQueryPolygons, readGeoJsonFeatures, WGS84_LONLAT, type PolygonRings } from './geojson-read.ts';
 export { readGpkgFeatures } from './gpkg-read.ts';
+export { readVectorForDisplay } from './display-read.ts';

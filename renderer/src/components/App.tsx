@@ -12,6 +12,7 @@ import { OpenProgress } from './OpenProgress.tsx';
 import { PixelInspector } from './PixelInspector.tsx';
 import { Toolbar } from './Toolbar.tsx';
 import { useShortcuts } from './use-shortcuts.ts';
+import { VectorLayersPanel } from './VectorLayersPanel.tsx';
 
 export function App({ client }: { client: AppClient }) {
   useShortcuts(client);
@@ -26,6 +27,7 @@ export function App({ client }: { client: AppClient }) {
         <div className="body">
           <aside className="side" aria-label="Layers and inspector">
             <LayersPanel />
+            <VectorLayersPanel />
             <BandEditor />
             <PixelInspector />
           </aside>

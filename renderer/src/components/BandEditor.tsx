@@ -26,6 +26,10 @@ export function BandEditor() {
         <button type="button" aria-pressed={display.mode === 'grey'} onClick={() => setDisplay(id, { mode: 'grey' })}>
           Single band (grey)
         </button>
+        {display.classColors && (
+          <button type="button" aria-pressed={display.mode === 'classes'} onClick={() => setDisplay(id, { mode: 'classes' })}>Classes</button>
+        )}
+        <button type="button" aria-pressed={display.mode === 'ramp'} onClick={() => setDisplay(id, { mode: 'ramp' })}>Colour ramp</button>
       </div>
       <div className="band-grid">
         {display.mode === 'rgb' ? (

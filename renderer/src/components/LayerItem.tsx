@@ -4,6 +4,8 @@ import { spaceOf } from '../state/app-state.ts';
 import { useClient } from '../state/client-context.ts';
 import { moveLayer, removeLayer, selectLayer, setOpacity, setVisible, zoomToLayer } from '../state/layer-actions.ts';
 import { useApp } from '../state/use-app.ts';
+import { ClassLegend } from './ClassLegend.tsx';
+import { RampScale } from './RampScale.tsx';
 
 function crsLabel(entry: LayerEntry): string {
   const crs = entry.layer.info.crs;
@@ -56,6 +58,8 @@ export function LayerItem({ entry, first, last }: { entry: LayerEntry; first: bo
           onChange={(e) => setOpacity(layer.id, Number(e.target.value))} />
         <span className="num">{Math.round(entry.opacity * 100)}%</span>
       </label>
+      <ClassLegend entry={entry} />
+      <RampScale entry={entry} />
     </li>
   );
 }

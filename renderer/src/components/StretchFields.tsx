@@ -9,7 +9,7 @@ const CHANNELS = ['R', 'G', 'B'] as const;
 export function StretchFields({ entry }: { entry: LayerEntry }) {
   const { display, layer } = entry;
   const ranges = channelRanges(entry);
-  const shown = display.mode === 'grey' ? 1 : 3;
+  const shown = display.mode !== 'rgb' ? 1 : 3;
   const changeMode = (stretch: StretchMode) => {
     // Manual starts from what is on screen, so switching does not jump.
     if (stretch === 'manual') setDisplay(layer.id, { stretch, manual: ranges });
@@ -34,7 +34,7 @@ export function StretchFields({ entry }: { entry: LayerEntry }) {
         <tbody>
           {ranges.slice(0, shown).map((r, i) => (
             <tr key={i}>
-              <th scope="row">{display.mode === 'grey' ? 'Grey' : CHANNELS[i]}</th>
+              <th scope="row">{display.mode !== 'rgb' ? 'Value' : CHANNELS[i]}</th>
               {display.stretch === 'manual' ? (
                 <>
                   <td><input type="number" value={r.min} aria-label={`${CHANNELS[i]} minimum`} step="any"

@@ -18,6 +18,7 @@ import { pixelExtentOf, pixelProjection } from './pixel-projection.ts';
 import { PixelImageLayerView } from './pixel-image-layer.ts';
 import { attachPixelProbe } from './pixel-probe.ts';
 import { RasterLayerView } from './raster-layer.ts';
+import { attachVectorLayers } from './vector-layers.ts';
 
 const FIT_PADDING = [24, 24, 24, 24];
 
@@ -48,6 +49,7 @@ export class MapController {
     });
     this.map.on('rendercomplete', () => this.onRenderComplete());
     this.cleanups.push(attachPixelProbe(this.map, client));
+    this.cleanups.push(attachVectorLayers(this.map));
     this.cleanups.push(appStore.subscribe(() => this.sync(appStore.get())));
     this.sync(appStore.get());
   }

@@ -5,7 +5,7 @@ import WebGLTileLayer from 'ol/layer/WebGLTile.js';
 import type { AppClient } from '../client/app-client.ts';
 import type { LayerEntry } from '../state/app-state.ts';
 import { channelBands } from '../state/stretch.ts';
-import { bandStyle, styleVariables } from './band-style.ts';
+import { bandStyle, styleKey, styleVariables } from './band-style.ts';
 import { projectionCodeFor } from './layer-projection.ts';
 import { DisplayGeoTIFF, MAP_PROJECTION } from './display-geotiff.ts';
 import type { LayerView } from './layer-view.ts';
@@ -24,6 +24,7 @@ export class RasterLayerView implements LayerView {
   readonly olLayer: WebGLTileLayer;
   private readonly projection: string;
   private bandsKey: string;
+  private styleKey: string;
   private drawn = false;
   private pending: boolean;
 
@@ -36,9 +37,10 @@ export class RasterLayerView implements LayerView {
     this.projection = projectionCodeFor(entry.layer);
     this.pending = entry.pending;
     this.bandsKey = this.loadedBands(entry).join(',');
+    this.styleKey = styleKey(entry.display);
     this.olLayer = new WebGLTileLayer({
       source: this.makeSource(entry),
-      style: bandStyle(styleVariables(entry, this.slotFor(entry))),
+      style: bandStyle(entry.display, styleVariables(entry, this.slotFor(entry))),
       opacity: entry.pending ? 0 : entry.opacity,
       visible,
       properties: { skysenseId: entry.layer.id },
@@ -59,7 +61,13 @@ export class RasterLayerView implements LayerView {
       this.olLayer.setSource(this.makeSource(entry));
       old?.dispose();
     }
-    this.olLayer.updateStyleVariables(styleVariables(entry, this.slotFor(entry)));
+    const sKey = styleKey(entry.display);
+    if (sKey !== this.styleKey) {
+      this.styleKey = sKey;
+      this.olLayer.setStyle(bandStyle(entry.display, styleVariables(entry, this.slotFor(entry))));
+    } else {
+      this.olLayer.updateStyleVariables(styleVariables(entry, this.slotFor(entry)));
+    }
   }
 
   hasDrawn(): boolean {

@@ -11,13 +11,16 @@ export interface Range {
 
 /** How a layer's bands become screen colour (style variables; no layer rebuild). */
 export interface Display {
-  mode: 'rgb' | 'grey';
+  /** classes: band 1 through its colour table (class rasters); ramp: band 1 on a colour ramp (probabilities, similarity). */
+  mode: 'rgb' | 'grey' | 'classes' | 'ramp';
   /** 1-based bands for R, G, B; grey uses the first. */
   bands: [number, number, number];
   stretch: StretchMode;
   /** Per channel (R, G, B), used when stretch is 'manual'. */
   manual: [Range, Range, Range];
   gamma: number;
+  /** '#rrggbbaa' per class value (index = value), from the file's colour table, editable in the legend. */
+  classColors: string[] | null;
 }
 
 export interface LayerEntry {

@@ -4,6 +4,7 @@
 // survives outliers.
 import type { DataType, RasterInfo } from '../../../main/api.ts';
 import type { Display, Range } from './app-state.ts';
+import { classColorsOf } from './class-colors.ts';
 
 function findBand(names: string[], wanted: string[]): number {
   const i = names.findIndex((n) => wanted.includes(n.trim().toLowerCase()));
@@ -37,5 +38,11 @@ export function dataTypeRange(t: DataType): Range {
 
 export function defaultDisplay(info: RasterInfo): Display {
   const r = dataTypeRange(info.dataType);
-  return { ...defaultBands(info), stretch: 'p2p98', manual: [r, r, r], gamma: 1 };
+  const base: Display = { ...defaultBands(info), stretch: 'p2p98', manual: [r, r, r], gamma: 1, classColors: null };
+  if (info.bandCount !== 1) return base;
+  // A class raster (a colour table or class names, as GDAL reads any) draws its classes; a
+  // single float band (probabilities, similarity) a colour ramp with its scale.
+  if (info.colorTable || info.categoryNames) return { ...base, mode: 'classes', classColors: classColorsOf(info) };
+  if (info.dataType === 'Float32' || info.dataType === 'Float64') return { ...base, mode: 'ramp', stretch: 'minmax' };
+  return base;
 }

@@ -9,6 +9,7 @@ import { defaultDisplay } from './display-defaults.ts';
 import { removeLayer } from './layer-actions.ts';
 import { pushNotice } from './notices.ts';
 import { timings, type OpenTiming } from './timings.ts';
+import { isVectorPath, openVector } from './vector-open.ts';
 
 export function baseName(path: string): string {
   const parts = path.split(/[\\/]+/).filter(Boolean);
@@ -29,6 +30,8 @@ export type OpenOutcome = 'opened' | 'failed' | 'cancelled';
 export async function openPaths(client: AppClient, paths: string[]): Promise<OpenOutcome> {
   const clean = paths.map((p) => p.trim()).filter(Boolean);
   if (clean.length === 0) return 'failed';
+  // GeoJSON and GeoPackage open as vector layers, one file each.
+  if (clean.length === 1 && isVectorPath(clean[0])) return openVector(client, clean[0]);
   if (appStore.get().openTask) {
     pushNotice({ code: 'E_BAD_REQUEST', message: 'another open is still running; wait for it or cancel it first' });
     return 'failed';

@@ -5,7 +5,7 @@ import type { Display, LayerEntry, Range } from './app-state.ts';
 import { dataTypeRange } from './display-defaults.ts';
 
 export function channelBands(d: Display): [number, number, number] {
-  return d.mode === 'grey' ? [d.bands[0], d.bands[0], d.bands[0]] : d.bands;
+  return d.mode !== 'rgb' ? [d.bands[0], d.bands[0], d.bands[0]] : d.bands;
 }
 
 function statRange(stats: BandStats[] | null, band: number, mode: 'minmax' | 'p2p98'): Range | null {
@@ -19,7 +19,7 @@ export function channelRanges(entry: Pick<LayerEntry, 'display' | 'stats' | 'lay
   const bands = channelBands(display);
   const fallback = dataTypeRange(entry.layer.info.dataType);
   return bands.map((band, i) => {
-    if (display.stretch === 'manual') return display.manual[display.mode === 'grey' ? 0 : i];
+    if (display.stretch === 'manual') return display.manual[display.mode !== 'rgb' ? 0 : i];
     return statRange(stats, band, display.stretch) ?? fallback;
   }) as [Range, Range, Range];
 }
