@@ -188,6 +188,21 @@ export const InstalledModel = z.object({
   bytes: z.number().int().nonnegative(),
   /** Each names the file it is about; a model with problems is listed, not hidden. */
   problems: z.array(z.string()),
+  /** The manifest's licence (code, weights); null when the manifest is unreadable. */
+  licence: z.object({ code: z.string(), weights: z.string() }).nullable(),
+  /** Heads: the task, classes, the encoder they read and their training (null for encoders and unreadable heads). */
+  head: z
+    .object({
+      task: z.string(),
+      classes: z.array(z.object({ value: z.number().int(), name: z.string(), color: z.string() })),
+      encoder: z.object({ name: z.string(), modality: z.string() }),
+      trainedOn: z.string(),
+      trainingLicence: z.string(),
+      metrics: z.record(z.string(), z.number()).nullable(),
+    })
+    .nullable(),
+  /** A head shipped inside a model folder (<model>/heads/<name>): that model folder; else null. */
+  within: z.string().nullable(),
 });
 export type InstalledModel = z.infer<typeof InstalledModel>;
 
@@ -588,6 +603,8 @@ export const commands = {
       platform: z.string(),
       homeDir: z.string(),
       dataRoots: z.array(z.string()),
+      /** A folder of the application's (in its cache) that task outputs may be written into when the user chose none; it exists. */
+      outputDir: z.string(),
     }),
   },
   /** Directory listing for the in-app open dialog (browser mode has no native one). */

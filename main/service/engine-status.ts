@@ -25,6 +25,18 @@ function installedModel(m: ModelEntry): InstalledModel {
     modules: m.modules.map(({ name, role, modality }) => ({ name, role, modality })),
     bytes: m.bytes,
     problems: m.problems,
+    licence: m.licence ? { code: m.licence.code, weights: m.licence.weights } : null,
+    head: m.head
+      ? {
+          task: m.head.task,
+          classes: m.head.classes,
+          encoder: { name: m.head.encoder.name, modality: m.head.encoder.modality },
+          trainedOn: m.head.trainedOn,
+          trainingLicence: m.head.trainingLicence,
+          metrics: m.head.metrics,
+        }
+      : null,
+    within: m.within,
   };
 }
 

@@ -3,7 +3,7 @@
  * transports validate input (dispatch.ts) before anything here runs.
  */
 import { homedir } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ApiError, type EngineEvents, type Handlers } from '../api.ts';
 import { JobQueue } from '../jobs/index.ts';
 import { bandStats, rasterInfo } from '../raster/index.ts';
@@ -48,7 +48,7 @@ export function createHandlers(opts: ServiceOptions): Service {
       await layers.closeAll();
     },
     onJob: (listener) => jobs.onJob(listener),
-    'app.info': async () => appInfo(opts.transport, dataRoots),
+    'app.info': async () => appInfo(opts.transport, dataRoots, join(opts.cacheDir, 'outputs')),
     'fs.list': async ({ dir }) => listDirectory(dir),
     'dialog.open': async () => {
       throw new ApiError('E_UNSUPPORTED', 'no native open dialog in the browser host: use the in-app file list');

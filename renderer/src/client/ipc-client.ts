@@ -1,7 +1,7 @@
 // Electron mode: the contract over the preload's message port. Data is read through
 // the skysense-data: protocol, which needs no token (it only exists inside the app).
 import type { ClientMessage, ServerMessage } from '../../../main/api.ts';
-import { ConnectionCell, type AppClient, type MenuAction } from './app-client.ts';
+import { ConnectionCell, JobListeners, type AppClient, type MenuAction } from './app-client.ts';
 import { PendingCalls } from './pending-calls.ts';
 
 /** Besides ServerMessage, the main process sends menu picks on the same channel. */
@@ -19,8 +19,10 @@ export function createIpcClient(ipc: SkysenseIpc): AppClient {
   const conn = new ConnectionCell('connected');
   const calls = new PendingCalls((msg) => ipc.post(msg));
   const menuListeners = new Set<(a: MenuAction) => void>();
+  const jobs = new JobListeners();
   ipc.onMessage((msg) => {
     if (msg.type === 'menu') for (const l of menuListeners) l(msg.action);
+    else if (msg.type === 'job') jobs.emit(msg.job);
     else calls.receive(msg);
   });
   const base = ipc.dataBaseUrl.replace(/\/+$/, '');
@@ -33,6 +35,7 @@ export function createIpcClient(ipc: SkysenseIpc): AppClient {
     call: (command, args, options) => calls.call(command, args, options),
     dataUrl: (path) => `${base}${path.startsWith('/') ? '' : '/'}${path}`,
     dataHeaders: () => ({}),
+    onJob: (cb) => jobs.subscribe(cb),
     onMenu(cb) {
       menuListeners.add(cb);
       return () => menuListeners.delete(cb);

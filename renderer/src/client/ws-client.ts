@@ -2,7 +2,7 @@
 // reconnect: the host holds the layers of this connection, so a new socket would
 // silently see another session; the UI says "disconnected" and asks for a reload.
 import type { ClientMessage, ServerMessage } from '../../../main/api.ts';
-import { ConnectionCell, type AppClient } from './app-client.ts';
+import { ConnectionCell, JobListeners, type AppClient } from './app-client.ts';
 import { PendingCalls } from './pending-calls.ts';
 import { decodeWire } from './wire.ts';
 
@@ -11,6 +11,7 @@ export function createWsClient(loc: Location = window.location): AppClient {
   const scheme = loc.protocol === 'https:' ? 'wss:' : 'ws:';
   const socket = new WebSocket(`${scheme}//${loc.host}/api?token=${encodeURIComponent(token)}`);
   const conn = new ConnectionCell('connecting');
+  const jobs = new JobListeners();
   const queue: string[] = [];
 
   const calls = new PendingCalls((msg: ClientMessage) => {
@@ -32,7 +33,8 @@ export function createWsClient(loc: Location = window.location): AppClient {
     } catch {
       return; // the host only sends JSON; anything else is not ours to act on
     }
-    calls.receive(msg);
+    if (msg.type === 'job') jobs.emit(msg.job);
+    else calls.receive(msg);
   });
   socket.addEventListener('close', (ev) => {
     conn.set('disconnected');
@@ -54,5 +56,6 @@ export function createWsClient(loc: Location = window.location): AppClient {
     // A browser never learns where a dropped file lives on disk.
     pathForFile: () => null,
     onMenu: () => () => undefined,
+    onJob: (cb) => jobs.subscribe(cb),
   };
 }

@@ -5,6 +5,7 @@ import { requestOpen } from '../state/open-request.ts';
 import { useApp } from '../state/use-app.ts';
 import { ConnectionBadge } from './ConnectionBadge.tsx';
 import { EngineBadge } from './EngineBadge.tsx';
+import { RunTaskButton } from './run/RunTaskButton.tsx';
 import { SpaceSwitch } from './SpaceSwitch.tsx';
 
 export function Toolbar() {
@@ -26,6 +27,7 @@ export function Toolbar() {
           Open folder…
         </button>
       )}
+      <RunTaskButton />
       <span className="sep" />
       <label className="toggle">
         <input type="checkbox" data-testid="toggle-graticule" checked={graticule}

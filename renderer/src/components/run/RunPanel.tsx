@@ -1,0 +1,113 @@
+// The "Run task" panel: pick a task, its model or head, the inputs by role and the options,
+// then Run; the Jobs list below follows every job. Non-modal, so the map and the layers stay
+// usable while a job runs. Keys: Tab walks the fields in reading order, Enter in a field
+// runs, Escape closes and gives focus back to the toolbar button.
+import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useClient } from '../../state/client-context.ts';
+import { useEngine } from '../../state/engine-status.ts';
+import { useJobs } from '../../state/jobs.ts';
+import { outputPath, rememberedFolder, rememberFolder } from '../../state/output-folder.ts';
+import { taskChoices } from '../../state/run-choices.ts';
+import { settle, type SettledForm } from '../../state/run-defaults.ts';
+import { buildRequest, emptyForm } from '../../state/run-form.ts';
+import { startJob } from '../../state/run-jobs.ts';
+import { useApp } from '../../state/use-app.ts';
+import { JobsList } from './JobsList.tsx';
+import { OptionFields } from './OptionFields.tsx';
+import { OutputFolder } from './OutputFolder.tsx';
+import { RoleFields } from './RoleFields.tsx';
+import { TaskModelFields } from './TaskModelFields.tsx';
+import './run-panel.css';
+
+export function RunPanel({ onClose }: { onClose(): void }) {
+  const client = useClient();
+  const entries = useApp((s) => s.layers);
+  const engine = useEngine();
+  const status = engine.phase === 'ready' ? engine.status : null;
+  const layers = entries.map((e) => e.layer);
+  const models = status?.models ?? [];
+  const choices = taskChoices(layers, status ? models : null);
+
+  const [raw, setRaw] = useState<SettledForm>(() => ({ ...emptyForm('cluster'), queryFor: '' }));
+  const jobs = useJobs();
+  const results = new Set(jobs.flatMap((j) => j.outputs));
+  const form = settle(raw, layers, models, choices, (p) => results.has(p));
+  const set = (patch: Partial<SettledForm>) => setRaw({ ...form, ...patch });
+  const [folder, setFolder] = useState(rememberedFolder);
+  const [appFolder, setAppFolder] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const first = useRef<HTMLDivElement>(null);
+  const panel = useRef<HTMLDivElement>(null);
+  // Named when the form is shown and renewed after each run, so the file the panel says it
+  // will write is the one the run writes.
+  const [stamp, setStamp] = useState(() => new Date());
+
+  useEffect(() => {
+    client.call('app.info', {}).then((i) => setAppFolder(i.outputDir), (err: unknown) => setError(String(err)));
+  }, [client]);
+  useEffect(() => first.current?.querySelector('select')?.focus(), []);
+  // On the window, not the panel: focus falls back to the page when the control it was on
+  // goes away (a Cancel button once its job ends), and Escape must still close the panel.
+  useEffect(() => {
+    const onKey = (e: globalThis.KeyboardEvent) => {
+      const t = e.target as Node | null;
+      if (e.key === 'Escape' && (t === document.body || (t && panel.current?.contains(t)))) onClose();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onClose]);
+
+  const target = folder.trim() || appFolder;
+  const built = target ? buildRequest(form, layers, (name) => outputPath(target, form.task, name, stamp)) : null;
+  const disabled = busy || !target || choices.find((c) => c.task === form.task)?.reason !== null;
+
+  const run = async () => {
+    if (disabled) return;
+    const b = buildRequest(form, layers, (name) => outputPath(target, form.task, name, stamp));
+    if (!b.ok) return setError(b.error);
+    setError(null);
+    setBusy(true);
+    const r = await startJob(client, b.request);
+    setBusy(false);
+    if ('error' in r) setError(r.error);
+    else setStamp(new Date());
+  };
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    void run();
+  };
+  // Enter in a select does not submit a form by itself; in a text field it does (natively).
+  const onFormKey = (e: KeyboardEvent) => {
+    if (e.key === 'Enter' && (e.target as HTMLElement).tagName === 'SELECT') {
+      e.preventDefault();
+      void run();
+    }
+  };
+
+  return (
+    <div id="run-panel" ref={panel} className="run-panel" role="dialog" aria-modal="false" aria-labelledby="run-title" data-testid="run-panel">
+      <div className="modal-head">
+        <h2 id="run-title">Run task</h2>
+        <button type="button" className="icon" aria-label="Close run panel" onClick={onClose}>×</button>
+      </div>
+      <div className="run-body">
+        {engine.phase === 'failed' && <p className="run-error" role="alert">The engine could not list its models: {engine.message}</p>}
+        <form className="run-form" onSubmit={onSubmit} onKeyDown={onFormKey} aria-label="Run task">
+          <div ref={first}>
+            <TaskModelFields form={form} choices={choices} models={models} set={set} />
+          </div>
+          <RoleFields form={form} layers={layers} set={set} />
+          <OptionFields form={form} status={status} set={set} />
+          <OutputFolder value={folder} onChange={(f) => { setFolder(f); rememberFolder(f.trim()); }} appFolder={appFolder}
+            next={built?.ok ? built.request.out : null} />
+          {error && <p className="run-error" role="alert" data-testid="run-error">{error}</p>}
+          <div className="run-actions">
+            <button type="submit" className="primary" data-testid="run-button" disabled={disabled}>Run</button>
+          </div>
+        </form>
+        <JobsList />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,111 @@
+// The Run panel's fields as plain strings (what the controls hold) and the one function
+// that turns them into a job.start request. Empty optional fields are left out, so the
+// engine's defaults (the head's threshold, the encoder's tile) apply as `skysense run`'s do.
+import type { JobRequest, JobTask, Layer } from '../../../main/api.ts';
+import { HEAD_TASKS, sceneFiles } from './run-choices.ts';
+
+export interface RunForm {
+  task: JobTask;
+  modelDir: string;
+  headDir: string;
+  /** Layer ids; '' for none. */
+  input: string;
+  before: string;
+  after: string;
+  mask: string;
+  k: string;
+  threshold: string;
+  grid: string;
+  dtype: 'float32' | 'float16';
+  /** '' for the default order. */
+  provider: string;
+  tile: string;
+  overlap: string;
+  /** similar: the query point in the input raster's CRS. */
+  queryX: string;
+  queryY: string;
+}
+
+export const DEFAULT_K = '6';
+
+export function emptyForm(task: JobTask): RunForm {
+  return {
+    task, modelDir: '', headDir: '', input: '', before: '', after: '', mask: '',
+    k: DEFAULT_K, threshold: '', grid: '', dtype: 'float32', provider: '', tile: '', overlap: '', queryX: '', queryY: '',
+  };
+}
+
+type Built = { ok: true; request: JobRequest; inputName: string } | { ok: false; error: string };
+
+function whole(label: string, text: string, min: number): number | string | undefined {
+  if (!text.trim()) return undefined;
+  const n = Number(text);
+  return Number.isInteger(n) && n >= min ? n : `${label} must be a whole number of at least ${min}`;
+}
+
+/** `out` is chosen after the inputs are known (it is named after the input). */
+export function buildRequest(form: RunForm, layers: Layer[], out: (inputName: string) => string): Built {
+  const layer = (id: string) => layers.find((l) => l.id === id);
+  const { task } = form;
+  const head = HEAD_TASKS.includes(task);
+  if (head && !form.headDir) return { ok: false, error: `choose a ${task} head` };
+  if (!head && !form.modelDir) return { ok: false, error: 'choose a model' };
+
+  const inputs: JobRequest['inputs'] = {};
+  let first: Layer | undefined;
+  if (task === 'change') {
+    const before = layer(form.before);
+    const after = layer(form.after);
+    if (!before || !after) return { ok: false, error: 'choose the Before and the After raster' };
+    if (before.id === after.id) return { ok: false, error: 'Before and After must be two different rasters' };
+    inputs.before = sceneFiles(before);
+    inputs.after = sceneFiles(after);
+    first = after;
+  } else {
+    first = layer(form.input);
+    if (!first) return { ok: false, error: 'choose the Input raster' };
+    inputs.input = sceneFiles(first);
+  }
+
+  const options: NonNullable<JobRequest['options']> = {};
+  const numbers: [keyof typeof options, string, string, number, boolean][] = [
+    ['k', 'k', form.k, 1, task === 'cluster'],
+    ['grid', 'Grid', form.grid, 1, task === 'classify'],
+    ['tile', 'Tile', form.tile, 1, true],
+    ['overlap', 'Overlap', form.overlap, 0, true],
+  ];
+  for (const [key, label, text, min, applies] of numbers) {
+    if (!applies) continue;
+    const v = whole(label, text, min);
+    if (typeof v === 'string') return { ok: false, error: v };
+    if (v !== undefined) (options as Record<string, unknown>)[key] = v;
+  }
+  if (task === 'cluster' && options.k === undefined) return { ok: false, error: 'cluster needs k, the number of classes' };
+  if (head && form.threshold.trim()) {
+    const t = Number(form.threshold);
+    if (!(t >= 0 && t <= 1)) return { ok: false, error: 'Threshold must be between 0 and 1' };
+    options.threshold = t;
+  }
+  if (task === 'embed') options.dtype = form.dtype;
+  if (form.provider) options.providers = [form.provider];
+  if (task === 'similar') {
+    const x = Number(form.queryX);
+    const y = Number(form.queryY);
+    if (!form.queryX.trim() || !form.queryY.trim() || !Number.isFinite(x) || !Number.isFinite(y)) {
+      return { ok: false, error: 'similar needs a query point (X and Y in the raster\'s CRS)' };
+    }
+    options.query = { xy: [x, y] };
+  }
+
+  const mask = layer(form.mask);
+  const request: JobRequest = {
+    task,
+    // A head names its encoder; a head shipped in a model folder finds it there by itself.
+    ...(head ? { head: form.headDir } : { model: form.modelDir }),
+    inputs,
+    ...(mask ? { mask: { path: mask.info.path } } : {}),
+    ...(Object.keys(options).length ? { options } : {}),
+    out: out(first.name.split('/').join('-')),
+  };
+  return { ok: true, request, inputName: first.name };
+}
