@@ -589,6 +589,113 @@ export const VectorData = z.object({
 });
 export type VectorData = z.infer<typeof VectorData>;
 
+// ---------------------------------------------------------------- projects
+
+/**
+ * A path kept in a project file: absolute as it was on save, and relative to the project
+ * file's folder (with '/'), so a project moved with its data still opens. The renderer
+ * sends `absolute` only; project.save adds `relative`.
+ */
+export const ProjectPath = z.object({ absolute: z.string().min(1), relative: z.string().optional() }).strict();
+export type ProjectPath = z.infer<typeof ProjectPath>;
+
+const Hex = z.string().regex(/^#[0-9a-fA-F]{6}([0-9a-fA-F]{2})?$/, 'a colour as #rrggbb or #rrggbbaa');
+const ValueRange = z.object({ min: z.number(), max: z.number() }).strict();
+const BandIndex = z.number().int().min(1);
+
+/** One raster layer: what layer.open takes, and how the Layers panel had it drawn. */
+export const ProjectRaster = z
+  .object({
+    /** What layer.open takes: one file or folder, or the single-band files of one scene. */
+    paths: z.array(ProjectPath).min(1),
+    visible: z.boolean(),
+    opacity: z.number().min(0).max(1),
+    display: z
+      .object({
+        mode: z.enum(['rgb', 'grey', 'classes', 'ramp']),
+        bands: z.tuple([BandIndex, BandIndex, BandIndex]),
+        stretch: z.enum(['minmax', 'p2p98', 'manual']),
+        manual: z.tuple([ValueRange, ValueRange, ValueRange]),
+        gamma: z.number().positive(),
+        classColors: z.array(Hex).nullable(),
+      })
+      .strict(),
+  })
+  .strict();
+export type ProjectRaster = z.infer<typeof ProjectRaster>;
+
+export const ProjectVector = z
+  .object({
+    path: ProjectPath,
+    /** The GeoPackage feature table shown (null: the first, or GeoJSON). */
+    table: z.string().min(1).nullable(),
+    visible: z.boolean(),
+    classColors: z.record(z.string(), Hex),
+  })
+  .strict();
+export type ProjectVector = z.infer<typeof ProjectVector>;
+
+/** A finished job: enough to list it again and reopen its outputs and report. */
+export const ProjectJob = z
+  .object({
+    id: JobId,
+    task: JobTask,
+    status: z.enum(['done', 'failed', 'cancelled']),
+    /** The request as it was started from this window; null for jobs another window started. */
+    request: JobRequest.nullable(),
+    out: ProjectPath,
+    outputs: z.array(ProjectPath),
+    report: ProjectPath.nullable(),
+    provider: z.string().nullable(),
+    queuedAt: z.number(),
+    startedAt: z.number().nullable(),
+    endedAt: z.number().nullable(),
+  })
+  .strict();
+export type ProjectJob = z.infer<typeof ProjectJob>;
+
+/** The map view: which space (EPSG:3857 map or a pixel-space image), its centre and scale. */
+export const ProjectView = z
+  .object({
+    space: z.enum(['geo', 'pixel']),
+    center: XY,
+    /** Map units per screen pixel: what restores the scale exactly. */
+    resolution: z.number().positive(),
+    /** OpenLayers' zoom level for the same resolution (for people reading the file). */
+    zoom: z.number().nullable(),
+  })
+  .strict();
+export type ProjectView = z.infer<typeof ProjectView>;
+
+export const PROJECT_VERSION = 1;
+
+/** A `*.skysense.json` project file. Layers are listed top first, as the Layers panel shows them. */
+export const Project = z
+  .object({
+    format: z.literal('skysense-project'),
+    version: z.literal(PROJECT_VERSION),
+    rasters: z.array(ProjectRaster),
+    vectors: z.array(ProjectVector),
+    view: ProjectView.nullable(),
+    basemap: z.boolean(),
+    graticule: z.boolean(),
+    /** The Run panel's output folder; null: the application's own. */
+    outputFolder: ProjectPath.nullable(),
+    jobs: z.array(ProjectJob),
+  })
+  .strict();
+export type Project = z.infer<typeof Project>;
+
+/** A file a project names that is not where it says (nor beside the project, relatively). */
+export const ProjectMissing = z.object({
+  /** Where in the project, e.g. "rasters.1.paths.0". */
+  key: z.string(),
+  path: z.string(),
+});
+
+export const RecentProject = z.object({ path: z.string(), name: z.string(), savedAt: z.number() });
+export type RecentProject = z.infer<typeof RecentProject>;
+
 // ---------------------------------------------------------------- commands
 
 const Empty = z.object({}).strict();
@@ -614,7 +721,8 @@ export const commands = {
   },
   /** Native open dialog (Electron only; the host answers E_UNSUPPORTED). */
   'dialog.open': {
-    request: z.object({ folders: z.boolean().optional() }).strict(),
+    /** kind project: one SkySense project file (*.skysense.json) instead of rasters. */
+    request: z.object({ folders: z.boolean().optional(), kind: z.enum(['raster', 'project']).optional() }).strict(),
     reply: z.object({ paths: z.array(z.string()) }),
   },
   /** Metadata of a raster without opening it as a layer (CLI `info` uses the same code). */
@@ -697,6 +805,25 @@ export const commands = {
   'vector.read': {
     request: z.object({ path: z.string().min(1), table: z.string().min(1).optional() }).strict(),
     reply: VectorData,
+  },
+  // -- projects (main/project)
+  /** Write a project file (under a temporary name, then renamed); adds it to the recent projects. */
+  'project.save': {
+    request: z.object({ path: z.string().regex(/\.json$/i, 'a project file ends in .skysense.json'), project: Project }).strict(),
+    reply: z.object({ path: z.string(), project: Project }),
+  },
+  /**
+   * Read and check a project file; every path is given where it was found (as saved, else
+   * relative to the project file). Files found in neither place are listed in `missing`.
+   */
+  'project.open': {
+    request: z.object({ path: z.string().min(1) }).strict(),
+    reply: z.object({ path: z.string(), name: z.string(), project: Project, missing: z.array(ProjectMissing) }),
+  },
+  /** Projects saved or opened lately, newest first; files no longer there are left out. */
+  'project.recent': {
+    request: Empty,
+    reply: z.object({ projects: z.array(RecentProject) }),
   },
 } as const;
 

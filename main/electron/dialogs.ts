@@ -4,8 +4,14 @@ import type { ReplyOf } from '../api.ts';
 
 const RASTER_EXTENSIONS = ['tif', 'tiff', 'TIF', 'TIFF', 'png', 'PNG', 'jpg', 'jpeg', 'JPG', 'JPEG'];
 
-export async function showOpenDialog(folders: boolean): Promise<ReplyOf<'dialog.open'>> {
-  const options: OpenDialogOptions = folders
+const PROJECT_OPTIONS: OpenDialogOptions = {
+  title: 'Open project',
+  properties: ['openFile'],
+  filters: [{ name: 'SkySense projects', extensions: ['json'] }, { name: 'All files', extensions: ['*'] }],
+};
+
+export async function showOpenDialog(folders: boolean, kind: 'raster' | 'project' = 'raster'): Promise<ReplyOf<'dialog.open'>> {
+  const options: OpenDialogOptions = kind === 'project' ? PROJECT_OPTIONS : folders
     ? { title: 'Open a folder of band files', properties: ['openDirectory'] }
     : {
         title: 'Open raster',

@@ -47,7 +47,7 @@ function start(): void {
 
   app.whenReady().then(() => {
     service = createHandlers({ cacheDir: defaultCacheDir(), transport: 'electron', dataRoots: [app.getPath('home')] });
-    const handlers: Handlers & EngineEvents = { ...service, 'dialog.open': async ({ folders }) => showOpenDialog(folders === true) };
+    const handlers: Handlers & EngineEvents = { ...service, 'dialog.open': async ({ folders, kind }) => showOpenDialog(folders === true, kind) };
     applySessionPolicy(session.defaultSession, CSP);
     handleAppProtocol(RENDERER_DIR, CSP);
     handleDataProtocol(service.layers);

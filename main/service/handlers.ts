@@ -16,6 +16,7 @@ import { pixelAt } from './layer-pixel.ts';
 import { LayerRegistry } from './layer-registry.ts';
 import { readVectorForDisplay } from '../vector/index.ts';
 import { classAreas } from './class-areas.ts';
+import { readProjectFile, RecentProjects, writeProjectFile } from '../project/index.ts';
 
 export interface ServiceOptions {
   cacheDir: string;
@@ -40,6 +41,9 @@ export function createHandlers(opts: ServiceOptions): Service {
   const displayDir = displayCacheDirOf(opts.cacheDir);
   const engineStatus = engineStatusSource(opts.modelDirs);
   const jobs = new JobQueue();
+  const recent = new RecentProjects(opts.cacheDir);
+  // The list is a convenience: a cache folder that cannot be written never fails a save or an open.
+  const remember = (path: string) => recent.add(path).catch(() => undefined);
 
   return {
     layers,
@@ -72,6 +76,18 @@ export function createHandlers(opts: ServiceOptions): Service {
     // -- reviewing results
     'layer.classAreas': async ({ id }, ctx) => classAreas(layers.get(id).raster, ctx.signal),
     'vector.read': async ({ path, table }) => readVectorForDisplay(path, table),
+    // -- projects
+    'project.save': async ({ path, project }) => {
+      const saved = await writeProjectFile(path, project);
+      await remember(saved.path);
+      return saved;
+    },
+    'project.open': async ({ path }) => {
+      const opened = await readProjectFile(path);
+      await remember(opened.path);
+      return opened;
+    },
+    'project.recent': async () => ({ projects: await recent.list() }),
     'train.start': async (args, ctx) => {
       const r = await runTrainJob({ ...args, cacheDir: opts.cacheDir }, { signal: ctx.signal, onProgress: (stage, done, total, message) => ctx.progress(stage, done, total, message) });
       return {

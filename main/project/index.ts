@@ -1,0 +1,3 @@
+export { readProjectFile } from './project-read.ts';
+export { writeProjectFile } from './project-write.ts';
+export { RecentProjects } from './recent-projects.ts';
