@@ -725,6 +725,17 @@ export const commands = {
     request: z.object({ folders: z.boolean().optional(), kind: z.enum(['raster', 'project']).optional() }).strict(),
     reply: z.object({ paths: z.array(z.string()) }),
   },
+  /** Native save dialog (Electron only; the host answers E_UNSUPPORTED): the chosen path, or null when cancelled. */
+  'dialog.save': {
+    request: z
+      .object({
+        title: z.string().max(200).optional(),
+        defaultPath: z.string().optional(),
+        filters: z.array(z.object({ name: z.string(), extensions: z.array(z.string().regex(/^[A-Za-z0-9*]{1,10}$/)) })).optional(),
+      })
+      .strict(),
+    reply: z.object({ path: z.string().nullable() }),
+  },
   /** Metadata of a raster without opening it as a layer (CLI `info` uses the same code). */
   'raster.info': {
     request: z.object({ paths: z.array(z.string().min(1)).min(1) }).strict(),
@@ -805,6 +816,30 @@ export const commands = {
   'vector.read': {
     request: z.object({ path: z.string().min(1), table: z.string().min(1).optional() }).strict(),
     reply: VectorData,
+  },
+  // -- export (main/export)
+  /**
+   * A raster as a Cloud-Optimized GeoTIFF: an open layer (`id`) or a file (`path`), read in
+   * row strips; georeferencing, nodata, band descriptions, colour table and category names
+   * (`.aux.xml`) kept; progress stage "export" in rows. `out` must be a .tif in a writable
+   * folder and not the source.
+   */
+  'export.raster': {
+    request: z
+      .object({ id: LayerId.optional(), path: z.string().min(1).optional(), out: z.string().min(1) })
+      .strict()
+      .refine((r) => (r.id === undefined) !== (r.path === undefined), { message: 'give id (an open layer) or path (a file), not both' }),
+    reply: z.object({ out: z.string(), width: z.number().int(), height: z.number().int(), overviews: z.number().int() }),
+  },
+  /** A GeoJSON or GeoPackage layer written as GeoPackage (.gpkg) or GeoJSON (.geojson / .json), in lon/lat WGS 84. */
+  'export.vector': {
+    request: z.object({ path: z.string().min(1), table: z.string().min(1).optional(), out: z.string().min(1) }).strict(),
+    reply: z.object({ out: z.string(), features: z.number().int() }),
+  },
+  /** A map snapshot the window composed: its PNG bytes (base64) written to `out` (.png). */
+  'export.png': {
+    request: z.object({ out: z.string().min(1), png: z.string().min(1).max(48 << 20) }).strict(),
+    reply: z.object({ out: z.string(), bytes: z.number().int() }),
   },
   // -- projects (main/project)
   /** Write a project file (under a temporary name, then renamed); adds it to the recent projects. */

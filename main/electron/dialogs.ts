@@ -1,6 +1,6 @@
-/** The native open dialog behind `dialog.open` in the desktop app. */
-import { BrowserWindow, dialog, type OpenDialogOptions } from 'electron';
-import type { ReplyOf } from '../api.ts';
+/** The native open and save dialogs behind `dialog.open` and `dialog.save` in the desktop app. */
+import { BrowserWindow, dialog, type OpenDialogOptions, type SaveDialogOptions } from 'electron';
+import type { ReplyOf, RequestOf } from '../api.ts';
 
 const RASTER_EXTENSIONS = ['tif', 'tiff', 'TIF', 'TIFF', 'png', 'PNG', 'jpg', 'jpeg', 'JPG', 'JPEG'];
 
@@ -24,4 +24,17 @@ export async function showOpenDialog(folders: boolean, kind: 'raster' | 'project
   const parent = BrowserWindow.getFocusedWindow();
   const result = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
   return { paths: result.canceled ? [] : result.filePaths };
+}
+
+/** The chosen path, or null when the user cancelled; the dialog itself asks before overwriting. */
+export async function showSaveDialog(req: RequestOf<'dialog.save'>): Promise<ReplyOf<'dialog.save'>> {
+  const options: SaveDialogOptions = {
+    title: req.title ?? 'Save',
+    defaultPath: req.defaultPath,
+    filters: req.filters,
+    properties: ['showOverwriteConfirmation', 'createDirectory'],
+  };
+  const parent = BrowserWindow.getFocusedWindow();
+  const result = parent ? await dialog.showSaveDialog(parent, options) : await dialog.showSaveDialog(options);
+  return { path: result.canceled || !result.filePath ? null : result.filePath };
 }

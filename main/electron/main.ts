@@ -8,7 +8,7 @@ import type { EngineEvents, Handlers } from '../api.ts';
 import { contentSecurityPolicy } from '../host/index.ts';
 import { createHandlers, defaultCacheDir, type Service } from '../service/index.ts';
 import { DATA_SCHEME } from './channels.ts';
-import { showOpenDialog } from './dialogs.ts';
+import { showOpenDialog, showSaveDialog } from './dialogs.ts';
 import { serveIpc } from './ipc.ts';
 import { buildMenu } from './menu.ts';
 import { handleAppProtocol, handleDataProtocol, registerSchemes } from './protocol.ts';
@@ -47,7 +47,11 @@ function start(): void {
 
   app.whenReady().then(() => {
     service = createHandlers({ cacheDir: defaultCacheDir(), transport: 'electron', dataRoots: [app.getPath('home')] });
-    const handlers: Handlers & EngineEvents = { ...service, 'dialog.open': async ({ folders, kind }) => showOpenDialog(folders === true, kind) };
+    const handlers: Handlers & EngineEvents = {
+      ...service,
+      'dialog.open': async ({ folders, kind }) => showOpenDialog(folders === true, kind),
+      'dialog.save': async (args) => showSaveDialog(args),
+    };
     applySessionPolicy(session.defaultSession, CSP);
     handleAppProtocol(RENDERER_DIR, CSP);
     handleDataProtocol(service.layers);

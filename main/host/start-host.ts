@@ -34,7 +34,8 @@ export interface RunningHost {
   close(): Promise<void>;
 }
 
-const MAX_MESSAGE_BYTES = 1 << 20;
+// Room for a map snapshot's PNG bytes (export.png, base64); only token holders get this far.
+const MAX_MESSAGE_BYTES = 64 << 20;
 
 function reject(socket: Duplex, status: string): void {
   socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);

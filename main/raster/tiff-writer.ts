@@ -10,6 +10,11 @@
  * so memory holds a few tiles, never the image. Tiles never written stay sparse
  * (offset 0, size 0), which GDAL and geotiff.js read as nodata.
  *
+ * With `cogLayout` the tile data is ordered as Cloud-Optimized GeoTIFF readers expect:
+ * the coarsest overview first, the full resolution last. Tiles arrive interleaved across
+ * levels (PyramidWriter makes overviews on the fly), so each level is spooled to its own
+ * temporary file and the spools are copied after the directories on close, in chunks.
+ *
  * The file is written under a temporary name and renamed when closed; abort() removes it.
  * BigTIFF is used when the uncompressed image (with overviews) could pass 4 GiB.
  */
@@ -57,6 +62,8 @@ export interface GeoTiffWriterOptions {
   /** 'rgb' for 3- or 4-band Byte images shown as colour. Default 'minisblack'. */
   photometric?: 'minisblack' | 'rgb';
   bigTiff?: boolean | 'auto';
+  /** Tile data ordered coarsest overview first, full resolution last (COG layout). */
+  cogLayout?: boolean;
   /** Tiles encoded at once (zlib runs on the thread pool). Default 4. */
   concurrency?: number;
 }
@@ -69,6 +76,14 @@ export interface LevelLayout {
 }
 
 const MAX_CLASSIC = 2 ** 32 - 1;
+const COPY_CHUNK = 4 << 20;
+
+/** One level's tile data while a COG-layout file is written; offsets are relative to it. */
+interface Spool {
+  path: string;
+  fh: FileHandle;
+  size: number;
+}
 
 export class GeoTiffWriter {
   readonly levels: LevelLayout[];
@@ -90,6 +105,7 @@ export class GeoTiffWriter {
     readonly opts: GeoTiffWriterOptions,
     readonly bigTiff: boolean,
     private readonly dataStart: number,
+    private readonly spools: Spool[] | null,
   ) {
     this.tileSize = opts.tileSize ?? 256;
     this.levels = levelLayouts(opts.width, opts.height, this.tileSize, opts.overviews ?? 'auto');
@@ -117,7 +133,21 @@ export class GeoTiffWriter {
     const dataStart = Math.ceil((headerSize + ifdBytes) / 16) * 16;
     const tmp = partPath(path);
     const fh = await open(tmp, 'w');
-    return new GeoTiffWriter(path, tmp, fh, opts, bigTiff, dataStart);
+    const spools: Spool[] = [];
+    try {
+      if (opts.cogLayout) {
+        for (let i = 0; i < levels.length; i++) {
+          const p = partPath(path);
+          spools.push({ path: p, fh: await open(p, 'w+'), size: 0 });
+        }
+      }
+    } catch (err) {
+      await removeSpools(spools);
+      await fh.close();
+      await rm(tmp, { force: true });
+      throw err;
+    }
+    return new GeoTiffWriter(path, tmp, fh, opts, bigTiff, dataStart, opts.cogLayout ? spools : null);
   }
 
   /**
@@ -148,10 +178,12 @@ export class GeoTiffWriter {
   private async encodeAndAppend(level: number, index: number, bands: NumericArray[], w: number, h: number): Promise<void> {
     try {
       const bytes = await encodeTile(bands, w, h, this.tileSize, this.fill, this.enc);
-      const at = this.pos;
+      const spool = this.spools?.[level];
+      const at = spool ? spool.size : this.pos;
+      if (spool) spool.size += bytes.length;
       this.pos += bytes.length;
       if (!this.bigTiff && this.pos > MAX_CLASSIC) throw rasterError('E_TOO_LARGE', this.path, 'output passed 4 GiB; write it with bigTiff: true');
-      await this.fh.write(bytes, 0, bytes.length, at);
+      await (spool ? spool.fh : this.fh).write(bytes, 0, bytes.length, at);
       this.offsets[level][index] = at;
       this.counts[level][index] = bytes.length;
     } catch (err) {
@@ -170,6 +202,7 @@ export class GeoTiffWriter {
     this.closed = true;
     try {
       if (this.failure) throw this.failure;
+      if (this.spools) await this.copySpools();
       const headerSize = this.bigTiff ? 16 : 8;
       const header = Buffer.alloc(headerSize);
       header.write('II', 0, 'latin1');
@@ -199,6 +232,24 @@ export class GeoTiffWriter {
       await this.fh.close().catch(() => undefined);
       await rm(this.tmp, { force: true });
       throw err;
+    } finally {
+      await removeSpools(this.spools ?? []);
+    }
+  }
+
+  /** Appends the spooled levels after the directories, coarsest first, and makes their offsets absolute. */
+  private async copySpools(): Promise<void> {
+    const buf = Buffer.alloc(COPY_CHUNK);
+    let at = this.dataStart;
+    for (let level = this.levels.length - 1; level >= 0; level--) {
+      const spool = this.spools![level];
+      for (let from = 0; from < spool.size; from += COPY_CHUNK) {
+        const { bytesRead } = await spool.fh.read(buf, 0, Math.min(COPY_CHUNK, spool.size - from), from);
+        await this.fh.write(buf, 0, bytesRead, at + from);
+      }
+      const offsets = this.offsets[level];
+      for (let i = 0; i < offsets.length; i++) if (this.counts[level][i] > 0) offsets[i] += at;
+      at += spool.size;
     }
   }
 
@@ -209,6 +260,14 @@ export class GeoTiffWriter {
     await this.drain();
     await this.fh.close().catch(() => undefined);
     await rm(this.tmp, { force: true });
+    await removeSpools(this.spools ?? []);
+  }
+}
+
+async function removeSpools(spools: Spool[]): Promise<void> {
+  for (const s of spools) {
+    await s.fh.close().catch(() => undefined);
+    await rm(s.path, { force: true });
   }
 }
 

@@ -6,7 +6,8 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ApiError, type EngineEvents, type Handlers } from '../api.ts';
 import { JobQueue } from '../jobs/index.ts';
-import { bandStats, rasterInfo } from '../raster/index.ts';
+import { bandStats, openRaster, rasterInfo } from '../raster/index.ts';
+import { exportCog, exportVector, writePng } from '../export/index.ts';
 import { runTrainJob } from '../train/index.ts';
 import { appInfo } from './app-info.ts';
 import { listDirectory } from './dir-listing.ts';
@@ -57,6 +58,9 @@ export function createHandlers(opts: ServiceOptions): Service {
     'dialog.open': async () => {
       throw new ApiError('E_UNSUPPORTED', 'no native open dialog in the browser host: use the in-app file list');
     },
+    'dialog.save': async () => {
+      throw new ApiError('E_UNSUPPORTED', 'no native save dialog in the browser host: use the in-app file list');
+    },
     'raster.info': async ({ paths }) => rasterInfo(paths.map((p) => resolve(p))),
     'layer.open': async ({ paths }, ctx) => openLayer(paths, ctx, layers, displayDir),
     'layer.close': async ({ id }) => ({ closed: await layers.remove(id) }),
@@ -76,6 +80,18 @@ export function createHandlers(opts: ServiceOptions): Service {
     // -- reviewing results
     'layer.classAreas': async ({ id }, ctx) => classAreas(layers.get(id).raster, ctx.signal),
     'vector.read': async ({ path, table }) => readVectorForDisplay(path, table),
+    // -- export
+    'export.raster': async ({ id, path, out }, ctx) => {
+      if (id !== undefined) return exportCog(layers.get(id).raster, out, ctx);
+      const raster = await openRaster([resolve(path!)]);
+      try {
+        return await exportCog(raster, out, ctx);
+      } finally {
+        await raster.close();
+      }
+    },
+    'export.vector': async ({ path, table, out }) => exportVector(path, out, table),
+    'export.png': async ({ out, png }) => writePng(out, png),
     // -- projects
     'project.save': async ({ path, project }) => {
       const saved = await writeProjectFile(path, project);
