@@ -10,6 +10,7 @@ import { MapView } from './MapView.tsx';
 import { OpenDialog } from './OpenDialog.tsx';
 import { OpenProgress } from './OpenProgress.tsx';
 import { PixelInspector } from './PixelInspector.tsx';
+import { SwipePanel } from './SwipePanel.tsx';
 import { Toolbar } from './Toolbar.tsx';
 import { useShortcuts } from './use-shortcuts.ts';
 import { VectorLayersPanel } from './VectorLayersPanel.tsx';
@@ -27,6 +28,7 @@ export function App({ client }: { client: AppClient }) {
         <div className="body">
           <aside className="side" aria-label="Layers and inspector">
             <LayersPanel />
+            <SwipePanel />
             <VectorLayersPanel />
             <BandEditor />
             <PixelInspector />

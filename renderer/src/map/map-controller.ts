@@ -17,7 +17,9 @@ import type { LayerView } from './layer-view.ts';
 import { pixelExtentOf, pixelProjection } from './pixel-projection.ts';
 import { PixelImageLayerView } from './pixel-image-layer.ts';
 import { attachPixelProbe } from './pixel-probe.ts';
+import { attachQueryClick } from './query-click.ts';
 import { RasterLayerView } from './raster-layer.ts';
+import { attachSwipe } from './swipe-clip.ts';
 import { attachVectorLayers } from './vector-layers.ts';
 
 const FIT_PADDING = [24, 24, 24, 24];
@@ -50,7 +52,10 @@ export class MapController {
     this.map.on('rendercomplete', () => this.onRenderComplete());
     this.cleanups.push(attachPixelProbe(this.map, client));
     this.cleanups.push(attachVectorLayers(this.map));
+    this.cleanups.push(attachQueryClick(this.map));
     this.cleanups.push(appStore.subscribe(() => this.sync(appStore.get())));
+    // After the layer sync: swipe looks up the layers that sync has just added.
+    this.cleanups.push(attachSwipe(this.map));
     this.sync(appStore.get());
   }
 

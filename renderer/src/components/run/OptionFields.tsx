@@ -1,5 +1,6 @@
 // Task options with the engine's defaults (left empty, `skysense run`'s default applies),
 // the execution provider, and tile and overlap under "Advanced".
+import type { ReactNode } from 'react';
 import type { EngineStatus } from '../../../../main/api.ts';
 import { HEAD_TASKS } from '../../state/run-choices.ts';
 import type { SettledForm } from '../../state/run-defaults.ts';
@@ -9,9 +10,11 @@ interface Props {
   form: SettledForm;
   status: EngineStatus | null;
   set(patch: Partial<SettledForm>): void;
+  /** similar: the "Pick query on map" control. */
+  queryPick?: ReactNode;
 }
 
-export function OptionFields({ form, status, set }: Props) {
+export function OptionFields({ form, status, set, queryPick }: Props) {
   const { task } = form;
   const starting = status?.providers.filter((p) => p.state === 'in-use' || p.state === 'standby' || p.state === 'skipped') ?? [];
   const inUse = status?.providers.find((p) => p.name === status.provider);
@@ -23,6 +26,7 @@ export function OptionFields({ form, status, set }: Props) {
         <>
           <TextField id="run-query-x" label="Query X" numeric value={form.queryX} onChange={(queryX) => set({ queryX })} hint="in the input's CRS" />
           <TextField id="run-query-y" label="Query Y" numeric value={form.queryY} onChange={(queryY) => set({ queryY })} />
+          {queryPick}
         </>
       )}
       {HEAD_TASKS.includes(task) && (

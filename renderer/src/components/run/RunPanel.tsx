@@ -6,6 +6,8 @@ import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 
 import { useClient } from '../../state/client-context.ts';
 import { useEngine } from '../../state/engine-status.ts';
 import { useJobs } from '../../state/jobs.ts';
+import type { QueryClick } from '../../state/query-pick.ts';
+import { expectQueryResult } from '../../state/query-result.ts';
 import { outputPath, rememberedFolder, rememberFolder } from '../../state/output-folder.ts';
 import { taskChoices } from '../../state/run-choices.ts';
 import { settle, type SettledForm } from '../../state/run-defaults.ts';
@@ -15,6 +17,7 @@ import { useApp } from '../../state/use-app.ts';
 import { JobsList } from './JobsList.tsx';
 import { OptionFields } from './OptionFields.tsx';
 import { OutputFolder } from './OutputFolder.tsx';
+import { QueryPickButton } from './QueryPickButton.tsx';
 import { RoleFields } from './RoleFields.tsx';
 import { TaskModelFields } from './TaskModelFields.tsx';
 import './run-panel.css';
@@ -62,16 +65,30 @@ export function RunPanel({ onClose }: { onClose(): void }) {
   const built = target ? buildRequest(form, layers, (name) => outputPath(target, form.task, name, stamp)) : null;
   const disabled = busy || !target || choices.find((c) => c.task === form.task)?.reason !== null;
 
-  const run = async () => {
+  const run = async (query = false) => {
     if (disabled) return;
     const b = buildRequest(form, layers, (name) => outputPath(target, form.task, name, stamp));
     if (!b.ok) return setError(b.error);
     setError(null);
     setBusy(true);
+    if (query) expectQueryResult(client, b.request.out);
     const r = await startJob(client, b.request);
     setBusy(false);
     if ('error' in r) setError(r.error);
     else setStamp(new Date());
+  };
+  // A map pick fills the query point and runs at once, from the render that shows it.
+  const [pickRun, setPickRun] = useState(false);
+  useEffect(() => {
+    if (!pickRun) return;
+    setPickRun(false);
+    void run(true);
+  });
+  const input = layers.find((l) => l.id === form.input) ?? null;
+  const onQueryClick = (c: QueryClick) => {
+    if (!c.inside) return setError(`The click is outside ${input?.name ?? 'the Input raster'}: click on the Input raster, or press Escape`);
+    setRaw({ ...form, queryX: String(c.xy[0]), queryY: String(c.xy[1]) });
+    setPickRun(true);
   };
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
@@ -98,7 +115,8 @@ export function RunPanel({ onClose }: { onClose(): void }) {
             <TaskModelFields form={form} choices={choices} models={models} set={set} />
           </div>
           <RoleFields form={form} layers={layers} set={set} />
-          <OptionFields form={form} status={status} set={set} />
+          <OptionFields form={form} status={status} set={set}
+            queryPick={<QueryPickButton input={input} onClick={onQueryClick} />} />
           <OutputFolder value={folder} onChange={(f) => { setFolder(f); rememberFolder(f.trim()); }} appFolder={appFolder}
             next={built?.ok ? built.request.out : null} />
           {error && <p className="run-error" role="alert" data-testid="run-error">{error}</p>}
