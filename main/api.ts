@@ -803,6 +803,25 @@ export const commands = {
     request: Empty,
     reply: z.object({ jobs: z.array(JobInfo) }),
   },
+  /** The run report a finished job wrote (`<out>.report.json`), parsed. */
+  'job.report': {
+    request: z.object({ id: JobId }).strict(),
+    reply: z.object({ path: z.string(), report: z.record(z.string(), z.unknown()) }),
+  },
+  /**
+   * What a series needs to know of an open raster, as `skysense run` would resolve it: its
+   * acquisition date (metadata, then file or folder name, then the TIFF DateTime tag) and
+   * the modality its bands say (s2, s1, hr; null when they say none).
+   */
+  'layer.acquisition': {
+    request: z.object({ id: LayerId }).strict(),
+    reply: z.object({
+      date: z.string().nullable(),
+      source: z.enum(['user', 'metadata', 'name', 'tiff-datetime']).nullable(),
+      detail: z.string(),
+      modality: z.enum(['s2', 's1', 'hr']).nullable(),
+    }),
+  },
   // -- reviewing results
   /**
    * Per-class pixels and areas of an open class raster's band 1: from `<file>.report.json` when

@@ -79,6 +79,12 @@ export class JobQueue {
     return [...this.jobs.values()].map(snapshot);
   }
 
+  get(id: string): JobInfo {
+    const job = this.jobs.get(id);
+    if (!job) throw new ApiError('E_NOT_FOUND', `no job "${id}"`);
+    return snapshot(job);
+  }
+
   onJob(listener: (job: JobInfo) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

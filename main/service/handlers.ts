@@ -17,6 +17,8 @@ import { pixelAt } from './layer-pixel.ts';
 import { LayerRegistry } from './layer-registry.ts';
 import { readVectorForDisplay } from '../vector/index.ts';
 import { classAreas } from './class-areas.ts';
+import { jobReport } from './job-report.ts';
+import { layerAcquisition } from './layer-acquisition.ts';
 import { readProjectFile, RecentProjects, writeProjectFile } from '../project/index.ts';
 
 export interface ServiceOptions {
@@ -77,6 +79,8 @@ export function createHandlers(opts: ServiceOptions): Service {
     'job.start': async (args) => jobs.start(args),
     'job.cancel': async ({ id }) => jobs.cancel(id),
     'job.list': async () => ({ jobs: jobs.list() }),
+    'job.report': async ({ id }) => jobReport(jobs.get(id)),
+    'layer.acquisition': async ({ id }) => layerAcquisition(layers.get(id).raster),
     // -- reviewing results
     'layer.classAreas': async ({ id }, ctx) => classAreas(layers.get(id).raster, ctx.signal),
     'vector.read': async ({ path, table }) => readVectorForDisplay(path, table),

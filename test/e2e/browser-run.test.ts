@@ -220,7 +220,9 @@ describe('browser: the Run panel', () => {
       await page.keyboard.press('Tab');
     }
     // Advanced is closed again in a panel opened anew: tile and overlap are not in the order.
-    assert.deepEqual(names, ['Task', 'Model', 'Input', 'Mask', 'k (classes)', 'Provider', 'Advanced', 'Output folder', 'Choose…', 'Run']);
+    // Then the Jobs list, newest first: the done jobs' reports (the cancelled one has none).
+    assert.deepEqual(names, ['Task', 'Input kind', 'Model', 'Input', 'Mask', 'k (classes)', 'Provider', 'Advanced', 'Output folder', 'Choose…', 'Run',
+      'Report of change job', 'Report of cluster job']);
 
     // Every control in the panel has a name a screen reader can read.
     const unnamed = await panel.evaluate((root) =>

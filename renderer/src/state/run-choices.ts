@@ -5,6 +5,8 @@ import type { InstalledModel, JobTask, Layer } from '../../../main/api.ts';
 
 export const TASKS: readonly JobTask[] = ['embed', 'cluster', 'similar', 'segment', 'change', 'classify', 'detect'];
 export const HEAD_TASKS: readonly JobTask[] = ['segment', 'change', 'classify', 'detect'];
+/** Tasks that also take a fused S2 / S1 (+ HR) series (segment and classify through a fused head). */
+export const SERIES_TASKS: readonly JobTask[] = ['embed', 'cluster', 'similar', 'segment', 'classify'];
 
 export interface TaskChoice {
   task: JobTask;
@@ -18,9 +20,13 @@ export function encoderModels(models: InstalledModel[]): InstalledModel[] {
   return models.filter((m) => m.kind === 'encoder');
 }
 
-/** Heads for a task: those shipped in the chosen model folder, and loose ones (in no model folder). */
-export function headsFor(models: InstalledModel[], task: JobTask, modelDir: string): InstalledModel[] {
-  return models.filter((m) => m.kind === 'head' && m.head?.task === task && (m.within === null || m.within === modelDir));
+/**
+ * Heads for a task: those shipped in the chosen model folder, and loose ones (in no model
+ * folder); for a series only fused heads, for one raster only the others.
+ */
+export function headsFor(models: InstalledModel[], task: JobTask, modelDir: string, series = false): InstalledModel[] {
+  return models.filter((m) => m.kind === 'head' && m.head?.task === task && (m.within === null || m.within === modelDir)
+    && (m.head.encoder.modality === 'fused') === series);
 }
 
 export function taskChoices(layers: Layer[], models: InstalledModel[] | null): TaskChoice[] {

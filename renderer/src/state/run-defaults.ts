@@ -3,7 +3,7 @@
 // the two top layers as After (newer, opened last) and Before, the Input's centre as the
 // similar query. Layers a job wrote come last: a result is rarely the next run's input. Pure, applied on every render, so the fields never show a stale choice.
 import type { InstalledModel, Layer } from '../../../main/api.ts';
-import { encoderModels, headsFor, type TaskChoice } from './run-choices.ts';
+import { encoderModels, headsFor, SERIES_TASKS, type TaskChoice } from './run-choices.ts';
 import type { RunForm } from './run-form.ts';
 
 export interface SettledForm extends RunForm {
@@ -21,13 +21,17 @@ export function settle(
   const usable = (m: InstalledModel) => m.problems.length === 0;
   const encoders = encoderModels(models).filter(usable);
   if (!encoders.some((m) => m.dir === f.modelDir)) f.modelDir = encoders[0]?.dir ?? '';
-  const heads = headsFor(models, f.task, f.modelDir).filter(usable);
+  if (!SERIES_TASKS.includes(f.task)) f.source = 'raster';
+  const heads = headsFor(models, f.task, f.modelDir, f.source === 'series').filter(usable);
   if (!heads.some((m) => m.dir === f.headDir)) f.headDir = heads[0]?.dir ?? '';
   const has = (id: string) => layers.some((l) => l.id === id);
   if (!has(f.input)) f.input = layers[0]?.id ?? '';
   if (!has(f.after)) f.after = layers[0]?.id ?? '';
   if (!has(f.before) || f.before === f.after) f.before = layers.find((l) => l.id !== f.after)?.id ?? '';
   if (f.mask && !has(f.mask)) f.mask = '';
+  f.s2 = f.s2.filter(has);
+  f.s1 = f.s1.filter(has);
+  if (f.hr && !has(f.hr)) f.hr = '';
   if (f.queryFor !== f.input) {
     const centre = layers.find((l) => l.id === f.input)?.info.corners.center;
     f.queryX = centre ? String(centre[0]) : '';

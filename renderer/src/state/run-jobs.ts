@@ -8,6 +8,7 @@ import { appStore } from './app-state.ts';
 import { jobsStore, upsertJob } from './jobs.ts';
 import { pushNotice } from './notices.ts';
 import { openPaths } from './open-action.ts';
+import { isVectorPath, openVector } from './vector-open.ts';
 
 const mine = new Set<string>();
 const opened = new Set<string>();
@@ -25,16 +26,22 @@ function openIdle(): Promise<void> {
   });
 }
 
-/** Rasters only: layer.open reads rasters; polygons and boxes wait for vector layers. */
 const RASTER = /\.tiff?$/i;
 
+/** Rasters through layer.open (one at a time, with its progress), polygons and boxes as vector layers. */
 function openOutputs(client: AppClient, job: JobInfo): void {
   if (!mine.has(job.id) || job.status !== 'done' || opened.has(job.id)) return;
   opened.add(job.id);
-  for (const path of job.outputs.filter((p) => RASTER.test(p))) {
-    openChain = openChain.then(openIdle).then(async () => {
-      await openPaths(client, [path]);
-    });
+  for (const path of job.outputs) {
+    if (RASTER.test(path)) {
+      openChain = openChain.then(openIdle).then(async () => {
+        await openPaths(client, [path]);
+      });
+    } else if (isVectorPath(path)) {
+      openChain = openChain.then(async () => {
+        await openVector(client, path);
+      });
+    }
   }
 }
 

@@ -1,12 +1,13 @@
 // The Jobs list: every job of the engine, newest first, with its progress, the provider it
 // runs on, its status in words and a Cancel button while it can still be stopped.
-import { useRef } from 'react';
+import { useRef, useState } from 'react';
 import type { JobInfo } from '../../../../main/api.ts';
 import { useClient } from '../../state/client-context.ts';
 import { useJobs } from '../../state/jobs.ts';
 import { baseName } from '../../state/open-action.ts';
 import { cancelJob } from '../../state/run-jobs.ts';
 import { etaText, percent, statusText } from './job-words.ts';
+import { JobReport } from './JobReport.tsx';
 
 export function JobsList() {
   const jobs = useJobs();
@@ -27,6 +28,7 @@ export function JobsList() {
 function JobRow({ job }: { job: JobInfo }) {
   const client = useClient();
   const row = useRef<HTMLLIElement>(null);
+  const [showReport, setShowReport] = useState(false);
   const pct = percent(job);
   const live = job.status === 'queued' || job.status === 'running';
   const name = `${job.task} → ${baseName(job.out)}`;
@@ -57,7 +59,14 @@ function JobRow({ job }: { job: JobInfo }) {
       <div className="run-job-meta">
         <span className="run-job-status" data-testid="job-status" role={job.status === 'failed' ? 'alert' : undefined}>{statusText(job)}</span>
         {job.provider && <span data-testid="job-provider">on {job.provider}</span>}
+        {job.report && (
+          <button type="button" className="link" aria-expanded={showReport} aria-label={`Report of ${job.task} job`}
+            onClick={() => setShowReport((v) => !v)}>
+            Report
+          </button>
+        )}
       </div>
+      {showReport && <JobReport jobId={job.id} />}
     </li>
   );
 }

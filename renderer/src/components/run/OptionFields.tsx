@@ -33,6 +33,15 @@ export function OptionFields({ form, status, set, queryPick }: Props) {
         <TextField id="run-threshold" label="Threshold" numeric value={form.threshold} onChange={(threshold) => set({ threshold })}
           placeholder="the head's" />
       )}
+      {(task === 'segment' || task === 'change') && (
+        <div className="run-field">
+          <label htmlFor="run-polygons">Polygons</label>
+          <span>
+            <input type="checkbox" id="run-polygons" checked={form.polygons} onChange={(e) => set({ polygons: e.target.checked })} />
+            <span className="run-hint">also write the classes as GeoPackage polygons</span>
+          </span>
+        </div>
+      )}
       {task === 'classify' && (
         <TextField id="run-grid" label="Grid (px)" numeric value={form.grid} onChange={(grid) => set({ grid })} placeholder="the encoder's tile" />
       )}

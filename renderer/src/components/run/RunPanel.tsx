@@ -8,6 +8,7 @@ import { useEngine } from '../../state/engine-status.ts';
 import { useJobs } from '../../state/jobs.ts';
 import type { QueryClick } from '../../state/query-pick.ts';
 import { expectQueryResult } from '../../state/query-result.ts';
+import { acquisitionOf, useAcquisitions } from '../../state/layer-acquisition.ts';
 import { outputPath, rememberedFolder, rememberFolder } from '../../state/output-folder.ts';
 import { taskChoices } from '../../state/run-choices.ts';
 import { settle, type SettledForm } from '../../state/run-defaults.ts';
@@ -61,13 +62,15 @@ export function RunPanel({ onClose }: { onClose(): void }) {
     return () => window.removeEventListener('keydown', onKey);
   }, [onClose]);
 
+  const acq = useAcquisitions();
+  const readDate = (id: string) => acquisitionOf(acq, id)?.date ?? '';
   const target = folder.trim() || appFolder;
-  const built = target ? buildRequest(form, layers, (name) => outputPath(target, form.task, name, stamp)) : null;
+  const built = target ? buildRequest(form, layers, (name) => outputPath(target, form.task, name, stamp), readDate) : null;
   const disabled = busy || !target || choices.find((c) => c.task === form.task)?.reason !== null;
 
   const run = async (query = false) => {
     if (disabled) return;
-    const b = buildRequest(form, layers, (name) => outputPath(target, form.task, name, stamp));
+    const b = buildRequest(form, layers, (name) => outputPath(target, form.task, name, stamp), readDate);
     if (!b.ok) return setError(b.error);
     setError(null);
     setBusy(true);
