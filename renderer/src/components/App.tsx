@@ -5,6 +5,7 @@ import { appStore } from '../state/app-state.ts';
 import { ClientContext } from '../state/client-context.ts';
 import { BandEditor } from './BandEditor.tsx';
 import { ErrorBanner } from './ErrorBanner.tsx';
+import { ExportDialog } from './ExportDialog.tsx';
 import { LayersPanel } from './LayersPanel.tsx';
 import { MapView } from './MapView.tsx';
 import { OpenDialog } from './OpenDialog.tsx';
@@ -40,6 +41,7 @@ export function App({ client }: { client: AppClient }) {
           </div>
         </div>
         <OpenDialog />
+        <ExportDialog />
       </div>
     </ClientContext.Provider>
   );

@@ -1,6 +1,7 @@
 // Folder navigation over the engine's fs.list: pick one or several files, or take the
-// whole folder as one scene of single-band files.
-import { useCallback, useEffect, useState } from 'react';
+// whole folder as one scene of single-band files. Mode `file` picks one file to open (a
+// project); mode `save` only browses, reporting the folder shown and the file clicked.
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ReplyOf } from '../../../main/api.ts';
 import { errorShapeOf } from '../client/call-error.ts';
 import { useClient } from '../state/client-context.ts';
@@ -11,10 +12,13 @@ const RASTER = /\.(tiff?|png|jpe?g|jp2|vrt)$/i;
 
 export interface FileBrowserProps {
   onOpen(paths: string[]): void;
-  onOpenScene(paths: string[]): void;
+  onOpenScene?(paths: string[]): void;
   onPick(path: string): void;
   /** A folder (or a file, meaning its folder) typed in the path field to show. */
   browse: { path: string; seq: number } | null;
+  mode?: 'open' | 'file' | 'save';
+  /** The folder shown, each time it changes. */
+  onDir?(dir: string): void;
 }
 
 function parentOf(path: string): string {
@@ -22,9 +26,15 @@ function parentOf(path: string): string {
   return i > 0 ? path.slice(0, i) : path.slice(0, i + 1) || path;
 }
 
-export function FileBrowser({ onOpen, onOpenScene, onPick, browse }: FileBrowserProps) {
+export function FileBrowser({ onOpen, onOpenScene, onPick, browse, mode = 'open', onDir }: FileBrowserProps) {
   const client = useClient();
   const [listing, setListing] = useState<Listing | null>(null);
+  // A ref: a new callback each render must not reload the listing.
+  const dirListener = useRef(onDir);
+  dirListener.current = onDir;
+  useEffect(() => {
+    if (listing) dirListener.current?.(listing.dir);
+  }, [listing]);
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<string[]>([]);
   const [roots, setRoots] = useState<string[]>([]);
@@ -55,7 +65,8 @@ export function FileBrowser({ onOpen, onOpenScene, onPick, browse }: FileBrowser
   }, [client, go]);
 
   const toggle = (path: string) => {
-    const next = selected.includes(path) ? selected.filter((p) => p !== path) : [...selected, path];
+    const single = mode !== 'open';
+    const next = selected.includes(path) ? selected.filter((p) => p !== path) : single ? [path] : [...selected, path];
     setSelected(next);
     onPick(next[next.length - 1] ?? '');
   };
@@ -88,13 +99,13 @@ export function FileBrowser({ onOpen, onOpenScene, onPick, browse }: FileBrowser
         ))}
         {listing && listing.entries.length === 0 && <li className="empty">Empty folder</li>}
       </ul>
-      <div className="browser-actions">
-        <button type="button" data-testid="open-folder-scene" disabled={!listing} onClick={() => listing && onOpenScene([listing.dir])}
+      {mode !== 'save' && <div className="browser-actions">
+        {onOpenScene && mode === 'open' && <button type="button" data-testid="open-folder-scene" disabled={!listing} onClick={() => listing && onOpenScene([listing.dir])}
           title="All single-band files of this folder as the bands of one scene">
           Open this folder as one scene
-        </button>
+        </button>}
         <span className="grow" />
-        {selected.length > 1 && (
+        {onOpenScene && selected.length > 1 && (
           <button type="button" data-testid="open-selected-scene" onClick={() => onOpenScene(selected)}
             title="The selected single-band files as the bands of one scene, in this order">
             As one scene
@@ -103,7 +114,7 @@ export function FileBrowser({ onOpen, onOpenScene, onPick, browse }: FileBrowser
         <button type="button" className="primary" data-testid="open-selected" disabled={selected.length === 0} onClick={() => onOpen(selected)}>
           {selected.length > 1 ? `Open ${selected.length} layers` : 'Open selected'}
         </button>
-      </div>
+      </div>}
     </div>
   );
 }

@@ -2,6 +2,7 @@
 import type { LayerEntry } from '../state/app-state.ts';
 import { spaceOf } from '../state/app-state.ts';
 import { useClient } from '../state/client-context.ts';
+import { openExport } from '../state/export-dialog.ts';
 import { moveLayer, removeLayer, selectLayer, setOpacity, setVisible, zoomToLayer } from '../state/layer-actions.ts';
 import { useApp } from '../state/use-app.ts';
 import { ClassLegend } from './ClassLegend.tsx';
@@ -39,6 +40,8 @@ export function LayerItem({ entry, first, last }: { entry: LayerEntry; first: bo
           onClick={() => moveLayer(layer.id, 1)}>▼</button>
         <button type="button" className="icon" aria-label={`Zoom to ${layer.name}`} data-testid="zoom-to-layer"
           onClick={() => zoomToLayer(layer.id)}>⤢</button>
+        <button type="button" className="icon" aria-label={`Export ${layer.name}`} title="Export…"
+          onClick={() => openExport({ kind: 'raster', layerId: layer.id, name: layer.name, path: info.path })}>⇩</button>
         <button type="button" className="icon danger" aria-label={`Remove ${layer.name}`} data-testid="remove-layer"
           onClick={() => void removeLayer(client, layer.id)}>×</button>
       </div>

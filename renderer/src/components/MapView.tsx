@@ -2,6 +2,7 @@
 // takes dropped files.
 import { useEffect, useRef, useState } from 'react';
 import { MapController } from '../map/map-controller.ts';
+import { setSnapshotMap } from '../map/snapshot.ts';
 import { installTestHook } from '../map/test-hook.ts';
 import { useClient } from '../state/client-context.ts';
 import { dropFiles } from '../state/drop-files.ts';
@@ -16,9 +17,13 @@ export function MapView() {
   useEffect(() => {
     if (!target.current) return;
     const controller = new MapController(target.current, client);
+    setSnapshotMap(controller.map);
     // A constant per build: production bundles drop the hook and its module.
     if (import.meta.env.MODE === 'test' && !window.__skysense) installTestHook(controller);
-    return () => controller.dispose();
+    return () => {
+      setSnapshotMap(null);
+      controller.dispose();
+    };
   }, [client]);
 
   return (

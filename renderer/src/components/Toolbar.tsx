@@ -1,6 +1,7 @@
 // The dark strip on top: open, map toggles, the engine's execution provider and the connection state.
 import { appStore } from '../state/app-state.ts';
 import { useClient } from '../state/client-context.ts';
+import { openExport } from '../state/export-dialog.ts';
 import { requestOpen } from '../state/open-request.ts';
 import { useApp } from '../state/use-app.ts';
 import { ConnectionBadge } from './ConnectionBadge.tsx';
@@ -28,6 +29,9 @@ export function Toolbar() {
         </button>
       )}
       <RunTaskButton />
+      <button type="button" onClick={() => openExport({ kind: 'snapshot' })} title="Save the map view as PNG, with its legends and a scale bar">
+        Snapshot…
+      </button>
       <span className="sep" />
       <label className="toggle">
         <input type="checkbox" data-testid="toggle-graticule" checked={graticule}

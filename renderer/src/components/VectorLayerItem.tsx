@@ -2,6 +2,7 @@
 // counts, and the detections table when its features are scored.
 import { useMemo } from 'react';
 import { classOf, removeVector, setVectorClassColor, setVectorVisible, zoomToVector, type VectorEntry } from '../state/vector-layers.ts';
+import { openExport } from '../state/export-dialog.ts';
 import { DetectionsTable } from './DetectionsTable.tsx';
 
 export function VectorLayerItem({ entry }: { entry: VectorEntry }) {
@@ -18,6 +19,8 @@ export function VectorLayerItem({ entry }: { entry: VectorEntry }) {
           onChange={(e) => setVectorVisible(entry.id, e.target.checked)} />
         <span className="layer-name" title={data.path}>{entry.name}</span>
         <button type="button" className="icon" aria-label={`Zoom to ${entry.name}`} onClick={() => zoomToVector(entry.id)}>⤢</button>
+        <button type="button" className="icon" aria-label={`Export ${entry.name}`} title="Export…"
+          onClick={() => openExport({ kind: 'vector', name: entry.name, path: data.path, table: data.table })}>⇩</button>
         <button type="button" className="icon danger" aria-label={`Remove ${entry.name}`} onClick={() => removeVector(entry.id)}>×</button>
       </div>
       <div className="layer-meta">

@@ -13,6 +13,11 @@ export function useClassAreas(layerId: string): AreasView | undefined {
   return useStore(areasStore, (s) => s[layerId]);
 }
 
+/** The areas as they stand now, outside React (the map snapshot's legend). */
+export function classAreasOf(layerId: string): AreasView | undefined {
+  return areasStore.get()[layerId];
+}
+
 export async function loadClassAreas(client: AppClient, layerId: string): Promise<void> {
   if (areasStore.get()[layerId]) return;
   const set = (v: AreasView) => areasStore.update((s) => ({ ...s, [layerId]: v }));
