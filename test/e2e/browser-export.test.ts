@@ -3,7 +3,8 @@
  * Export… button and the in-app save browser is a COG as gdalinfo and GDAL's validator read
  * it, with the source's palette and pixels; a destination folder that does not exist gives
  * the engine's error in the dialog; Snapshot… writes a PNG of the map's size whose map
- * pixels are the screen's, with the legend's colours and a scale bar drawn on it.
+ * pixels are the screen's, with the legend's colours and a scale bar drawn on it; a GeoJSON
+ * layer of others exports as a GeoPackage ogrinfo reads.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,9 +19,11 @@ import { openAppSession } from './helpers/app-session.ts';
 import { gdalinfo } from '../helpers/gdal.ts';
 import { artifactsDir, repoRoot, sharedData } from './helpers/repo.ts';
 import { facts, layerItem, openByPath, waitSettled } from './helpers/ui.ts';
+import { ogrinfoSummary } from '../helpers/ogr.ts';
 import { skysense } from '../helpers/skysense-cli.ts';
 
 const BERCY = sharedData('oscd/bercy/imgs_1');
+const BUILDINGS = sharedData('hr/spacenet_atlanta_solaris/geotiff_labels.geojson');
 const COG_VALIDATOR = '/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_cloud_optimized_geotiff.py';
 
 /** In the save browser: walk to `folder`, then write `name` there. */
@@ -139,6 +142,29 @@ describe('browser: export (COG through the save browser, map snapshot)', () => {
     assert.ok(dark >= 30, `scale bar drawn (${dark} dark px)`);
     assert.deepEqual(readdirSync(outDir).filter((n) => n.startsWith('.')), [], 'no temporary file left');
     await page.screenshot({ path: join(artifactsDir, 'browser-export-snapshot-dialog.png') });
+    await dialog.getByRole('button', { name: 'Close' }).click();
+  });
+
+  test('Export… of a GeoJSON layer of others: the Format combobox switches the extension; the GeoPackage has every feature', async () => {
+    const { page } = session.browser;
+    await openByPath(page, BUILDINGS);
+    const item = page.getByTestId('vector-item').filter({ hasText: 'geotiff_labels' });
+    await item.waitFor({ timeout: 30_000 });
+    const name = (await item.locator('.layer-name').innerText()).trim();
+    await item.getByRole('button', { name: `Export ${name}` }).click();
+    const dialog = page.getByRole('dialog', { name: `Export ${name}` });
+    const format = dialog.getByRole('combobox', { name: 'Format' });
+    assert.deepEqual(await format.locator('option').allInnerTexts(), ['GeoPackage', 'GeoJSON']);
+    assert.equal(await dialog.getByLabel('File name').inputValue(), 'geotiff_labels-export.gpkg');
+    await format.selectOption({ label: 'GeoJSON' });
+    assert.equal(await dialog.getByLabel('File name').inputValue(), 'geotiff_labels-export.geojson');
+    await format.selectOption({ label: 'GeoPackage' });
+    await saveInto(page, outDir, 'buildings.gpkg');
+    await dialog.getByRole('status').waitFor({ timeout: 30_000 });
+    const s = ogrinfoSummary(join(outDir, 'buildings.gpkg'));
+    assert.equal(s.featureCount, 43);
+    assert.equal(s.epsg, 4326);
+    await page.screenshot({ path: join(artifactsDir, 'browser-export-vector.png') });
     await dialog.getByRole('button', { name: 'Close' }).click();
   });
 
