@@ -89,6 +89,12 @@ describe('browser: export (COG through the save browser, map snapshot)', () => {
     assert.equal(checksum(out), checksum(classes));
     const v = spawnSync('/usr/bin/python3', [COG_VALIDATOR, out], { encoding: 'utf8' });
     assert.equal(v.status, 0, `${v.stdout}${v.stderr}`);
+    // The same name again: the dialog asks before replacing the file.
+    await dialog.getByRole('button', { name: 'Export', exact: true }).click();
+    await dialog.getByText('classes-cog.tif exists. Replace it?').waitFor();
+    await dialog.getByRole('button', { name: 'Replace' }).click();
+    await dialog.getByRole('status').waitFor({ timeout: 60_000 });
+    assert.equal(checksum(out), checksum(classes));
     await dialog.getByRole('button', { name: 'Close' }).click();
   });
 

@@ -8,7 +8,12 @@ import { closeExport, FORMATS, runExport, suggestion, useExportSubject, type Exp
 import { FileBrowser } from './FileBrowser.tsx';
 import './export-dialog.css';
 
-type Phase = { kind: 'idle' } | { kind: 'running'; done: number; total: number } | { kind: 'done'; out: string } | { kind: 'failed'; message: string };
+type Phase =
+  | { kind: 'idle' }
+  | { kind: 'confirm'; out: string }
+  | { kind: 'running'; done: number; total: number }
+  | { kind: 'done'; out: string }
+  | { kind: 'failed'; message: string };
 
 const baseName = (path: string) => path.split(/[\\/]/).pop() ?? path;
 
@@ -66,6 +71,17 @@ function ExportDialogBody({ subject }: { subject: ExportSubject }) {
     }
   };
 
+  // The native dialog asks before replacing a file; the in-app browser asks here.
+  const submit = async (out: string) => {
+    try {
+      const listing = await client.call('fs.list', { dir });
+      if (listing.entries.some((e) => e.kind === 'file' && e.path === out)) return setPhase({ kind: 'confirm', out });
+    } catch {
+      // A folder that cannot be listed: the export itself says why.
+    }
+    await start(out);
+  };
+
   const chooseNative = async () => {
     try {
       const { path } = await client.call('dialog.save', { title, defaultPath: joinPath(dir, name), filters: [{ name: format.label, extensions: [format.ext] }] });
@@ -102,7 +118,7 @@ function ExportDialogBody({ subject }: { subject: ExportSubject }) {
         ) : (
           <>
             <FileBrowser mode="save" browse={browse} onDir={onDir} onOpen={() => undefined} onPick={(p) => setName(baseName(p))} />
-            <form className="path-form" onSubmit={(e) => { e.preventDefault(); if (name.trim()) void start(joinPath(dir, name.trim())); }}>
+            <form className="path-form" onSubmit={(e) => { e.preventDefault(); if (name.trim()) void submit(joinPath(dir, name.trim())); }}>
               <label htmlFor="export-name">File name</label>
               <input id="export-name" type="text" value={name} spellCheck={false} autoComplete="off" disabled={running}
                 onChange={(e) => setName(e.target.value)} />
@@ -115,6 +131,13 @@ function ExportDialogBody({ subject }: { subject: ExportSubject }) {
             <>
               <progress aria-label="Export progress" value={phase.total ? phase.done : undefined} max={phase.total || undefined} />
               <button type="button" onClick={() => abort.current?.abort()}>Cancel</button>
+            </>
+          )}
+          {phase.kind === 'confirm' && (
+            <>
+              <p>{baseName(phase.out)} exists. Replace it?</p>
+              <button type="button" className="primary" onClick={() => void start(phase.out)}>Replace</button>
+              <button type="button" onClick={() => setPhase({ kind: 'idle' })}>Keep it</button>
             </>
           )}
           {phase.kind === 'done' && <p role="status" data-testid="export-done" data-path={phase.out}>Exported to {phase.out}</p>}
