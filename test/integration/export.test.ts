@@ -94,13 +94,14 @@ describe('export: rasters as Cloud-Optimized GeoTIFF, vectors as GeoPackage / Ge
     assert.deepEqual(hidden(join(tmp, 'out')), []);
   });
 
-  test('an open layer: Float32 SAR with NaN nodata, two bands, pixels equal (NaN kept)', async () => {
+  test('an open layer: Float32 SAR with NaN nodata, bands VV / VH by name, pixels equal (NaN kept)', async () => {
     const layer = await h['layer.open']({ paths: [S1] }, ctx());
     const out = join(tmp, 's1-cog.tif');
     await h['export.raster']({ id: layer.id, out }, ctx());
     const src = gdalinfo(S1, ['--config', 'GDAL_PAM_ENABLED', 'NO']);
     const got = gdalinfo(out);
     assert.equal(got.bands.length, 2);
+    assert.deepEqual(got.bands.map((b: { description?: string }) => b.description), ['VV', 'VH']);
     assert.equal(got.bands[0].type, 'Float32');
     assert.equal(got.bands[0].noDataValue, 'NaN');
     assert.deepEqual(got.geoTransform, src.geoTransform);
