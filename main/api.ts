@@ -396,11 +396,15 @@ export const JobInputs = z
   })
   .strict();
 
-/** The similar task's query: a point in the raster's CRS, a lon/lat, or a polygon GeoJSON file. */
+/**
+ * The similar task's query: a point in the raster's CRS, a lon/lat, a polygon GeoJSON file,
+ * or one polygon ring in the raster's CRS (drawn on the map; no file to write).
+ */
 export const JobQuery = z.union([
   z.object({ xy: XY }).strict(),
   z.object({ lonLat: XY }).strict(),
   z.object({ polygon: FilePath }).strict(),
+  z.object({ ring: z.array(XY).min(3).max(10000) }).strict(),
 ]);
 
 /** Task options and run settings: the flags of `skysense run`, by the same names. */

@@ -3,7 +3,8 @@
  * through the UI. Click-to-similar: "Pick query on map" arms one click; the click's map
  * coordinate, transformed to the raster's CRS by gdaltransform, is the query the job ran
  * (its run report, within a pixel); its result opens as the query layer and a second click
- * replaces it; a click off the raster says so and starts no job. Swipe: the left of the map
+ * replaces it; a drawn polygon runs as a ring in the raster's CRS and replaces it too; a click
+ * off the raster says so and starts no job. Swipe: the left of the map
  * shows one layer and the right the other, compared with screenshots of each alone; the
  * arrow keys move the boundary; off draws the layers whole again. Screenshots in test-artifacts/.
  */
@@ -153,6 +154,47 @@ describe('browser: review tools (click-to-similar, swipe)', () => {
     assert.equal(await queryLayers(page).count(), 1, 'exactly one query result layer');
     assert.deepEqual((await hookLayers(page)).map((l) => l.name).filter((n) => n.startsWith('Query result: ')), [`Query result: ${secondName}`]);
     await settledShot(page, '2-second-query');
+  });
+
+  test('a polygon drawn on the map runs similar from it (a ring in the raster CRS) and replaces the query layer', async () => {
+    const { page } = session.browser;
+    const panel = await openRunPanel(page);
+    const extent = (await hookLayers(page)).find((l) => l.name === 'bercy/imgs_1')!.extent!;
+    const corners = [await pointIn(page, extent, 0.2, 0.2), await pointIn(page, extent, 0.5, 0.25),
+      await pointIn(page, extent, 0.45, 0.55), await pointIn(page, extent, 0.2, 0.5)];
+    const clicked = await Promise.all(corners.map((c) => coordinateAt(page, c)));
+    const draw = panel.getByRole('button', { name: 'Draw query polygon' });
+    await draw.click();
+    assert.equal(await draw.getAttribute('aria-pressed'), 'true');
+    const rows = await jobRows(panel).count();
+    // Apart in time, so no two clicks read as a double click; the first corner again closes it.
+    for (const [x, y] of [...corners, corners[0]]) {
+      await page.mouse.click(x, y);
+      await page.waitForTimeout(350);
+    }
+    const id = await newJobId(page, rows);
+    assert.equal(await waitJobStatus(page, id, ['done', 'failed', 'cancelled']), 'done', await jobRow(page, id).innerText());
+    assert.equal(await draw.getAttribute('aria-pressed'), 'false');
+    const out = (await jobRow(page, id).locator('.run-job-out').getAttribute('title'))!;
+    const report = JSON.parse(readFileSync(`${out}.report.json`, 'utf8')) as {
+      query: { kind: string; given: { ring: [number, number][] }; outputBox: [number, number, number, number]; pixels: number };
+    };
+    assert.equal(report.query.kind, 'polygon');
+    const expected = gdaltransform(clicked, 'EPSG:3857', GRID.coordinateSystem.wkt);
+    assert.equal(report.query.given.ring.length, 4);
+    report.query.given.ring.forEach((v, i) => assertWithinAPixel(v, expected[i]));
+    // Its box on the 4 px embedding grid, from GDAL's transform of the clicks (within one cell).
+    const gt = GRID.geoTransform;
+    const cols = expected.map(([x]) => (x - gt[0]) / gt[1] / 4);
+    const rowsOf = expected.map(([, y]) => (y - gt[3]) / gt[5] / 4);
+    const box = [Math.floor(Math.min(...cols)), Math.floor(Math.min(...rowsOf)), Math.ceil(Math.max(...cols)), Math.ceil(Math.max(...rowsOf))];
+    report.query.outputBox.forEach((v, i) => assert.ok(Math.abs(v - box[i]) <= 1, `box ${report.query.outputBox} vs ${box}`));
+    assert.ok(report.query.pixels > 20, `${report.query.pixels} cells inside`);
+    const name = out.split('/').pop()!;
+    await queryLayers(page).filter({ hasText: name }).waitFor({ timeout: 60_000 });
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="layer-item"]').length === 3, undefined, { timeout: 30_000 });
+    assert.equal(await queryLayers(page).count(), 1, 'the polygon\'s result replaced the point\'s');
+    await settledShot(page, '2b-polygon-query');
   });
 
   test('a click off the Input raster says so and runs nothing', async () => {

@@ -4,6 +4,8 @@
  * checked against the raster's extent and its nodata before any model runs; polygons are
  * reduced to the output pixels whose centres they contain.
  *
+ * A ring drawn on the map comes in the raster's CRS already, and is resolved as a polygon.
+ *
  * Polygon edges are transformed vertex by vertex, so an edge that is straight in lon/lat
  * is straight on the raster's grid too; over a query polygon's size the curvature this
  * ignores is far below a pixel.
@@ -16,8 +18,8 @@ import { insidePolygon, readQueryPolygons, WGS84_LONLAT, type PolygonRings } fro
 import { isNodata } from '../../raster/index.ts';
 import { crsName } from '../../raster/index.ts';
 
-/** A point in lon/lat (WGS 84), a point in the raster's CRS, or a GeoJSON polygon file. */
-export type SimilarQuery = { lonLat: [number, number] } | { xy: [number, number] } | { polygon: string };
+/** A point in lon/lat (WGS 84), a point in the raster's CRS, a GeoJSON polygon file, or a ring in the raster's CRS. */
+export type SimilarQuery = { lonLat: [number, number] } | { xy: [number, number] } | { polygon: string } | { ring: [number, number][] };
 
 export interface QueryRegion {
   kind: 'point' | 'polygon';
@@ -128,19 +130,36 @@ async function resolvePoint(q: SimilarQuery, info: RasterInfo, raster: Raster, b
 async function resolvePolygon(path: string, q: SimilarQuery, info: RasterInfo, stride: number): Promise<QueryRegion> {
   const { polygons, proj4: def, crsName } = await readQueryPolygons(path);
   const toCrs = toRasterCrs(info, def, `the polygons of ${path}`);
+  const inCrs = polygons.map((rings) => rings.map((ring) => ring.map((p) => toCrs(p))));
+  return polygonRegion(inCrs, q, info, stride, { what: path, file: path, crsName });
+}
+
+/** A ring in the raster's CRS: one polygon without holes (a closing vertex is optional). */
+function resolveRing(q: { ring: [number, number][] }, info: RasterInfo, stride: number): QueryRegion {
+  if (!Array.isArray(q.ring) || q.ring.length < 3) throw new ApiError('E_BAD_REQUEST', 'query ring: expected at least 3 vertices [x, y]');
+  const ring = q.ring.map((p, i) => checkPair(`ring[${i}]`, p));
+  return polygonRegion([[ring]], q, info, stride, { what: 'query ring', crsName: crsWords(info) });
+}
+
+/** Polygons already in the raster's CRS, reduced to the output pixels whose centres they hold. */
+function polygonRegion(
+  polygons: PolygonRings[], q: SimilarQuery, info: RasterInfo, stride: number,
+  src: { what: string; file?: string; crsName: string },
+): QueryRegion {
+  const { what: path, file, crsName } = src;
   const outW = Math.ceil(info.width / stride);
   const outH = Math.ceil(info.height / stride);
   // Vertices on the output grid (fractional output pixels).
   const grid: PolygonRings[] = polygons.map((rings) =>
     rings.map((ring) =>
       ring.map((p) => {
-        const [c, r] = pixelOf(info, toCrs(p));
+        const [c, r] = pixelOf(info, p);
         return [c / stride, r / stride] as [number, number];
       }),
     ),
   );
   const all = grid.flat(2);
-  if (all.some(([c, r]) => !Number.isFinite(c) || !Number.isFinite(r))) throw new ApiError('E_BAD_REQUEST', `${path}: some vertices cannot be transformed to ${crsWords(info)}`, path);
+  if (all.some(([c, r]) => !Number.isFinite(c) || !Number.isFinite(r))) throw new ApiError('E_BAD_REQUEST', `${path}: some vertices cannot be transformed to ${crsWords(info)}`, file);
   const cs = all.map((p) => p[0]);
   const rs = all.map((p) => p[1]);
   const c0 = Math.max(0, Math.floor(Math.min(...cs)));
@@ -148,13 +167,13 @@ async function resolvePolygon(path: string, q: SimilarQuery, info: RasterInfo, s
   const c1 = Math.min(outW, Math.ceil(Math.max(...cs)));
   const r1 = Math.min(outH, Math.ceil(Math.max(...rs)));
   if (c0 >= c1 || r0 >= r1) {
-    throw new ApiError('E_BAD_REQUEST', `${path}: the query polygon (${crsName}) lies outside ${info.path} (${extentWords(info)})`, path);
+    throw new ApiError('E_BAD_REQUEST', `${path}: the query polygon (${crsName}) lies outside ${info.path} (${extentWords(info)})`, file ?? info.path);
   }
   const inside = (c: number, r: number) => grid.some((rings) => insidePolygon(rings, c + 0.5, r + 0.5));
   let any = false;
   for (let r = r0; r < r1 && !any; r++) for (let c = c0; c < c1 && !any; c++) any = inside(c, r);
   if (!any) {
-    throw new ApiError('E_BAD_REQUEST', `${path}: the query polygon contains no pixel centre of the embedding grid (one pixel = ${stride} x ${stride} input pixels); draw it larger or give a point`, path);
+    throw new ApiError('E_BAD_REQUEST', `${path}: the query polygon contains no pixel centre of the embedding grid (one pixel = ${stride} x ${stride} input pixels); draw it larger or give a point`, file ?? info.path);
   }
   return { kind: 'polygon', c0, r0, c1, r1, inside, summary: { kind: 'polygon', given: q, queryCrs: crsName, polygons: polygons.length, outputBox: [c0, r0, c1, r1] } };
 }
@@ -165,6 +184,7 @@ export async function resolveQuery(q: SimilarQuery, info: RasterInfo, raster: Ra
     if (typeof q.polygon !== 'string' || q.polygon === '') throw new ApiError('E_BAD_REQUEST', 'query polygon: expected a GeoJSON file path');
     return resolvePolygon(q.polygon, q, info, stride);
   }
+  if ('ring' in q) return resolveRing(q, info, stride);
   if ('lonLat' in q || 'xy' in q) return resolvePoint(q, info, raster, bands, stride);
   throw new ApiError('E_BAD_REQUEST', `query ${JSON.stringify(q)}: give { lonLat: [lon, lat] }, { xy: [x, y] } (raster CRS) or { polygon: "file.geojson" }`);
 }

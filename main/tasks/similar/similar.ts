@@ -53,7 +53,7 @@ export async function runSimilar(o: SimilarOptions): Promise<SimilarReport> {
     const { info, stride, channels: C } = run;
     const qf = await queryFeature(run, q, o.signal);
     if (qf.pixels === 0) {
-      throw new ApiError('E_BAD_REQUEST', `${q.kind === 'polygon' ? (o.query as { polygon: string }).polygon : 'query point'}: every query pixel (${qf.nodataPixels}) is nodata in ${info.path}`, info.path);
+      throw new ApiError('E_BAD_REQUEST', `${'polygon' in o.query ? o.query.polygon : q.kind === 'polygon' ? 'query ring' : 'query point'}: every query pixel (${qf.nodataPixels}) is nodata in ${info.path}`, info.path);
     }
     const query = Float64Array.from(qf.feature);
     let qn = 0;

@@ -1,15 +1,18 @@
-// The similar task's "Pick query on map": while armed, the next map click over the Input
-// raster becomes the query point. Kept outside the app store: it is a mode of the Run panel,
-// and the map (map/query-click.ts) only needs to know whether to listen and for which layer.
+// The similar task's map query: while armed, the next map click over the Input raster (a
+// point) or the next polygon drawn on it becomes the query. Kept outside the app store: it
+// is a mode of the Run panel, and the map (map/query-click.ts) only needs to know whether to
+// listen, for which shape and for which layer.
 import { Store } from './store.ts';
 
-/** What a click answered: the point in the raster's CRS, and whether it fell on the raster. */
-export interface QueryClick {
-  xy: [number, number];
-  inside: boolean;
-}
+export type QueryShape = 'point' | 'polygon';
+
+/** What the map answered, in the raster's CRS, and whether it falls on the raster. */
+export type QueryClick =
+  | { kind: 'point'; xy: [number, number]; inside: boolean }
+  | { kind: 'polygon'; ring: [number, number][]; inside: boolean };
 
 export interface QueryPick {
+  shape: QueryShape;
   /** The Input raster's layer id. */
   layerId: string;
   onClick(click: QueryClick): void;

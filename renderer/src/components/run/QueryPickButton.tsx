@@ -1,9 +1,9 @@
-// "Pick query on map": a toggle that arms one map click over the Input raster as the
-// similar task's query point. Escape, a second press, another task or closing the panel
-// disarm it. The click itself is read on the map side (map/query-click.ts).
+// "Pick query on map" / "Draw query polygon": toggles that arm one map click (a point) or
+// one drawn polygon over the Input raster as the similar task's query. Escape, a second
+// press, another task or closing the panel disarm it. The map side is map/query-click.ts.
 import { useEffect, useRef } from 'react';
 import type { Layer } from '../../../../main/api.ts';
-import { armQueryPick, disarmQueryPick, queryPickStore, type QueryClick } from '../../state/query-pick.ts';
+import { armQueryPick, disarmQueryPick, queryPickStore, type QueryClick, type QueryShape } from '../../state/query-pick.ts';
 import { useStore } from '../../state/store.ts';
 
 interface Props {
@@ -11,8 +11,14 @@ interface Props {
   onClick(click: QueryClick): void;
 }
 
+const LABEL: Record<QueryShape, string> = { point: 'Pick query on map', polygon: 'Draw query polygon' };
+const HINT: Record<QueryShape, string> = {
+  point: 'Click the map on',
+  polygon: 'Click the corners on the map, then the first one again (or double-click) to close it, on',
+};
+
 export function QueryPickButton({ input, onClick }: Props) {
-  const armed = useStore(queryPickStore, (p) => p !== null);
+  const armed = useStore(queryPickStore, (p) => p?.shape ?? null);
   // The click comes later: it must reach the panel as it is then, not as it was when armed.
   const latest = useRef(onClick);
   latest.current = onClick;
@@ -33,11 +39,12 @@ export function QueryPickButton({ input, onClick }: Props) {
     return () => window.removeEventListener('keydown', onKey, true);
   }, [armed]);
 
-  const toggle = () => {
-    if (armed || !input) return disarmQueryPick();
+  const toggle = (shape: QueryShape) => {
+    if (armed === shape || !input) return disarmQueryPick();
     armQueryPick({
+      shape,
       layerId: input.id,
-      // One click on the raster ends the pick; one off it leaves it armed for another try.
+      // One query on the raster ends the pick; one off it leaves it armed for another try.
       onClick: (c) => {
         if (c.inside) disarmQueryPick();
         latest.current(c);
@@ -47,11 +54,15 @@ export function QueryPickButton({ input, onClick }: Props) {
   return (
     <div className="run-field">
       <span />
-      <button type="button" aria-pressed={armed} disabled={!input} onClick={toggle} data-testid="query-pick"
-        title="Click a point of the Input raster on the map to run similar from it">
-        Pick query on map
-      </button>
-      {armed && <span className="run-hint" role="status">Click the map on {input?.name}; Escape cancels</span>}
+      <div style={{ display: 'flex', gap: 6 }}>
+        {(['point', 'polygon'] as const).map((shape) => (
+          <button key={shape} type="button" aria-pressed={armed === shape} disabled={!input} onClick={() => toggle(shape)}
+            title={`${LABEL[shape]}: the similar job runs from it at once`}>
+            {LABEL[shape]}
+          </button>
+        ))}
+      </div>
+      {armed && <span className="run-hint" role="status">{HINT[armed]} {input?.name}; Escape cancels</span>}
     </div>
   );
 }

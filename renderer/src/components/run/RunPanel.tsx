@@ -68,30 +68,34 @@ export function RunPanel({ onClose }: { onClose(): void }) {
   const built = target ? buildRequest(form, layers, (name) => outputPath(target, form.task, name, stamp), readDate) : null;
   const disabled = busy || !target || choices.find((c) => c.task === form.task)?.reason !== null;
 
-  const run = async (query = false) => {
+  /** `pick`: started from the map, its result is the query layer; a drawn ring replaces the point. */
+  const run = async (pick?: { ring?: [number, number][] }) => {
     if (disabled) return;
     const b = buildRequest(form, layers, (name) => outputPath(target, form.task, name, stamp), readDate);
     if (!b.ok) return setError(b.error);
     setError(null);
     setBusy(true);
-    if (query) expectQueryResult(client, b.request.out);
-    const r = await startJob(client, b.request);
+    if (pick) expectQueryResult(client, b.request.out);
+    const request = pick?.ring ? { ...b.request, options: { ...b.request.options, query: { ring: pick.ring } } } : b.request;
+    const r = await startJob(client, request);
     setBusy(false);
     if ('error' in r) setError(r.error);
     else setStamp(new Date());
   };
   // A map pick fills the query point and runs at once, from the render that shows it.
-  const [pickRun, setPickRun] = useState(false);
+  const [pickRun, setPickRun] = useState<{ ring?: [number, number][] } | null>(null);
   useEffect(() => {
     if (!pickRun) return;
-    setPickRun(false);
-    void run(true);
+    setPickRun(null);
+    void run(pickRun);
   });
   const input = layers.find((l) => l.id === form.input) ?? null;
   const onQueryClick = (c: QueryClick) => {
-    if (!c.inside) return setError(`The click is outside ${input?.name ?? 'the Input raster'}: click on the Input raster, or press Escape`);
+    const what = c.kind === 'point' ? 'The click' : 'The polygon';
+    if (!c.inside) return setError(`${what} is outside ${input?.name ?? 'the Input raster'}: click on the Input raster, or press Escape`);
+    if (c.kind === 'polygon') return setPickRun({ ring: c.ring });
     setRaw({ ...form, queryX: String(c.xy[0]), queryY: String(c.xy[1]) });
-    setPickRun(true);
+    setPickRun({});
   };
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
