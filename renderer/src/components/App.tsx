@@ -11,6 +11,8 @@ import { MapView } from './MapView.tsx';
 import { OpenDialog } from './OpenDialog.tsx';
 import { OpenProgress } from './OpenProgress.tsx';
 import { PixelInspector } from './PixelInspector.tsx';
+import { ProjectDialog } from './ProjectDialog.tsx';
+import { RecentProjects } from './RecentProjects.tsx';
 import { SwipePanel } from './SwipePanel.tsx';
 import { Toolbar } from './Toolbar.tsx';
 import { useShortcuts } from './use-shortcuts.ts';
@@ -36,12 +38,14 @@ export function App({ client }: { client: AppClient }) {
           </aside>
           <div className="map-column">
             <MapView />
+            <RecentProjects />
             <ErrorBanner />
             <OpenProgress />
           </div>
         </div>
         <OpenDialog />
         <ExportDialog />
+        <ProjectDialog />
       </div>
     </ClientContext.Provider>
   );

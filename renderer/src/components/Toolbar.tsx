@@ -6,6 +6,7 @@ import { requestOpen } from '../state/open-request.ts';
 import { useApp } from '../state/use-app.ts';
 import { ConnectionBadge } from './ConnectionBadge.tsx';
 import { EngineBadge } from './EngineBadge.tsx';
+import { ProjectButtons } from './ProjectButtons.tsx';
 import { RunTaskButton } from './run/RunTaskButton.tsx';
 import { SpaceSwitch } from './SpaceSwitch.tsx';
 
@@ -29,6 +30,7 @@ export function Toolbar() {
         </button>
       )}
       <RunTaskButton />
+      <ProjectButtons />
       <button type="button" onClick={() => openExport({ kind: 'snapshot' })} title="Save the map view as PNG, with its legends and a scale bar">
         Snapshot…
       </button>

@@ -21,6 +21,7 @@ import { attachQueryClick } from './query-click.ts';
 import { RasterLayerView } from './raster-layer.ts';
 import { attachSwipe } from './swipe-clip.ts';
 import { attachVectorLayers } from './vector-layers.ts';
+import { attachViewSync } from './view-sync.ts';
 
 const FIT_PADDING = [24, 24, 24, 24];
 
@@ -52,6 +53,7 @@ export class MapController {
     this.map.on('rendercomplete', () => this.onRenderComplete());
     this.cleanups.push(attachPixelProbe(this.map, client));
     this.cleanups.push(attachVectorLayers(this.map));
+    this.cleanups.push(attachViewSync(this.map));
     this.cleanups.push(attachQueryClick(this.map));
     this.cleanups.push(appStore.subscribe(() => this.sync(appStore.get())));
     // After the layer sync: swipe looks up the layers that sync has just added.

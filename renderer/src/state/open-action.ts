@@ -26,8 +26,14 @@ function setStage(stage: string, done = 0, total = 0): void {
 
 export type OpenOutcome = 'opened' | 'failed' | 'cancelled';
 
+/** How a project reopens a layer: in the view it sets (no fit) and drawn as saved from the start. */
+export interface OpenOptions {
+  fit?: boolean;
+  initial?: Pick<LayerEntry, 'visible' | 'opacity' | 'display'>;
+}
+
 /** Open one raster (a file, a folder of band files, or band files of one scene) as one layer. */
-export async function openPaths(client: AppClient, paths: string[]): Promise<OpenOutcome> {
+export async function openPaths(client: AppClient, paths: string[], opts: OpenOptions = {}): Promise<OpenOutcome> {
   const clean = paths.map((p) => p.trim()).filter(Boolean);
   if (clean.length === 0) return 'failed';
   // GeoJSON and GeoPackage open as vector layers, one file each.
@@ -53,14 +59,14 @@ export async function openPaths(client: AppClient, paths: string[]): Promise<Ope
     const timing: OpenTiming = { start, opened: performance.now() };
     timings.set(layer.id, timing);
     const id = layer.id;
-    const entry: LayerEntry = { layer, visible: true, opacity: 1, display: defaultDisplay(layer.info), stats: null, pending: !!layer.cogPath };
+    const entry: LayerEntry = { layer, visible: true, opacity: 1, display: defaultDisplay(layer.info), stats: null, pending: !!layer.cogPath, ...opts.initial };
     appStore.update((s) => ({
       ...s,
       layers: [entry, ...s.layers],
       selectedId: id,
       space: spaceOf(entry.layer),
       inspection: null,
-      fit: { layerId: id, seq: (s.fit?.seq ?? 0) + 1 },
+      fit: opts.fit === false ? s.fit : { layerId: id, seq: (s.fit?.seq ?? 0) + 1 },
     }));
     if (layer.cogPath) {
       setStage('statistics');

@@ -5,6 +5,7 @@ import type { JobInfo, JobRequest } from '../../../main/api.ts';
 import type { AppClient } from '../client/app-client.ts';
 import { errorShapeOf } from '../client/call-error.ts';
 import { appStore } from './app-state.ts';
+import { rememberRequest } from './job-requests.ts';
 import { jobsStore, upsertJob } from './jobs.ts';
 import { pushNotice } from './notices.ts';
 import { openPaths } from './open-action.ts';
@@ -54,6 +55,7 @@ export function onJobEvent(client: AppClient, job: JobInfo): void {
 export async function startJob(client: AppClient, request: JobRequest): Promise<{ job: JobInfo } | { error: string }> {
   try {
     const job = await client.call('job.start', request);
+    rememberRequest(job.id, request); // a saved project keeps it
     mine.add(job.id);
     upsertJob(job);
     // Events may have overtaken the reply: act on the newest state known.

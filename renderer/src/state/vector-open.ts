@@ -15,10 +15,11 @@ export function isVectorPath(path: string): boolean {
 
 let seq = 0;
 
-export async function openVector(client: AppClient, path: string): Promise<'opened' | 'failed'> {
+/** `table`: a GeoPackage feature table other than the first; `zoom: false` keeps the view (both as a project reopens it). */
+export async function openVector(client: AppClient, path: string, table?: string, opts: { zoom?: boolean } = {}): Promise<'opened' | 'failed'> {
   appStore.update((s) => ({ ...s, openDialog: false }));
   try {
-    const data = await client.call('vector.read', { path: path.trim() });
+    const data = await client.call('vector.read', table ? { path: path.trim(), table } : { path: path.trim() });
     const classes = [...new Set(data.features.map((_, i) => classOf(data, i)))].sort();
     // Same palette as class rasters, by order of the class names.
     const palette = classColorsOf({ colorTable: null, categoryNames: null, dataType: 'Byte' });
@@ -27,7 +28,7 @@ export async function openVector(client: AppClient, path: string): Promise<'open
     const entry: VectorEntry = { id: `v${++seq}`, name: data.table && data.format === 'GPKG' ? `${name} · ${data.table}` : name, data, visible: true, classColors };
     vectorStore.update((s) => ({ ...s, layers: [entry, ...s.layers] }));
     appStore.update((s) => ({ ...s, space: 'geo' }));
-    zoomToVector(entry.id);
+    if (opts.zoom !== false) zoomToVector(entry.id);
     return 'opened';
   } catch (err) {
     const shape = errorShapeOf(err);
