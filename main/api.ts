@@ -353,79 +353,6 @@ export const TrainReply = z.object({
 });
 export type TrainReply = z.infer<typeof TrainReply>;
 
-// ---------------------------------------------------------------- labels and training in the window
-
-const LabelHex = z.string().regex(/^#[0-9a-fA-F]{6}$/);
-const LabelXY = z.tuple([z.number(), z.number()]);
-
-/** How a label was drawn: polygons, points, axis-aligned boxes and rotated boxes (both stored as 4-corner polygons). */
-export const LabelShape = z.enum(['polygon', 'point', 'box', 'rotated-box']);
-export type LabelShape = z.infer<typeof LabelShape>;
-
-/** One label, in the CRS of its label set (the scene's raster CRS, never lon/lat unless the raster's is). */
-export const LabelFeature = z.object({
-  id: z.string().min(1).max(64),
-  class: z.string().min(1).max(200),
-  shape: LabelShape,
-  geometry: z.discriminatedUnion('type', [
-    z.object({ type: z.literal('Point'), coordinates: LabelXY }),
-    z.object({ type: z.literal('Polygon'), coordinates: z.array(z.array(LabelXY).min(4)).min(1) }),
-  ]),
-});
-export type LabelFeature = z.infer<typeof LabelFeature>;
-
-export const LabelClass = z.object({ name: z.string().min(1).max(200), color: LabelHex });
-export type LabelClass = z.infer<typeof LabelClass>;
-
-/**
- * The analyst's labels for one scene: stored as one GeoJSON FeatureCollection (properties
- * `class`, `shape`; a `crs` member GDAL reads; the classes and scene as foreign members),
- * written under a temporary name and renamed on every change.
- */
-export const LabelSet = z.object({
-  version: z.literal(1),
-  /** What the labels belong to: one raster, a before/after pair (change), or a series' rasters. */
-  scene: z.object({ kind: z.enum(['raster', 'pair', 'series']), paths: z.array(z.string().min(1)).min(1) }),
-  /** The CRS of every geometry: the scene's first raster's ('EPSG:n' or WKT). */
-  crs: z.string().min(1),
-  classes: z.array(LabelClass),
-  features: z.array(LabelFeature),
-});
-export type LabelSet = z.infer<typeof LabelSet>;
-
-/** Per class: labels, and the pixels / ground area they cover on the raster's grid. */
-export const LabelClassStats = z.object({
-  name: z.string(),
-  features: z.number().int().nonnegative(),
-  pixels: z.number().int().nonnegative(),
-  /** m²; null where the raster has no ground unit. */
-  areaM2: z.number().nonnegative().nullable(),
-});
-
-/** What stands between these labels and a training run, each with what to add or fix. */
-export const LabelProblem = z.object({ message: z.string(), hint: z.string() });
-
-export const LabelStatsReply = z.object({
-  classes: z.array(LabelClassStats),
-  /** Labels wholly outside the raster (not trained on). */
-  outside: z.number().int().nonnegative(),
-  /** Empty when a training run can start. */
-  problems: z.array(LabelProblem),
-});
-export type LabelStatsReply = z.infer<typeof LabelStatsReply>;
-
-/** One epoch of a training job, as its curve plots it. */
-export const EpochPoint = z.object({ epoch: z.number().int().min(1), loss: z.number(), valMacroF1: z.number() });
-export type EpochPoint = z.infer<typeof EpochPoint>;
-
-/** A training job's own part of JobInfo: the curve so far, and the result once done. */
-export const JobTraining = z.object({
-  epochs: z.number().int().min(1),
-  curve: z.array(EpochPoint),
-  result: TrainReply.nullable(),
-});
-export type JobTraining = z.infer<typeof JobTraining>;
-
 // ---------------------------------------------------------------- engine jobs
 
 /** The tasks of `skysense run`, as `job.start` names them. */
@@ -589,8 +516,7 @@ export type JobProgress = z.infer<typeof JobProgress>;
 /** One job as `job.list` lists it and as every `job` event carries it. */
 export const JobInfo = z.object({
   id: JobId,
-  /** A run task, or `train` (job.train: features and epochs as one job). */
-  task: z.enum([...JobTask.options, 'train']),
+  task: JobTask,
   status: JobStatus,
   out: z.string(),
   progress: JobProgress.nullable(),
@@ -605,8 +531,6 @@ export const JobInfo = z.object({
   queuedAt: z.number(),
   startedAt: z.number().nullable(),
   endedAt: z.number().nullable(),
-  /** train jobs: the curve per epoch and, once done, the result; absent for run tasks. */
-  training: JobTraining.optional(),
 });
 export type JobInfo = z.infer<typeof JobInfo>;
 
@@ -901,54 +825,6 @@ export const commands = {
       detail: z.string(),
       modality: z.enum(['s2', 's1', 'hr']).nullable(),
     }),
-  },
-  // -- labels and training in the window (main/labels, main/jobs)
-  /** Write a label set as GeoJSON (temporary name, then renamed); `path` ends in .geojson. */
-  'labels.save': {
-    request: z.object({ path: z.string().min(1), labels: LabelSet }).strict(),
-    reply: z.object({ path: z.string(), bytes: z.number().int().nonnegative() }),
-  },
-  /** Read a label set that labels.save wrote (errors name the file and the key). */
-  'labels.load': {
-    request: z.object({ path: z.string().min(1) }).strict(),
-    reply: LabelSet,
-  },
-  /**
-   * Labels from any GeoJSON or GeoPackage with a class attribute, reprojected to the open
-   * raster's CRS: polygons, points and boxes become label features.
-   */
-  'labels.import': {
-    request: z.object({ path: z.string().min(1), layerId: LayerId, classField: z.string().min(1).optional(), table: z.string().min(1).optional() }).strict(),
-    reply: z.object({ labels: LabelSet, skipped: z.number().int().nonnegative(), classField: z.string() }),
-  },
-  /** Write a label set as a GeoJSON or GeoPackage (by extension) with a `class` attribute, in the set's CRS. */
-  'labels.export': {
-    request: z.object({ path: z.string().min(1), labels: LabelSet }).strict(),
-    reply: z.object({ path: z.string(), features: z.number().int().nonnegative() }),
-  },
-  /** Per-class counts and areas of a label set on an open raster, and what would stop training (too few, one class, outside). */
-  'labels.stats': {
-    request: z.object({ layerId: LayerId, labels: LabelSet, task: z.enum(['segment', 'change', 'classify', 'detect']) }).strict(),
-    reply: LabelStatsReply,
-  },
-  /**
-   * Queue a head training (`skysense train` as a request) as a job: the Jobs list shows its
-   * feature and epoch progress, `training.curve` grows per epoch, job.cancel stops it within
-   * one epoch and writes nothing; `out` is a scratch head folder until head.save.
-   */
-  'job.train': {
-    request: TrainRequest,
-    reply: JobInfo,
-  },
-  /** Copy a trained head into the user's models folder under `name` with a new title and description. */
-  'head.save': {
-    request: z.object({
-      from: z.string().min(1),
-      name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/),
-      title: z.string().min(1).max(200),
-      description: z.string().max(4000),
-    }).strict(),
-    reply: z.object({ dir: z.string() }),
   },
   // -- reviewing results
   /**
