@@ -19,7 +19,7 @@ import { readVectorForDisplay } from '../vector/index.ts';
 import { classAreas } from './class-areas.ts';
 import { jobReport } from './job-report.ts';
 import { layerAcquisition } from './layer-acquisition.ts';
-import { readProjectFile, RecentProjects, writeProjectFile } from '../project/index.ts';
+import { readProjectFile, RecentProjects, RestoredJobs, writeProjectFile } from '../project/index.ts';
 
 export interface ServiceOptions {
   cacheDir: string;
@@ -45,6 +45,7 @@ export function createHandlers(opts: ServiceOptions): Service {
   const engineStatus = engineStatusSource(opts.modelDirs);
   const jobs = new JobQueue();
   const recent = new RecentProjects(opts.cacheDir);
+  const restoredJobs = new RestoredJobs();
   // The list is a convenience: a cache folder that cannot be written never fails a save or an open.
   const remember = (path: string) => recent.add(path).catch(() => undefined);
 
@@ -79,7 +80,7 @@ export function createHandlers(opts: ServiceOptions): Service {
     'job.start': async (args) => jobs.start(args),
     'job.cancel': async ({ id }) => jobs.cancel(id),
     'job.list': async () => ({ jobs: jobs.list() }),
-    'job.report': async ({ id }) => jobReport(jobs.get(id)),
+    'job.report': async ({ id }) => jobReport(restoredJobs.get(id) ?? jobs.get(id)),
     'layer.acquisition': async ({ id }) => layerAcquisition(layers.get(id).raster),
     // -- reviewing results
     'layer.classAreas': async ({ id }, ctx) => classAreas(layers.get(id).raster, ctx.signal),
@@ -104,6 +105,7 @@ export function createHandlers(opts: ServiceOptions): Service {
     },
     'project.open': async ({ path }) => {
       const opened = await readProjectFile(path);
+      restoredJobs.add(opened.project.jobs);
       await remember(opened.path);
       return opened;
     },

@@ -126,6 +126,30 @@ describe('host: project.save / project.open / project.recent', () => {
     assert.equal(opened.project.vectors[0].path.absolute, BERCY_GEOJSON);
   });
 
+  test('an ended job of a reopened project: its report reads through job.report, as the engine\'s own jobs do', async () => {
+    const dir = join(tmp, 'jobs');
+    mkdirSync(dir);
+    const out = join(dir, 'clusters.tif');
+    copyFileSync(BERCY_2_B04, out);
+    const report = { task: 'cluster', k: 4, clusters: [{ name: 'Cluster 1', areaM2: 1200 }] };
+    writeFileSync(`${out}.report.json`, JSON.stringify(report));
+    const job = {
+      id: 'restored-1', task: 'cluster' as const, status: 'done' as const,
+      request: { task: 'cluster' as const, model: join(repoRoot, 'models', 'skysense-tiny'), inputs: { input: [BERCY_1] }, options: { k: 4 }, out },
+      out: { absolute: out }, outputs: [{ absolute: out }], report: { absolute: `${out}.report.json` },
+      provider: 'cpu', queuedAt: 1, startedAt: 2, endedAt: 3,
+    };
+    const file = join(dir, 'with-job.skysense.json');
+    const before = await c.call('job.report', { id: job.id });
+    assert.ok(!before.ok && before.error.code === 'E_NOT_FOUND', 'no such job before the project is opened');
+    await c.value('project.save', { path: file, project: projectOf([[out]], { jobs: [job] }) });
+    const opened = await c.value<Opened>('project.open', { path: file });
+    assert.deepEqual(opened.project.jobs[0].request, job.request);
+    assert.equal(opened.project.jobs[0].outputs[0].relative, 'clusters.tif');
+    const r = await c.value<ReplyOf<'job.report'>>('job.report', { id: job.id });
+    assert.deepEqual(r, { path: `${out}.report.json`, report });
+  });
+
   test('bad project files: each refused with its file and what is wrong', async () => {
     const bad = async (name: string, text: string) => {
       const path = join(tmp, name);
