@@ -5,11 +5,12 @@
  * reload (a fresh window) the project is listed under Recent projects, and opening it brings
  * the layers back in order with the same settings and the same map view. Then the project
  * folder with a copy of one raster is moved and one raster deleted: it still opens, the
- * missing file named in the banner. No console errors.
+ * missing file named in the banner. A project's ended job is listed again and its report
+ * opens. No console errors.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -17,6 +18,7 @@ import type { Project } from '../../main/api.ts';
 import { openAppSession, type AppSession } from './helpers/app-session.ts';
 import { artifactsDir, sharedData } from './helpers/repo.ts';
 import { facts, layerItem, openByPath, waitConnected, waitSettled } from './helpers/ui.ts';
+import { jobRow, openRunPanel } from './helpers/run-panel.ts';
 
 const IMGS_1 = sharedData('oscd/bercy/imgs_1');
 const IMGS_2 = sharedData('oscd/bercy/imgs_2');
@@ -204,6 +206,39 @@ describe('browser: save a project, reload, reopen it from Recent projects', () =
     await banner.waitFor();
     assert.match(await banner.innerText(), new RegExp(`1 file of project "bercy" not found \\(the rest opened\\): ${join(work, 'data', 'imgs_2')} \\(rasters\\.0\\.paths\\.0\\)`));
     await page.screenshot({ path: join(artifactsDir, 'browser-project-missing.png') });
+  });
+
+  test('an ended job of a project is listed again in the Jobs list, and its report opens', async () => {
+    const { page } = app.browser;
+    const dir = join(tmp, 'jobs');
+    mkdirSync(dir);
+    const out = join(dir, 'clusters.tif');
+    copyFileSync(join(IMGS_2, 'B04.tif'), out);
+    writeFileSync(`${out}.report.json`, JSON.stringify({ task: 'cluster', provider: 'cpu', timings: { total: 1234 } }));
+    const project: Project = {
+      format: 'skysense-project', version: 1, rasters: [], vectors: [], view: null, basemap: false, graticule: false, outputFolder: { absolute: dir },
+      jobs: [{
+        id: 'from-project', task: 'cluster', status: 'done', request: null, out: { absolute: out }, outputs: [{ absolute: out }],
+        report: { absolute: `${out}.report.json` }, provider: 'cpu', queuedAt: 1, startedAt: 2, endedAt: 3,
+      }],
+    };
+    writeFileSync(join(dir, 'jobs.skysense.json'), JSON.stringify(project));
+    await page.keyboard.press('Control+Shift+P');
+    const open = page.getByRole('dialog', { name: 'Open project' });
+    await open.getByRole('textbox', { name: 'Project file' }).fill(join(dir, 'jobs.skysense.json'));
+    await open.getByRole('button', { name: 'Open', exact: true }).click();
+    await open.waitFor({ state: 'detached' });
+    const panel = await openRunPanel(page);
+    const row = jobRow(page, 'from-project');
+    await row.waitFor();
+    assert.equal(await row.getAttribute('data-status'), 'done');
+    await row.getByRole('button', { name: 'Report of cluster job' }).click();
+    const report = row.getByTestId('job-report');
+    await report.waitFor();
+    assert.match(await report.innerText(), /Task\s+cluster[\s\S]*Provider\s+cpu[\s\S]*Time\s+1\.2 s/);
+    // The project's output folder is the Run panel's.
+    assert.equal(await panel.getByRole('textbox', { name: 'Output folder' }).inputValue(), dir);
+    await page.screenshot({ path: join(artifactsDir, 'browser-project-job-report.png') });
     assert.deepEqual(app.browser.errors, []);
   });
 });
