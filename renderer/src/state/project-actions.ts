@@ -21,13 +21,23 @@ export function projectFileName(name: string): string {
   return /\.json$/i.test(n) ? n : `${n}${PROJECT_SUFFIX}`;
 }
 
-async function whileBusy<T>(fn: () => Promise<T>): Promise<T | undefined> {
-  if (projectStore.get().busy) return undefined;
+/**
+ * One save or open at a time: runs `fn`, puts a failure in the banner naming `path`, and
+ * refreshes Recent projects either way. Null when it went through, else the message.
+ */
+async function projectCall(client: AppClient, path: string, fn: () => Promise<void>): Promise<string | null> {
+  if (projectStore.get().busy) return 'another save or open is running';
   projectStore.update((s) => ({ ...s, busy: true }));
   try {
-    return await fn();
+    await fn();
+    return null;
+  } catch (err) {
+    const shape = errorShapeOf(err);
+    pushNotice({ ...shape, file: shape.file ?? path });
+    return shape.message;
   } finally {
     projectStore.update((s) => ({ ...s, busy: false }));
+    void loadRecent(client);
   }
 }
 
@@ -40,38 +50,20 @@ export async function saveProject(client: AppClient, path: string): Promise<stri
     outputFolder: rememberedFolder(),
     jobs: jobsStore.get(),
   });
-  const ok = await whileBusy<string | null>(async () => {
-    try {
-      const saved = await client.call('project.save', { path, project });
-      const name = saved.path.split(/[\\/]/).pop()?.replace(/(\.skysense)?\.json$/i, '') ?? saved.path;
-      projectStore.update((s) => ({ ...s, current: { path: saved.path, name }, dialog: null }));
-      return null;
-    } catch (err) {
-      const shape = errorShapeOf(err);
-      pushNotice({ ...shape, file: shape.file ?? path });
-      return shape.message;
-    }
+  return projectCall(client, path, async () => {
+    const saved = await client.call('project.save', { path, project });
+    const name = saved.path.split(/[\\/]/).pop()?.replace(/(\.skysense)?\.json$/i, '') ?? saved.path;
+    projectStore.update((s) => ({ ...s, current: { path: saved.path, name }, dialog: null }));
   });
-  void loadRecent(client);
-  return ok === undefined ? 'another save or open is running' : ok;
 }
 
 /** Null when opened, else the error's message (also in the banner). */
 export async function openProject(client: AppClient, path: string): Promise<string | null> {
-  const ok = await whileBusy<string | null>(async () => {
-    try {
-      const opened = await client.call('project.open', { path });
-      projectStore.update((s) => ({ ...s, current: { path: opened.path, name: opened.name }, dialog: null }));
-      await restoreProject(client, opened);
-      return null;
-    } catch (err) {
-      const shape = errorShapeOf(err);
-      pushNotice({ ...shape, file: shape.file ?? path });
-      return shape.message;
-    }
+  return projectCall(client, path, async () => {
+    const opened = await client.call('project.open', { path });
+    projectStore.update((s) => ({ ...s, current: { path: opened.path, name: opened.name }, dialog: null }));
+    await restoreProject(client, opened);
   });
-  void loadRecent(client);
-  return ok === undefined ? 'another save or open is running' : ok;
 }
 
 export async function requestSaveProject(client: AppClient): Promise<void> {

@@ -47,7 +47,7 @@ export function SeriesFields({ form, layers, set }: Props) {
           <div key={l.id} className="run-date-row">
             <input type="checkbox" id={id} checked={on}
               onChange={(e) => set({ [key]: e.target.checked ? [...form[key], l.id] : form[key].filter((x) => x !== l.id) })} />
-            <label htmlFor={id}>{label}</label>
+            <label htmlFor={id} title={l.info.path}>{label}</label>
             <input type="text" aria-label={`${title.split(' ')[0]} date of ${label}`} placeholder="YYYY-MM-DD" disabled={!on}
               value={typed ?? a?.date ?? ''} spellCheck={false} autoComplete="off"
               onChange={(e) => set({ dates: { ...form.dates, [l.id]: e.target.value } })} />
