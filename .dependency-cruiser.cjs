@@ -4,7 +4,7 @@
 const floor = {
   1: 'raster|vector|model|project',
   2: 'tiler|inputs|encoder|fusion|heads',
-  3: 'tasks|train|export',
+  3: 'tasks|train|export|labels',
   4: 'service|jobs',
   5: 'electron|host|cli',
 };

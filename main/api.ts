@@ -513,10 +513,33 @@ export const JobProgress = z.object({
 });
 export type JobProgress = z.infer<typeof JobProgress>;
 
+/** One epoch of a training job's curve. */
+export const EpochPoint = z.object({
+  epoch: z.number().int().min(1),
+  loss: z.number(),
+  /** Validation macro F1 after the epoch, and the best so far. */
+  valMacroF1: z.number(),
+  best: z.number(),
+});
+export type EpochPoint = z.infer<typeof EpochPoint>;
+
+/** A train job's own state beside its progress: the curve as it grows, then the result. */
+export const JobTraining = z.object({
+  classes: z.array(z.string()),
+  epochs: z.number().int().min(1),
+  curve: z.array(EpochPoint),
+  samples: z.object({ train: z.number(), val: z.number() }).nullable(),
+  /** Once done: the metrics on the validation blocks, and the head folder written (head.save keeps it). */
+  validation: HeadMetrics.nullable(),
+  head: z.string().nullable(),
+});
+export type JobTraining = z.infer<typeof JobTraining>;
+
 /** One job as `job.list` lists it and as every `job` event carries it. */
 export const JobInfo = z.object({
   id: JobId,
-  task: JobTask,
+  /** A task of `skysense run`, or "train" (job.train: a head trained on labels drawn in the window). */
+  task: z.union([JobTask, z.literal('train')]),
   status: JobStatus,
   out: z.string(),
   progress: JobProgress.nullable(),
@@ -531,6 +554,8 @@ export const JobInfo = z.object({
   queuedAt: z.number(),
   startedAt: z.number().nullable(),
   endedAt: z.number().nullable(),
+  /** Train jobs: the curve so far and, once done, the validation metrics and the head written. */
+  training: JobTraining.optional(),
 });
 export type JobInfo = z.infer<typeof JobInfo>;
 
@@ -686,6 +711,8 @@ export const Project = z
     /** The Run panel's output folder; null: the application's own. */
     outputFolder: ProjectPath.nullable(),
     jobs: z.array(ProjectJob),
+    /** The labels file of the Labels panel (labels.save writes it on every change); absent in older projects. */
+    labels: ProjectPath.nullable().optional(),
   })
   .strict();
 export type Project = z.infer<typeof Project>;
@@ -699,6 +726,103 @@ export const ProjectMissing = z.object({
 
 export const RecentProject = z.object({ path: z.string(), name: z.string(), savedAt: z.number() });
 export type RecentProject = z.infer<typeof RecentProject>;
+
+// ---------------------------------------------------------------- labels and training in the window
+
+/** A class of the Labels panel: its name (what training and the head call it) and colour. */
+export const LabelClass = z.object({ name: z.string().trim().min(1).max(100), color: Hex }).strict();
+export type LabelClass = z.infer<typeof LabelClass>;
+
+/** How a label was drawn: polygons and boxes label the cells they cover, points the cell they fall in. */
+export const LabelShape = z.enum(['polygon', 'box', 'rotated-box', 'point']);
+export type LabelShape = z.infer<typeof LabelShape>;
+
+/**
+ * One drawn label, in the CRS of the raster it labels (the target's first raster). Rings
+ * (polygon, box, rotated-box) are closed: the first position repeats as the last.
+ */
+export const LabelFeature = z
+  .object({
+    id: z.string().min(1).max(64),
+    class: z.string().min(1),
+    shape: LabelShape,
+    /** point: one position; otherwise the outer ring. */
+    coordinates: z.array(XY).min(1).max(100000),
+  })
+  .strict()
+  .superRefine((f, ctx) => {
+    const bad = (message: string) => ctx.addIssue({ code: 'custom', path: ['coordinates'], message });
+    if (f.shape === 'point' && f.coordinates.length !== 1) bad('a point label has exactly one position');
+    if (f.shape !== 'point') {
+      const [a, z] = [f.coordinates[0], f.coordinates[f.coordinates.length - 1]];
+      if (f.coordinates.length < 4) bad(`a ${f.shape} needs at least 3 corners and the closing position`);
+      else if (a[0] !== z[0] || a[1] !== z[1]) bad(`a ${f.shape} ring must be closed (its last position equal to its first)`);
+    }
+  });
+export type LabelFeature = z.infer<typeof LabelFeature>;
+
+/** What the labels belong to: one raster (segment), a before/after pair (change), or a series (fused segment). */
+export const LabelTarget = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('raster'), paths: SceneFiles }).strict(),
+  z.object({ kind: z.literal('pair'), before: SceneFiles, after: SceneFiles }).strict(),
+  z.object({ kind: z.literal('series'), series: JobSeries }).strict(),
+]);
+export type LabelTarget = z.infer<typeof LabelTarget>;
+
+/** The labels of the Labels panel, as labels.save stores them (GeoJSON) and labels.load returns them. */
+export const LabelSet = z
+  .object({
+    target: LabelTarget,
+    classes: z.array(LabelClass).max(256),
+    features: z.array(LabelFeature),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    const names = new Set<string>();
+    s.classes.forEach((c, i) => {
+      if (names.has(c.name)) ctx.addIssue({ code: 'custom', path: ['classes', i, 'name'], message: `class "${c.name}" is listed twice` });
+      names.add(c.name);
+    });
+    s.features.forEach((f, i) => {
+      if (!names.has(f.class)) ctx.addIssue({ code: 'custom', path: ['features', i, 'class'], message: `"${f.class}" is not one of the classes` });
+    });
+  });
+export type LabelSet = z.infer<typeof LabelSet>;
+
+/** Per class: features, and the raster pixels and ground area they cover (overlaps counted once per class). */
+export const LabelClassStats = z.object({
+  name: z.string(),
+  features: z.number().int().nonnegative(),
+  pixels: z.number().int().nonnegative(),
+  /** m²; null where the raster has no ground unit. */
+  areaM2: z.number().nonnegative().nullable(),
+});
+
+export const LabelStatsReply = z.object({
+  classes: z.array(LabelClassStats),
+  /** Features that cover no pixel of the raster (drawn off it). */
+  outside: z.number().int().nonnegative(),
+  /** What stops or weakens a training on these labels, each saying what to add or fix; empty when ready. */
+  problems: z.array(z.string()),
+});
+export type LabelStatsReply = z.infer<typeof LabelStatsReply>;
+
+
+/** What job.train takes: a saved labels file (its target names the rasters) and the settings of the Train head panel. */
+export const TrainJobRequest = z
+  .object({
+    /** A labels file labels.save wrote. */
+    labels: FilePath,
+    /** The encoder's model folder. */
+    model: FilePath,
+    headType: z.enum(['linear', 'mlp']).optional(),
+    epochs: z.number().int().min(1).max(10000).optional(),
+    /** Share of labelled cells (in spatial blocks) kept for validation. */
+    valFraction: z.number().gt(0).lt(1).optional(),
+    seed: z.number().int().min(0).optional(),
+  })
+  .strict();
+export type TrainJobRequest = z.infer<typeof TrainJobRequest>;
 
 // ---------------------------------------------------------------- commands
 
@@ -882,6 +1006,55 @@ export const commands = {
   'project.recent': {
     request: Empty,
     reply: z.object({ projects: z.array(RecentProject) }),
+  },
+  // -- labels and training in the window
+  /** Write the labels as GeoJSON in the target raster's CRS (under a temporary name, then renamed); creates the folder. */
+  'labels.save': {
+    request: z.object({ path: FilePath, set: LabelSet }).strict(),
+    reply: z.object({ path: z.string(), features: z.number().int(), bytes: z.number().int() }),
+  },
+  /** A labels file labels.save wrote. */
+  'labels.load': {
+    request: z.object({ path: FilePath }).strict(),
+    reply: z.object({ path: z.string(), set: LabelSet }),
+  },
+  /**
+   * Any GeoJSON or GeoPackage of polygons and points with a class attribute, as labels of
+   * `target`: reprojected to its CRS, classes in order of first appearance, each a colour.
+   */
+  'labels.import': {
+    request: z.object({ path: FilePath, target: LabelTarget, classField: z.string().min(1).optional(), layer: z.string().min(1).optional() }).strict(),
+    reply: z.object({ set: LabelSet, note: z.string().nullable() }),
+  },
+  /** Write the labels for other software: .geojson or .gpkg, in the raster's CRS, with a "class" attribute. */
+  'labels.export': {
+    request: z.object({ path: FilePath, set: LabelSet }).strict(),
+    reply: z.object({ path: z.string(), features: z.number().int() }),
+  },
+  /** Counts per class and what would stop a training, read against the target raster. */
+  'labels.stats': {
+    request: z.object({ set: LabelSet }).strict(),
+    reply: LabelStatsReply,
+  },
+  /**
+   * Queue a head training on a saved labels file: feature extraction and epochs run as one job
+   * (task "train"), its `training` growing by a point per epoch; checked before it is queued.
+   */
+  'job.train': {
+    request: TrainJobRequest,
+    reply: JobInfo,
+  },
+  /** Keep a trained head: copied into the user's models folder as `name`, with its title and description. */
+  'head.save': {
+    request: z
+      .object({
+        head: FilePath,
+        name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'a folder name: lower-case letters, digits, . _ - (up to 64)'),
+        title: z.string().trim().min(1).max(200),
+        description: z.string().max(4000).optional(),
+      })
+      .strict(),
+    reply: z.object({ path: z.string() }),
   },
 } as const;
 

@@ -2,20 +2,26 @@
  * The engine's jobs: queued in order, one running at a time (two jobs on one machine would
  * only share its cores and memory), each in its own worker thread (job-thread.ts). Every
  * change to a job goes to the listeners: status changes at once, progress at most ten times
- * a second per job (the last one always). Finished jobs stay listed for the session.
+ * a second per job (the last one always). Finished jobs stay listed for the session. A
+ * training (job.train) is a job like a task run: its own worker (main/train), its curve
+ * growing in `training` by one point per epoch.
  */
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
-import { ApiError, type ApiErrorShape, type JobInfo, type JobRequest } from '../api.ts';
+import { ApiError, type ApiErrorShape, type JobInfo, type JobProgress, type JobRequest, type TrainJobRequest } from '../api.ts';
+import { runTrainJob } from '../train/index.ts';
 import { inWorker } from './job-thread.ts';
 import { checkRequestFiles } from './request-files.ts';
 import { parseJobRequest } from './task-run.ts';
+import { prepareTraining, type PreparedTraining } from './train-request.ts';
 
 const PROGRESS_EVERY_MS = 100;
 
+type Work = { kind: 'task'; request: JobRequest } | { kind: 'train'; prepared: PreparedTraining };
+
 interface Job {
   info: JobInfo;
-  request: JobRequest;
+  work: Work;
   controller: AbortController;
   /** Settles when the job has ended, whichever way. */
   ended: Promise<void>;
@@ -24,6 +30,7 @@ interface Job {
 }
 
 const snapshot = (j: Job): JobInfo => structuredClone(j.info);
+const newId = () => randomBytes(6).toString('base64url');
 
 function errorShape(err: unknown): ApiErrorShape {
   if (err instanceof ApiError) return err.toJSON();
@@ -41,7 +48,19 @@ export class JobQueue {
     if (this.closed) throw new ApiError('E_CANCELLED', 'the engine is shutting down');
     const request = parseJobRequest(raw);
     checkRequestFiles(request);
-    const out = resolve(request.out);
+    return this.enqueue({ kind: 'task', request }, request.task, resolve(request.out), newId());
+  }
+
+  /** Checks the labels and the model, queues the training and returns the job as queued. */
+  async startTrain(r: TrainJobRequest, cacheDir: string): Promise<JobInfo> {
+    if (this.closed) throw new ApiError('E_CANCELLED', 'the engine is shutting down');
+    const id = newId();
+    const prepared = await prepareTraining(r, cacheDir, id);
+    const training = { classes: prepared.classes, epochs: prepared.epochs, curve: [], samples: null, validation: null, head: null };
+    return this.enqueue({ kind: 'train', prepared }, 'train', resolve(prepared.options.out), id, training);
+  }
+
+  private enqueue(work: Work, task: JobInfo['task'], out: string, id: string, training?: JobInfo['training']): JobInfo {
     for (const other of this.jobs.values()) {
       if ((other.info.status === 'queued' || other.info.status === 'running') && other.info.out === out) {
         throw new ApiError('E_BAD_REQUEST', `out: ${out} is already the output of job ${other.info.id} (${other.info.status})`, out);
@@ -51,11 +70,11 @@ export class JobQueue {
     const ended = new Promise<void>((r) => (end = r));
     const job: Job = {
       info: {
-        id: randomBytes(6).toString('base64url'),
-        task: request.task, status: 'queued', out, progress: null, provider: null, error: null,
+        id, task, status: 'queued', out, progress: null, provider: null, error: null,
         report: null, outputs: [], queuedAt: Date.now(), startedAt: null, endedAt: null,
+        ...(training ? { training } : {}),
       },
-      request, controller: new AbortController(), ended, end, lastProgressAt: 0,
+      work, controller: new AbortController(), ended, end, lastProgressAt: 0,
     };
     this.jobs.set(job.info.id, job);
     this.emit(job);
@@ -115,32 +134,55 @@ export class JobQueue {
     });
   }
 
+  private progress(job: Job, p: JobProgress): void {
+    job.info.progress = p;
+    const now = Date.now();
+    if (p.done < p.total && now - job.lastProgressAt < PROGRESS_EVERY_MS) return;
+    job.lastProgressAt = now;
+    this.emit(job);
+  }
+
   private async run(job: Job): Promise<void> {
     try {
-      const r = await inWorker({ kind: 'task', request: job.request }, {
-        signal: job.controller.signal,
-        onProgress: (p) => {
-          job.info.progress = p;
-          const now = Date.now();
-          if (p.done < p.total && now - job.lastProgressAt < PROGRESS_EVERY_MS) return;
-          job.lastProgressAt = now;
-          this.emit(job);
-        },
-        onProvider: (provider) => {
-          job.info.provider = provider;
-          this.emit(job);
-        },
-      });
-      if (r.type !== 'done') throw new ApiError('E_INTERNAL', 'the job worker replied with a probe result');
-      job.info.provider = r.outcome.provider ?? job.info.provider;
-      job.info.outputs = r.outcome.outputs;
-      job.info.report = `${job.info.out}.report.json`;
+      if (job.work.kind === 'train') await this.train(job, job.work.prepared);
+      else await this.task(job, job.work.request);
       this.finish(job, 'done');
     } catch (err) {
       const cancelled = job.controller.signal.aborted || (err instanceof ApiError && err.code === 'E_CANCELLED');
       if (cancelled) this.finish(job, 'cancelled');
       else this.finish(job, 'failed', errorShape(err));
     }
+  }
+
+  private async train(job: Job, prepared: PreparedTraining): Promise<void> {
+    const training = job.info.training!;
+    const started = Date.now();
+    const r = await runTrainJob(prepared.options, {
+      signal: job.controller.signal,
+      onProgress: (stage, done, total, _message, etaS) => this.progress(job, { stage, done, total, elapsedS: (Date.now() - started) / 1000, etaS: etaS ?? null }),
+      onEpoch: (p) => {
+        training.curve.push({ epoch: p.epoch, loss: p.loss, valMacroF1: p.valMacroF1, best: p.best });
+        job.lastProgressAt = 0;
+      },
+    });
+    training.samples = { train: r.samples.train, val: r.samples.val };
+    training.validation = r.validation;
+    training.head = r.head;
+  }
+
+  private async task(job: Job, request: JobRequest): Promise<void> {
+    const r = await inWorker({ kind: 'task', request }, {
+      signal: job.controller.signal,
+      onProgress: (p) => this.progress(job, p),
+      onProvider: (provider) => {
+        job.info.provider = provider;
+        this.emit(job);
+      },
+    });
+    if (r.type !== 'done') throw new ApiError('E_INTERNAL', 'the job worker replied with a probe result');
+    job.info.provider = r.outcome.provider ?? job.info.provider;
+    job.info.outputs = r.outcome.outputs;
+    job.info.report = `${job.info.out}.report.json`;
   }
 
   private finish(job: Job, status: 'done' | 'failed' | 'cancelled', error: ApiErrorShape | null = null): void {

@@ -8,7 +8,8 @@ import { ApiError, type EngineEvents, type Handlers } from '../api.ts';
 import { JobQueue } from '../jobs/index.ts';
 import { bandStats, openRaster, rasterInfo } from '../raster/index.ts';
 import { exportCog, exportVector, writePng } from '../export/index.ts';
-import { runTrainJob } from '../train/index.ts';
+import { keepHead, runTrainJob } from '../train/index.ts';
+import { exportLabels, importLabels, labelStats, loadLabels, saveLabels } from '../labels/index.ts';
 import { appInfo } from './app-info.ts';
 import { listDirectory } from './dir-listing.ts';
 import { engineStatusSource } from './engine-status.ts';
@@ -110,6 +111,14 @@ export function createHandlers(opts: ServiceOptions): Service {
       return opened;
     },
     'project.recent': async () => ({ projects: await recent.list() }),
+    // -- labels and training in the window
+    'labels.save': async ({ path, set }) => saveLabels(path, set),
+    'labels.load': async ({ path }) => loadLabels(path),
+    'labels.import': async ({ path, target, classField, layer }) => importLabels(path, target, classField, layer),
+    'labels.export': async ({ path, set }) => exportLabels(path, set),
+    'labels.stats': async ({ set }) => labelStats(set),
+    'job.train': async (request) => jobs.startTrain(request, opts.cacheDir),
+    'head.save': async ({ head, name, title, description }) => keepHead(head, { name, title, description }),
     'train.start': async (args, ctx) => {
       const r = await runTrainJob({ ...args, cacheDir: opts.cacheDir }, { signal: ctx.signal, onProgress: (stage, done, total, message) => ctx.progress(stage, done, total, message) });
       return {

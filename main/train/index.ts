@@ -3,4 +3,5 @@ export { trainTaskHead, type TrainTaskOptions, type TrainReport } from './train-
 export type { HeadType } from './head-weights.ts';
 export type { TrainSeries } from './feature-cache.ts';
 export { evalHead, type EvalHeadOptions, type EvalReport } from './eval-head.ts';
-export { runTrainJob } from './train-job.ts';
+export { runTrainJob, type TrainJobOptions } from './train-job.ts';
+export { keepHead } from './head-keep.ts';

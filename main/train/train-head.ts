@@ -73,6 +73,8 @@ export interface TrainTaskOptions extends SplitOptions {
   cacheDir: string;
   name?: string;
   title?: string;
+  /** The classes' colours (#rrggbb, in class order) for the head's legend; default a palette. */
+  classColors?: string[];
   /** Licence of the labels, recorded in the head (default: "not stated"). */
   labelsLicence?: string;
   providers?: string;
@@ -347,7 +349,7 @@ export async function trainTaskHead(o: TrainTaskOptions): Promise<TrainReport> {
     outputs: [pooled ? { name: 'logits', dtype: 'float32', shape: ['batch', classes.length] } : { name: 'logits', dtype: 'float32', shape: ['batch', classes.length, 'h', 'w'], stride }],
     activation: multi ? 'sigmoid' : 'softmax',
     ...(multi ? { threshold: 0.5 } : {}),
-    classes: classes.map((name, i) => ({ value: i, name, color: hex(clusterColour(i + 1)) })),
+    classes: classes.map((name, i) => ({ value: i, name, color: o.classColors?.[i] ?? hex(clusterColour(i + 1)) })),
     tile: pooled ? { size: cellPx, stride: cellPx } : { size: grid.tile, stride: grid.tile - grid.overlap },
     training: {
       data,

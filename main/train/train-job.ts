@@ -7,9 +7,10 @@
 import { ApiError, type ErrorCode } from '../api.ts';
 import { startWorker, workerEntry } from '../tiler/index.ts';
 import { trainTaskHead, type TrainReport, type TrainTaskOptions } from './train-head.ts';
+import type { EpochProgress } from './train-loop.ts';
 
 export type FromTrainer =
-  | { type: 'progress'; stage: 'features' | 'training'; done: number; total: number; message?: string }
+  | { type: 'progress'; stage: 'features' | 'training'; done: number; total: number; message?: string; etaS?: number | null; epoch?: EpochProgress }
   | { type: 'done'; report: TrainReport }
   | { type: 'error'; message: string; code?: string; file?: string };
 
@@ -17,7 +18,9 @@ export type TrainJobOptions = Omit<TrainTaskOptions, 'signal' | 'progress' | 'on
 
 export interface TrainJobHooks {
   signal?: AbortSignal;
-  onProgress?: (stage: 'features' | 'training', done: number, total: number, message?: string) => void;
+  onProgress?: (stage: 'features' | 'training', done: number, total: number, message?: string, etaS?: number | null) => void;
+  /** Each epoch's loss and validation score, as it ends. */
+  onEpoch?: (p: EpochProgress) => void;
 }
 
 export async function runTrainJob(o: TrainJobOptions, hooks: TrainJobHooks = {}): Promise<TrainReport> {
@@ -27,8 +30,11 @@ export async function runTrainJob(o: TrainJobOptions, hooks: TrainJobHooks = {})
     return trainTaskHead({
       ...o,
       signal: hooks.signal,
-      progress: (p) => hooks.onProgress?.('features', p.done, p.total),
-      onEpoch: (p) => hooks.onProgress?.('training', p.epoch, p.epochs),
+      progress: (p) => hooks.onProgress?.('features', p.done, p.total, undefined, p.etaS),
+      onEpoch: (p) => {
+        hooks.onProgress?.('training', p.epoch, p.epochs, undefined, p.etaS);
+        hooks.onEpoch?.(p);
+      },
     });
   }
   const worker = startWorker(entry, o);
@@ -37,7 +43,10 @@ export async function runTrainJob(o: TrainJobOptions, hooks: TrainJobHooks = {})
   try {
     return await new Promise<TrainReport>((resolve, reject) => {
       worker.on('message', (m: FromTrainer) => {
-        if (m.type === 'progress') hooks.onProgress?.(m.stage, m.done, m.total, m.message);
+        if (m.type === 'progress') {
+          hooks.onProgress?.(m.stage, m.done, m.total, m.message, m.etaS);
+          if (m.epoch) hooks.onEpoch?.(m.epoch);
+        }
         else if (m.type === 'done') resolve(m.report);
         else reject(m.code ? new ApiError(m.code as ErrorCode, m.message, m.file) : new Error(m.message));
       });

@@ -19,8 +19,8 @@ const post = (m: FromTrainer) => port.postMessage(m);
 trainTaskHead({
   ...(workerData as TrainTaskOptions),
   signal: controller.signal,
-  progress: (p) => post({ type: 'progress', stage: 'features', done: p.done, total: p.total, message: p.etaS === null ? undefined : `ETA ${p.etaS.toFixed(0)} s` }),
-  onEpoch: (p) => post({ type: 'progress', stage: 'training', done: p.epoch, total: p.epochs, message: `loss ${p.loss.toFixed(4)}, validation macro F1 ${p.valMacroF1.toFixed(3)} (best ${p.best.toFixed(3)}), ETA ${p.etaS.toFixed(0)} s` }),
+  progress: (p) => post({ type: 'progress', stage: 'features', done: p.done, total: p.total, message: p.etaS === null ? undefined : `ETA ${p.etaS.toFixed(0)} s`, etaS: p.etaS }),
+  onEpoch: (p) => post({ type: 'progress', stage: 'training', done: p.epoch, total: p.epochs, message: `loss ${p.loss.toFixed(4)}, validation macro F1 ${p.valMacroF1.toFixed(3)} (best ${p.best.toFixed(3)}), ETA ${p.etaS.toFixed(0)} s`, etaS: p.etaS, epoch: p }),
 })
   .then((report) => post({ type: 'done', report }))
   .catch((err: unknown) => {

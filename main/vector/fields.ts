@@ -13,8 +13,8 @@ export function checkWriterOptions(path: string, o: VectorWriterOptions): void {
   if (typeof o.layer !== 'string' || !/^[A-Za-z_][A-Za-z0-9_-]{0,62}$/.test(o.layer) || /^gpkg_/i.test(o.layer)) {
     throw new ApiError('E_BAD_REQUEST', `${path}: layer name "${o.layer}" must be 1-63 letters, digits, _ or -, start with a letter or _, and not start with gpkg_`, path);
   }
-  if (o.geometryType !== 'Polygon' && o.geometryType !== 'MultiPolygon') {
-    throw new ApiError('E_BAD_REQUEST', `${path}: geometry type "${String(o.geometryType)}" is not Polygon or MultiPolygon`, path);
+  if (o.geometryType !== 'Polygon' && o.geometryType !== 'MultiPolygon' && o.geometryType !== 'Geometry') {
+    throw new ApiError('E_BAD_REQUEST', `${path}: geometry type "${String(o.geometryType)}" is not Polygon, MultiPolygon or Geometry`, path);
   }
   const seen = new Set<string>();
   for (const f of o.fields) {

@@ -1,8 +1,10 @@
 /**
  * GeoPackage geometry blobs (OGC 12-128, "StandardGeoPackageBinary"): an 8-byte header
- * ("GP", version 0, flags, srs_id), an xy envelope, then ISO WKB of the polygon or
- * multipolygon, all little-endian.
+ * ("GP", version 0, flags, srs_id), an xy envelope, then ISO WKB of the polygon,
+ * multipolygon or point, all little-endian.
  */
+
+import { ApiError } from '../api.ts';
 
 export interface Envelope {
   minX: number;
@@ -151,4 +153,23 @@ export function readGpkgGeometry(blob: Uint8Array): ParsedGeometry | null {
   };
   geometry();
   return out.polygons.length === 0 && out.points.length === 0 ? null : out;
+}
+
+const WKB_POINT = 1;
+
+/** One blob for a point (its envelope is the point itself). */
+export function gpkgPoint(path: string, p: number[], srsId: number): { blob: Uint8Array; env: Envelope } {
+  const [x, y] = p;
+  if (!Number.isFinite(x) || !Number.isFinite(y)) throw new ApiError('E_BAD_REQUEST', `${path}: a coordinate is not a finite number`, path);
+  const buf = new ArrayBuffer(HEADER + 21);
+  const dv = new DataView(buf);
+  const bytes = new Uint8Array(buf);
+  bytes.set([0x47, 0x50, 0, FLAGS]);
+  dv.setInt32(4, srsId, true);
+  [x, x, y, y].forEach((v, i) => dv.setFloat64(8 + i * 8, v, true));
+  bytes[HEADER] = 1;
+  dv.setUint32(HEADER + 1, WKB_POINT, true);
+  dv.setFloat64(HEADER + 5, x, true);
+  dv.setFloat64(HEADER + 13, y, true);
+  return { blob: bytes, env: { minX: x, maxX: x, minY: y, maxY: y } };
 }

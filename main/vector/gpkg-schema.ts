@@ -83,7 +83,7 @@ export function srsRows(crs: Crs | null): { rows: SrsRow[]; srsId: number } {
   return { rows, srsId };
 }
 
-export function layerTableSql(layer: string, geometryType: 'Polygon' | 'MultiPolygon', fields: FieldDef[]): string {
+export function layerTableSql(layer: string, geometryType: 'Polygon' | 'MultiPolygon' | 'Geometry', fields: FieldDef[]): string {
   const cols = fields.map((f) => `${quoteId(f.name)} ${f.type === 'integer' ? 'INTEGER' : f.type === 'real' ? 'REAL' : 'TEXT'}`);
   return `CREATE TABLE ${quoteId(layer)} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom ${geometryType.toUpperCase()}${cols.map((c) => `, ${c}`).join('')})`;
 }

@@ -13,7 +13,7 @@ import initSqlJs, { type Database, type SqlJsStatic, type Statement } from 'sql.
 import { ApiError } from '../api.ts';
 import { PartFile } from './part-file.ts';
 import { checkWriterOptions, fieldValue, polygonsOf } from './fields.ts';
-import { gpkgGeometry, type Envelope } from './gpkg-geometry.ts';
+import { gpkgGeometry, gpkgPoint, type Envelope } from './gpkg-geometry.ts';
 import { APPLICATION_ID, CORE_TABLES, USER_VERSION, layerTableSql, quoteId, srsRows } from './gpkg-schema.ts';
 import type { Feature, VectorWriter, VectorWriterOptions } from './types.ts';
 
@@ -84,10 +84,12 @@ export class GeoPackageWriter implements VectorWriter {
 
   async add(features: Feature[]): Promise<void> {
     this.file.assertOpen();
-    const multi = this.opts.geometryType === 'MultiPolygon';
+    const layerType = this.opts.geometryType;
     for (const f of features) {
-      const polys = polygonsOf(this.path, f.geometry, this.opts.geometryType);
-      const { blob, env } = gpkgGeometry(polys, multi, this.srsId);
+      const { blob, env } =
+        f.geometry?.type === 'Point' && layerType === 'Geometry'
+          ? gpkgPoint(this.path, f.geometry.coordinates, this.srsId)
+          : gpkgGeometry(polygonsOf(this.path, f.geometry, layerType), layerType === 'MultiPolygon' || (layerType === 'Geometry' && f.geometry.type === 'MultiPolygon'), this.srsId);
       const values: (string | number | null | Uint8Array)[] = [blob];
       let size = blob.length;
       for (const fd of this.opts.fields) {

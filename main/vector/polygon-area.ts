@@ -15,6 +15,7 @@ export function linearUnitMetres(crs: Crs): number | null {
 
 export function geometryArea(g: Geometry, crs: Crs | null): number | null {
   if (!crs) return null;
+  if (g.type === 'Point') return 0;
   const polys = g.type === 'Polygon' ? [g.coordinates] : g.coordinates;
   let sum = 0;
   for (const rings of polys) {

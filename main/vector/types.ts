@@ -9,7 +9,9 @@ export type Position = number[];
 
 export type PolygonGeometry = { type: 'Polygon'; coordinates: Position[][] };
 export type MultiPolygonGeometry = { type: 'MultiPolygon'; coordinates: Position[][][] };
-export type Geometry = PolygonGeometry | MultiPolygonGeometry;
+/** Points are written only to layers of geometryType 'Geometry' (drawn labels mix points and polygons). */
+export type PointGeometry = { type: 'Point'; coordinates: Position };
+export type Geometry = PolygonGeometry | MultiPolygonGeometry | PointGeometry;
 
 export type PropertyValue = string | number | null;
 
@@ -31,7 +33,8 @@ export interface VectorWriterOptions {
   /** Layer (table) name; GeoJSON writes it as the collection's "name". */
   layer: string;
   fields: FieldDef[];
-  geometryType: 'Polygon' | 'MultiPolygon';
+  /** 'Geometry': polygons, multipolygons and points in one layer (GeoPackage only). */
+  geometryType: 'Polygon' | 'MultiPolygon' | 'Geometry';
 }
 
 export interface VectorWriter {
