@@ -11,7 +11,7 @@
 import { stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ApiError } from '../api.ts';
-import { loadModelFolder, parseProviderList, type HeadManifest, type HeadTask, type Modality, type ModalityId, type ModelFolder, type ModuleSession, type ModuleSpec, type ProviderChoice } from '../model/index.ts';
+import { defaultSearchDirs, findModels, loadModelFolder, parseProviderList, type HeadManifest, type HeadTask, type Modality, type ModalityId, type ModelFolder, type ModuleSession, type ModuleSpec, type ProviderChoice } from '../model/index.ts';
 import { fileSha256, loadHead, readHeadFolder, type HeadFolder } from './head-folder.ts';
 import type { RunOptions } from '../inputs/index.ts';
 
@@ -80,12 +80,32 @@ export function headTaps(h: { manifestPath: string; manifest: HeadManifest }, mo
 
 type ReadHead = Awaited<ReturnType<typeof readHeadFolder>>;
 
-/** The encoder model folder a head runs on: the one given, else the one it ships in (<model>/heads/<head>). */
+/**
+ * An installed encoder (the application's, the user's models folder) of the name the head
+ * records, with the weights it was trained on where it records them: what finds the encoder
+ * of a head saved on its own in the user's models folder (the Train head panel's Save head).
+ */
+async function installedEncoder(m: HeadManifest): Promise<string | null> {
+  const { models } = await findModels(defaultSearchDirs());
+  for (const e of models) {
+    if (e.kind !== 'encoder' || e.name !== m.encoder.name || e.problems.length > 0 || !e.modules.some((x) => x.name === m.encoder.module)) continue;
+    if (!m.encoder.weightsSha256) return e.dir;
+    const folder = await loadModelFolder(e.dir, { cache: false });
+    try {
+      if ((await fileSha256(folder.modulePath(m.encoder.module))) === m.encoder.weightsSha256) return e.dir;
+    } finally {
+      await folder.close();
+    }
+  }
+  return null;
+}
+
+/** The encoder model folder a head runs on: the one given, else the one it ships in (<model>/heads/<head>), else an installed one of its name and weights. */
 export async function headModelFolder(h: Pick<ReadHead, 'dir' | 'manifest'>, o: Pick<HeadRunOptions, 'model' | 'providers'>): Promise<ModelFolder> {
   const m = h.manifest;
-  const modelDir = o.model ? resolve(o.model) : await shippedIn(h.dir);
+  const modelDir = o.model ? resolve(o.model) : ((await shippedIn(h.dir)) ?? (await installedEncoder(m)));
   if (!modelDir) {
-    throw new ApiError('E_BAD_REQUEST', `${h.dir}: give the encoder model folder (head "${m.name}" runs on "${m.encoder.name}", module ${m.encoder.module}; it is not inside a model folder's heads/)`, h.dir);
+    throw new ApiError('E_BAD_REQUEST', `${h.dir}: give the encoder model folder (head "${m.name}" runs on "${m.encoder.name}", module ${m.encoder.module}; it is not inside a model folder's heads/, and no installed model of that name has the weights it was trained on)`, h.dir);
   }
   return loadModelFolder(modelDir, { providers: o.providers ? parseProviderList(o.providers) : undefined, cache: false });
 }

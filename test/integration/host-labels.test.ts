@@ -196,8 +196,9 @@ test('job.train: one job whose curve grows per epoch; head.save keeps the head; 
   const status = await client.value<EngineStatus>('engine.status', {});
   assert.ok(status.models.some((m) => m.dir === kept.path && m.kind === 'head' && m.problems.length === 0));
 
+  // As the Run panel sends it: the head alone; the engine finds the installed encoder it was trained on.
   const viaJob = join(tmp, 'job-out.tif');
-  const job = await client.value<JobInfo>('job.start', { task: 'segment', model: MODEL, head: kept.path, inputs: { input: [S1] }, out: viaJob });
+  const job = await client.value<JobInfo>('job.start', { task: 'segment', head: kept.path, inputs: { input: [S1] }, out: viaJob });
   const applied = await waitJob(job.id, (j) => j.status === 'done' || j.status === 'failed');
   assert.equal(applied.status, 'done', JSON.stringify(applied.error));
   const viaCli = join(tmp, 'cli-out.tif');
