@@ -6,6 +6,7 @@ import { ClientContext } from '../state/client-context.ts';
 import { BandEditor } from './BandEditor.tsx';
 import { ErrorBanner } from './ErrorBanner.tsx';
 import { ExportDialog } from './ExportDialog.tsx';
+import { LabelsPanel } from './labels/LabelsPanel.tsx';
 import { LayersPanel } from './LayersPanel.tsx';
 import { MapView } from './MapView.tsx';
 import { OpenDialog } from './OpenDialog.tsx';
@@ -33,6 +34,7 @@ export function App({ client }: { client: AppClient }) {
             <LayersPanel />
             <SwipePanel />
             <VectorLayersPanel />
+            <LabelsPanel />
             <BandEditor />
             <PixelInspector />
           </aside>

@@ -16,6 +16,7 @@ import { createBasemap, createGraticule } from './base-layers.ts';
 import type { LayerView } from './layer-view.ts';
 import { pixelExtentOf, pixelProjection } from './pixel-projection.ts';
 import { PixelImageLayerView } from './pixel-image-layer.ts';
+import { attachLabelLayer } from './label-layer.ts';
 import { attachPixelProbe } from './pixel-probe.ts';
 import { attachQueryClick } from './query-click.ts';
 import { RasterLayerView } from './raster-layer.ts';
@@ -53,6 +54,7 @@ export class MapController {
     this.map.on('rendercomplete', () => this.onRenderComplete());
     this.cleanups.push(attachPixelProbe(this.map, client));
     this.cleanups.push(attachVectorLayers(this.map));
+    this.cleanups.push(attachLabelLayer(this.map));
     this.cleanups.push(attachViewSync(this.map));
     this.cleanups.push(attachQueryClick(this.map));
     this.cleanups.push(appStore.subscribe(() => this.sync(appStore.get())));

@@ -5,6 +5,7 @@ import type { AppClient } from '../client/app-client.ts';
 import { errorShapeOf, isCancelled } from '../client/call-error.ts';
 import { appStore } from './app-state.ts';
 import { jobsStore } from './jobs.ts';
+import { labelsStore } from './labels-store.ts';
 import { pushNotice } from './notices.ts';
 import { rememberedFolder } from './output-folder.ts';
 import { buildProject } from './project-build.ts';
@@ -49,6 +50,7 @@ export async function saveProject(client: AppClient, path: string): Promise<stri
     view: mapViewStore.get().current,
     outputFolder: rememberedFolder(),
     jobs: jobsStore.get(),
+    labels: labelsStore.get().set ? labelsStore.get().path : null,
   });
   return projectCall(client, path, async () => {
     const saved = await client.call('project.save', { path, project });

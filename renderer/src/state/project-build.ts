@@ -1,5 +1,6 @@
 // The window's work as a project: layers top first with their display settings, vector
-// layers, the map view, the Run panel's output folder and the jobs that have ended. Paths
+// layers, the map view, the Run panel's output folder, the jobs that have ended and the
+// Labels panel's labels file. Paths
 // go absolute; project.save adds the ones relative to the project file.
 import type { JobInfo, Project, ProjectJob, ProjectPath, ProjectView, RasterInfo } from '../../../main/api.ts';
 import type { AppState } from './app-state.ts';
@@ -40,9 +41,11 @@ export interface ProjectSources {
   /** The Run panel's folder as typed ('' = the application's own). */
   outputFolder: string;
   jobs: JobInfo[];
+  /** The labels file labels.save writes (null: no labels). */
+  labels?: string | null;
 }
 
-export function buildProject({ app, vectors, view, outputFolder, jobs }: ProjectSources): Project {
+export function buildProject({ app, vectors, view, outputFolder, jobs, labels }: ProjectSources): Project {
   return {
     format: 'skysense-project',
     version: 1,
@@ -64,5 +67,6 @@ export function buildProject({ app, vectors, view, outputFolder, jobs }: Project
     graticule: app.graticule,
     outputFolder: outputFolder.trim() ? at(outputFolder.trim()) : null,
     jobs: jobs.filter(ended).map(jobOf),
+    labels: labels ? at(labels) : null,
   };
 }

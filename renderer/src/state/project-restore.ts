@@ -1,13 +1,16 @@
 // A project reopened: what the window shows is replaced by the project's layers (opened
 // bottom first, so the list ends in the saved order, each with its saved display), its
-// vector layers, output folder and ended jobs, in the saved map view (set first, so no layer
+// vector layers, output folder, ended jobs and labels file, in the saved map view (set first, so no layer
 // fits the view to itself and loads tiles for a view about to go). Files the engine found
 // nowhere are skipped and named in one notice; the rest opens.
 import type { JobInfo, Project, ProjectJob, ReplyOf } from '../../../main/api.ts';
 import type { AppClient } from '../client/app-client.ts';
+import { errorShapeOf } from '../client/call-error.ts';
+import { layerOfTarget } from '../labels/target.ts';
 import { appStore } from './app-state.ts';
 import { rememberRequest } from './job-requests.ts';
 import { upsertJob } from './jobs.ts';
+import { closeLabels, loadLabels } from './labels-actions.ts';
 import { removeLayer } from './layer-actions.ts';
 import { pushNotice } from './notices.ts';
 import { openPaths } from './open-action.ts';
@@ -19,6 +22,7 @@ import { openVector } from './vector-open.ts';
 type Opened = ReplyOf<'project.open'>;
 
 async function clearWindow(client: AppClient): Promise<void> {
+  closeLabels();
   for (const v of vectorStore.get().layers) removeVector(v.id);
   await Promise.all(appStore.get().layers.map((e) => removeLayer(client, e.layer.id)));
 }
@@ -43,6 +47,19 @@ async function openVectors(client: AppClient, project: Project, skip: Set<number
   }
 }
 
+/** The labels file, drawn on its raster if that layer opened; a file that cannot be read is named in the banner. */
+async function openLabels(client: AppClient, project: Project): Promise<void> {
+  if (!project.labels) return;
+  try {
+    const { path, set } = await client.call('labels.load', { path: project.labels.absolute });
+    const layer = layerOfTarget(appStore.get().layers.map((e) => e.layer), set.target);
+    loadLabels(set, path, layer?.id ?? null);
+  } catch (err) {
+    const shape = errorShapeOf(err);
+    pushNotice({ ...shape, file: shape.file ?? project.labels.absolute });
+  }
+}
+
 function jobInfoOf(j: ProjectJob): JobInfo {
   return {
     id: j.id, task: j.task, status: j.status, out: j.out.absolute, progress: null, provider: j.provider, error: null,
@@ -64,6 +81,7 @@ export async function restoreProject(client: AppClient, opened: Opened): Promise
   await openRasters(client, project, missingIndexes(opened, 'rasters'), !project.view);
   await openVectors(client, project, missingIndexes(opened, 'vectors'), !project.view);
   rememberFolder(project.outputFolder?.absolute ?? '');
+  await openLabels(client, project);
   for (const j of project.jobs) {
     if (j.request) rememberRequest(j.id, j.request);
     upsertJob(jobInfoOf(j));
