@@ -278,6 +278,9 @@ export type Progress = z.infer<typeof Progress>;
 
 // ---------------------------------------------------------------- head training
 
+/** Training augmentation: the training cells' features again from each view of their tiles (mirrored left-right, top-bottom, a quarter turn). */
+export const TrainAugment = z.array(z.enum(['hflip', 'vflip', 'rot90'])).min(1).max(3);
+
 /** What `train.start` takes: the options of `skysense train` (segment heads). */
 export const TrainRequest = z
   .object({
@@ -321,6 +324,7 @@ export const TrainRequest = z
     focalGamma: z.number().min(0).max(100).optional(),
     /** Continue from the checkpoint a crashed or cancelled run of this head left. */
     resume: z.boolean().optional(),
+    augment: TrainAugment.optional(),
     hidden: z.number().int().min(1).max(4096).optional(),
     epochs: z.number().int().min(1).max(100000).optional(),
     seed: z.number().int().min(0).optional(),
@@ -820,6 +824,7 @@ export const TrainJobRequest = z
     /** Share of labelled cells (in spatial blocks) kept for validation. */
     valFraction: z.number().gt(0).lt(1).optional(),
     seed: z.number().int().min(0).optional(),
+    augment: TrainAugment.optional(),
   })
   .strict();
 export type TrainJobRequest = z.infer<typeof TrainJobRequest>;

@@ -8,11 +8,12 @@ import { ApiError } from '../api.ts';
 import { defaultCacheDir } from '../service/index.ts';
 import { trainTaskHead, type HeadType, type TrainSeries, type TrainTaskOptions } from '../train/index.ts';
 import type { ModalityId } from '../model/index.ts';
+import { TILE_VIEWS, type TileView } from '../encoder/index.ts';
 import { metricsJson, trainSummary } from './metrics-text.ts';
 import { commandLine, parseOptions, UsageError } from './usage.ts';
 
 export const TRAIN_USAGE =
-  'usage: skysense train --task segment|change|classify --model DIR (--dataset SPEC.json | (--input FILE... | --fused --input S2_DATE... [--s1 S1_DATE...] [--dates D,...] [--s1-dates D,...]) --labels FILE.tif|FILE.geojson|FILE.gpkg --classes A,B[,...] [--label-values V=CLASS,...] [--class-field NAME] [--layer NAME]) --out HEAD_DIR [--grid PX] [--multi-label [--min-fraction F]] (classify) [--head-type linear|mlp] [--hidden N] [--epochs N] [--seed N] [--loss ce|focal] [--focal-gamma G] [--resume] [--modality s2|s1|hr] [--provider LIST] [--json]';
+  'usage: skysense train --task segment|change|classify --model DIR (--dataset SPEC.json | (--input FILE... | --fused --input S2_DATE... [--s1 S1_DATE...] [--dates D,...] [--s1-dates D,...]) --labels FILE.tif|FILE.geojson|FILE.gpkg --classes A,B[,...] [--label-values V=CLASS,...] [--class-field NAME] [--layer NAME]) --out HEAD_DIR [--grid PX] [--multi-label [--min-fraction F]] (classify) [--head-type linear|mlp] [--hidden N] [--epochs N] [--seed N] [--loss ce|focal] [--focal-gamma G] [--augment hflip,vflip,rot90] [--resume] [--modality s2|s1|hr] [--provider LIST] [--json]';
 
 const int = (name: string, v: string | undefined, min: number): number | undefined => {
   if (v === undefined) return undefined;
@@ -65,6 +66,14 @@ function lossFlags(loss: string | undefined, gamma: string | undefined): Pick<Tr
   return { loss, focalGamma: Number(gamma) };
 }
 
+/** --augment hflip,vflip,rot90: the views of every training tile added to the training cells. */
+function augmentFlag(value: string | undefined): TileView[] | undefined {
+  if (value === undefined) return undefined;
+  const views = value.split(',').map((v) => v.trim());
+  for (const v of views) if (!TILE_VIEWS.includes(v as TileView)) throw new UsageError(`--augment "${v}": use ${TILE_VIEWS.join(', ')} (comma-separated)`);
+  return [...new Set(views)] as TileView[];
+}
+
 export function parseTrainArgs(args: string[]): TrainTaskOptions & { json: boolean } {
   const { values } = parseOptions(args, {
     task: { type: 'string' },
@@ -87,6 +96,7 @@ export function parseTrainArgs(args: string[]): TrainTaskOptions & { json: boole
     seed: { type: 'string' },
     loss: { type: 'string' },
     'focal-gamma': { type: 'string' },
+    augment: { type: 'string' },
     resume: { type: 'boolean' },
     modality: { type: 'string' },
     provider: { type: 'string' },
@@ -131,6 +141,7 @@ export function parseTrainArgs(args: string[]): TrainTaskOptions & { json: boole
     epochs: int('epochs', values.epochs, 1),
     seed: int('seed', values.seed, 0),
     ...lossFlags(values.loss, values['focal-gamma']),
+    augment: augmentFlag(values.augment),
     resume: values.resume,
     modality: modality as ModalityId | undefined,
     providers: values.provider,

@@ -17,11 +17,14 @@ import type { RunOptions } from '../inputs/index.ts';
 import { guessModality } from '../inputs/index.ts';
 import type { Normaliser } from '../inputs/index.ts';
 import { prepareModelInput, reportModelInput, type ModelInput, type ReportInput } from '../inputs/index.ts';
+import { unviewOutput, viewTile, type TileView } from './tile-view.ts';
 
 /** The options every encoder task takes: the run flags, the model folder and one raster. */
 export interface EncoderRunOptions extends RunOptions {
   model: string;
   inputs: string[];
+  /** Training augmentation: every tile seen mirrored or turned, its features turned back (tile-view.ts). */
+  view?: TileView;
 }
 
 /** The prepared input (inputs/model-input.ts: raster, info, mapping, units, normalise, preparation) and its encoder. */
@@ -113,7 +116,7 @@ export async function prepareEncoderRun(o: EncoderRunOptions, task: string, chec
     const tiled = input.raster;
     await check?.({ info, raster, mapping, stride, tile, overlap, margin });
     const session = await model.session(moduleName);
-    const infer = encoderInfer(session, spec.inputs[0].name, out.name, modality.bands.length, input.normalise);
+    const infer = encoderInfer(session, spec.inputs[0].name, out.name, modality.bands.length, input.normalise, o.view);
     return {
       ...input,
       model,
@@ -142,17 +145,24 @@ export async function prepareEncoderRun(o: EncoderRunOptions, task: string, chec
 }
 
 /** Normalises a batch of tiles of C bands, runs the encoder and returns its output `outputName` per tile. */
-export function encoderInfer(session: ModuleSession, inputName: string, outputName: string, C: number, normalise: Normaliser): InferFn {
+export function encoderInfer(session: ModuleSession, inputName: string, outputName: string, C: number, normalise: Normaliser, view?: TileView): InferFn {
   return async (inputs, ctx) => {
     const n = inputs.length;
     const { width: tw, height: th } = ctx.tiles[0];
     const plane = C * tw * th;
     const data = new Float32Array(n * plane);
-    inputs.forEach((t, i) => data.set(normalise(t), i * plane));
-    const run = await session.run({ [inputName]: new ort.Tensor('float32', data, [n, C, th, tw]) });
-    const y = run.outputs[outputName].data as Float32Array;
+    inputs.forEach((t, i) => data.set(view ? viewTile(normalise(t), C, th, tw, view) : normalise(t), i * plane));
+    const [vh, vw] = view === 'rot90' ? [tw, th] : [th, tw];
+    const run = await session.run({ [inputName]: new ort.Tensor('float32', data, [n, C, vh, vw]) });
+    const out = run.outputs[outputName];
+    const y = out.data as Float32Array;
     const per = y.length / n;
-    return Array.from({ length: n }, (_, i) => y.subarray(i * per, (i + 1) * per));
+    const tiles = Array.from({ length: n }, (_, i) => y.subarray(i * per, (i + 1) * per));
+    if (!view) return tiles;
+    // The output's own rows x columns are the viewed tile's; unviewOutput takes the original tile's h x w.
+    const [oc, oh, ow] = out.dims.slice(1) as number[];
+    const [h, w] = view === 'rot90' ? [ow, oh] : [oh, ow];
+    return tiles.map((t) => unviewOutput(t, oc, h, w, view));
   };
 }
 

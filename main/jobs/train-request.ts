@@ -49,6 +49,7 @@ export async function prepareTraining(r: TrainJobRequest, cacheDir: string, id: 
       epochs,
       valFraction: r.valFraction,
       seed: r.seed ?? 0,
+      augment: r.augment,
       cacheDir,
       title: `${set.classes.map((c) => c.name).join(' / ')} (drawn on ${name})`,
       labelsLicence: 'the analyst\'s own labels',

@@ -12,6 +12,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ApiError } from '../api.ts';
+import type { TileView } from '../encoder/index.ts';
 import type { ModalityId } from '../model/index.ts';
 import { openRaster } from '../raster/index.ts';
 import { runEmbed, runFusedEmbed } from '../tasks/index.ts';
@@ -47,6 +48,8 @@ export interface FeatureCacheOptions {
   /** Encoder tiling (default the model's); classify heads ask for tile = grid, overlap 0. */
   tile?: number;
   overlap?: number;
+  /** Augmentation: the features of every tile seen mirrored or turned (single rasters only). */
+  view?: TileView;
   cacheDir: string;
   providers?: string;
   signal?: AbortSignal;
@@ -70,7 +73,8 @@ type CachedReport = { model: FeatureGrid['model']; stride: number; tile: number;
 
 async function runFeatures(o: FeatureCacheOptions, path: string): Promise<CachedReport> {
   const common = { model: o.model, providers: o.providers, tile: o.tile, overlap: o.overlap, out: path, dataType: 'float16' as const, signal: o.signal, progress: o.progress };
-  if (Array.isArray(o.inputs)) return runEmbed({ ...common, inputs: o.inputs, modality: o.modality });
+  if (Array.isArray(o.inputs)) return runEmbed({ ...common, inputs: o.inputs, modality: o.modality, view: o.view });
+  if (o.view) throw new ApiError('E_UNSUPPORTED', `augment: ${o.view} applies to heads on one raster, not to a fused series`);
   const r = await runFusedEmbed({ ...common, ...o.inputs });
   return { ...r, model: { dir: r.model.dir, name: r.model.name, weights: r.model.weights, module: 'fusion', output: 'fused' }, stride: 1 };
 }
@@ -82,7 +86,7 @@ export async function cachedFeatures(o: FeatureCacheOptions): Promise<FeatureGri
     ? await fingerprint(o.inputs)
     : { s2: await fingerprint(o.inputs.s2 ?? []), s1: await fingerprint(o.inputs.s1 ?? []), dates: o.inputs.dates ?? null, s1Dates: o.inputs.s1Dates ?? null };
   const key = createHash('sha256')
-    .update(JSON.stringify({ v: 2, model: await fingerprint(modelFiles), modelDir, inputs, modality: o.modality ?? null, tile: o.tile ?? null, overlap: o.overlap ?? null }))
+    .update(JSON.stringify({ v: 2, model: await fingerprint(modelFiles), modelDir, inputs, modality: o.modality ?? null, tile: o.tile ?? null, overlap: o.overlap ?? null, view: o.view ?? null }))
     .digest('hex')
     .slice(0, 32);
   const dir = join(o.cacheDir, 'features');

@@ -11,7 +11,7 @@
  */
 import { basename, resolve } from 'node:path';
 import { ApiError, type RasterInfo } from '../api.ts';
-import { encoderFor } from '../encoder/index.ts';
+import { encoderFor, type TileView } from '../encoder/index.ts';
 import { fileSha256 } from '../heads/index.ts';
 import { guessModality } from '../inputs/index.ts';
 import { loadModelFolder, type HeadManifest, type ModalityId, type ModelFolder, type ModuleSpec } from '../model/index.ts';
@@ -73,6 +73,8 @@ export interface TrainTaskOptions extends SplitOptions {
   cacheDir: string;
   name?: string;
   title?: string;
+  /** Augmentation: the training cells' features again from each view of their tiles (flipped, turned); validation never. */
+  augment?: TileView[];
   /** The classes' colours (#rrggbb, in class order) for the head's legend; default a palette. */
   classColors?: string[];
   /** Licence of the labels, recorded in the head (default: "not stated"). */
@@ -241,6 +243,7 @@ export async function trainTaskHead(o: TrainTaskOptions): Promise<TrainReport> {
   const { task, classes, scenes, data } = await scenesOf(o);
   // Classify cells are encoded one tile each, so neighbours share no context: any cell may validate.
   const splitOptions: SplitOptions = task === 'classify' ? { block: 1, ...o } : o;
+  if (o.augment?.length && scenes.some((s) => s.series)) throw new ApiError('E_UNSUPPORTED', 'augment: flips and turns apply to heads on one raster or two dates, not to a fused series');
   if (o.multiLabel && task !== 'classify') throw new ApiError('E_BAD_REQUEST', 'multiLabel: only classify heads answer with several classes at once');
   const multi = o.multiLabel ? { minFraction: checkFraction(o.minFraction ?? 0.05) } : undefined;
   checkClasses(classes);
@@ -316,6 +319,16 @@ export async function trainTaskHead(o: TrainTaskOptions): Promise<TrainReport> {
     trainSets.push(t.set);
     valSets.push(v.set);
     dropped += t.dropped + v.dropped;
+    for (const view of p.scene.series ? [] : (o.augment ?? [])) {
+      const viewed: Float32Array[] = [];
+      for (const inputs of p.scene.dates) {
+        const tiling = task === 'classify' ? { tile: cellPx, overlap: 0 } : {};
+        const g = await cachedFeatures({ model: o.model, inputs, ...tiling, view, modality: modality === 'fused' ? undefined : modality, cacheDir: o.cacheDir, providers: o.providers, signal: o.signal, progress: o.progress });
+        allCached &&= g.cached;
+        viewed.push(task === 'classify' ? await pooledFeatures(g, cellPx, p.split.train, o.signal) : await gatherFeatures(g, p.split.train, o.signal));
+      }
+      trainSets.push(labelledSet(combine(viewed, p.split.train.length, Cd), p.split.train, p.labels, rowWidth, classes.length).set);
+    }
   }
   if (!grid || !modality) throw new ApiError('E_INTERNAL', 'no scene prepared');
   const C = grid.channels;

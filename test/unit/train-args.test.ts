@@ -1,4 +1,4 @@
-/** `skysense train`'s loss flags (--loss ce|focal, --focal-gamma) with their usage errors, and --resume. */
+/** `skysense train`'s loss flags (--loss ce|focal, --focal-gamma) with their usage errors, --resume and --augment. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseTrainArgs } from '../../main/cli/train.ts';
@@ -23,4 +23,10 @@ test('bad loss flags are usage errors naming the option', () => {
 test('--resume reaches the training options', () => {
   assert.equal(parseTrainArgs(base).resume, undefined);
   assert.equal(parseTrainArgs([...base, '--resume']).resume, true);
+});
+
+test('--augment takes the views, comma-separated, and refuses others by name', () => {
+  assert.equal(parseTrainArgs(base).augment, undefined);
+  assert.deepEqual(parseTrainArgs([...base, '--augment', 'hflip, rot90,hflip']).augment, ['hflip', 'rot90']);
+  assert.throws(() => parseTrainArgs([...base, '--augment', 'hflip,rot45']), (e: Error) => e instanceof UsageError && /--augment "rot45": use hflip, vflip, rot90/.test(e.message));
 });
