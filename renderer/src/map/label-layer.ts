@@ -14,7 +14,7 @@ import { LABEL_CLASS, labelStyle } from './label-style.ts';
 import { attachLabelTools } from './label-tools.ts';
 import { projectionCodeFor } from './layer-projection.ts';
 
-/** Above the result vectors (500 and up), under the graticule. */
+/** Above the result vectors (their z-index is below this), under the graticule. */
 const LABEL_Z = 900;
 
 /** The raster the labels are drawn on, when it is open and shown in the map space. */
