@@ -1,9 +1,11 @@
 /**
  * The Labels panel in Chromium against `skysense serve`: a Sentinel-2 scene (Sen1Floods11,
  * EPSG:4326) opened, Start labels, two classes, three polygons of each, a box and a point
- * drawn by mouse on the map; a vertex dragged with Edit labels; Ctrl+Z / Ctrl+Shift+Z undo
- * and redo it and a drawing, the counts following. After every change the labels file is
- * whole GeoJSON with the labels drawn. Export labels… to a GeoPackage read back by ogrinfo;
+ * drawn by mouse on the map, a rotated box drawn and undone; a class deleted after the
+ * in-page question; a label selected and deleted with the Delete key, then undone; a vertex
+ * dragged with Edit labels; Ctrl+Z / Ctrl+Shift+Z undo and redo it and a drawing, the counts
+ * following. After every change the labels file is whole GeoJSON with the labels drawn.
+ * Export labels… to a GeoPackage read back by ogrinfo, imported back (replacing, undoable);
  * the project saved, the page reloaded, the project reopened: the labels come back. No
  * console errors.
  */
@@ -160,12 +162,61 @@ describe('browser: labels drawn on a Sentinel-2 scene, saved, exported and reope
     await waitCount(page, 'land', 4);
     // The counts from labels.stats: pixels covered for each class.
     await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="label-class-counts"]')].every((el) => Number(el.getAttribute('data-pixels')) > 0));
+    // A rotated box: two corners of one side, then the width; it goes again with Ctrl+Z.
+    await tool(panel, 'Draw rotated box');
+    await clickAll(page, [await pointIn(page, extent, 0.75, 0.7), await pointIn(page, extent, 0.9, 0.78), await pointIn(page, extent, 0.85, 0.9)]);
+    saved = await waitSaved(page, file, 9);
+    const rotated = saved.features[8];
+    assert.equal(rotated.properties.shape, 'rotated-box');
+    const rr = (rotated.geometry.coordinates as number[][][])[0];
+    assert.equal(rr.length, 5);
+    // A rectangle on the ground (the raster is in lon/lat: a degree east is cos(lat) of one north).
+    const east = Math.cos((rr[0][1] * Math.PI) / 180);
+    const side = (i: number) => [(rr[i + 1][0] - rr[i][0]) * east, rr[i + 1][1] - rr[i][1]];
+    const dot = (a: number[], b: number[]) => a[0] * b[0] + a[1] * b[1];
+    assert.ok(Math.abs(dot(side(0), side(1))) < 1e-3 * Math.hypot(...side(0)) * Math.hypot(...side(1)), `right angle: ${JSON.stringify(rr)}`);
     await page.keyboard.press('Escape');
-    await panelPressed(panel.getByRole('button', { name: 'Draw point' }), 'false');
+    await panelPressed(panel.getByRole('button', { name: 'Draw rotated box' }), 'false');
+    await page.keyboard.press('Control+z');
+    saved = await waitSaved(page, file, 8);
+    await waitCount(page, 'land', 4);
     await page.screenshot({ path: join(artifactsDir, 'browser-labels-drawn.png') });
 
+    // A class with no labels: Delete asks first, Keep keeps it.
+    await panel.getByRole('textbox', { name: 'New class name' }).fill('cloud');
+    await panel.getByRole('button', { name: 'Add class' }).click();
+    await panel.getByRole('button', { name: 'Delete class cloud' }).click();
+    const ask = panel.getByRole('group', { name: 'Delete class cloud?' });
+    assert.equal(await ask.locator('p').innerText(), 'Delete class cloud and its 0 labels?');
+    await ask.getByRole('button', { name: 'Keep' }).click();
+    assert.equal(await panel.getByRole('textbox', { name: 'Name of cloud' }).count(), 1);
+    await panel.getByRole('button', { name: 'Delete class cloud' }).click();
+    await ask.getByRole('button', { name: 'Delete' }).click();
+    await panel.getByRole('textbox', { name: 'Name of cloud' }).waitFor({ state: 'detached' });
+    await waitSaved(page, file, 8);
+
+    // Edit labels: click the point to select it, Delete removes it, Ctrl+Z brings it back.
+    await tool(panel, 'Edit labels');
+    await clickAll(page, [await pointIn(page, extent, 0.6, 0.8)]);
+    const del = panel.getByRole('button', { name: 'Delete label' });
+    for (let i = 0; i < 50 && await del.isDisabled(); i++) await page.waitForTimeout(50);
+    assert.equal(await del.isDisabled(), false, 'the point is selected');
+    await page.keyboard.press('Delete');
+    await waitCount(page, 'land', 3);
+    await waitSaved(page, file, 7);
+    await page.keyboard.press('Control+z');
+    await waitCount(page, 'land', 4);
+    await waitSaved(page, file, 8);
+    await page.keyboard.press('Control+Shift+z');
+    await waitCount(page, 'land', 3);
+    await waitSaved(page, file, 7);
+    await page.keyboard.press('Control+z');
+    await waitCount(page, 'land', 4);
+    saved = await waitSaved(page, file, 8);
+    assert.equal(await countOf(page, 'water'), 4);
+
     // Edit labels: drag the first triangle's first corner.
-    const first = saved.features[0];
+    const first = saved.features.find((f) => f.properties.shape === 'polygon' && f.properties.class === 'water')!;
     const before = (first.geometry.coordinates as number[][][])[0].map((p) => [...p]);
     await tool(panel, 'Edit labels');
     const [vx, vy] = await pointIn(page, extent, 0.1, 0.12);
@@ -189,7 +240,7 @@ describe('browser: labels drawn on a Sentinel-2 scene, saved, exported and reope
     assert.deepEqual(edited.slice(1, -1), before.slice(1, -1), 'the other corners stay');
     await page.screenshot({ path: join(artifactsDir, 'browser-labels-edited.png') });
 
-    // Undo the edit and the point; redo both.
+    // Undo the edit and the one before it; redo both.
     const ringOf = (doc: SavedLabels) => (doc.features.find((f) => f.id === first.id)!.geometry.coordinates as number[][][])[0];
     await page.keyboard.press('Control+z');
     for (let i = 0; ; i++) {
@@ -199,13 +250,11 @@ describe('browser: labels drawn on a Sentinel-2 scene, saved, exported and reope
       await page.waitForTimeout(100);
     }
     assert.deepEqual(ringOf(await waitSaved(page, file, 8)), before, 'undo brings the corner back');
+    // The edit before it was the class deleted: it comes back, and goes again with redo.
     await page.keyboard.press('Control+z');
-    await waitCount(page, 'land', 3);
-    await waitSaved(page, file, 7);
-    assert.equal(await countOf(page, 'water'), 4);
+    await panel.getByRole('textbox', { name: 'Name of cloud' }).waitFor();
     await page.keyboard.press('Control+Shift+z');
-    await waitCount(page, 'land', 4);
-    await waitSaved(page, file, 8);
+    await panel.getByRole('textbox', { name: 'Name of cloud' }).waitFor({ state: 'detached' });
     await page.keyboard.press('Control+Shift+Z');
     for (let i = 0; ; i++) {
       const doc = await waitSaved(page, file, 8);
@@ -226,6 +275,22 @@ describe('browser: labels drawn on a Sentinel-2 scene, saved, exported and reope
     const info = execFileSync('ogrinfo', ['-al', '-so', gpkg], { encoding: 'utf8' });
     assert.match(info, /Feature Count: 8\b/, info);
     assert.match(info, /^class: String/m, info);
+
+    // Import labels… from that GeoPackage: it replaces the labels after asking, as one undo step.
+    await panel.getByRole('button', { name: 'Import labels…' }).click();
+    const imp = page.getByRole('dialog', { name: 'Import labels' });
+    await imp.getByRole('textbox', { name: 'Labels file' }).fill(gpkg);
+    await imp.getByRole('button', { name: 'Import', exact: true }).click();
+    await imp.waitFor({ state: 'detached' });
+    const replace = panel.getByRole('group', { name: 'Replace the labels?' });
+    assert.equal(await replace.locator('p').innerText(), 'Replace the 8 labels with the 8 of labels.gpkg?');
+    await replace.getByRole('button', { name: 'Replace' }).click();
+    await waitCount(page, 'water', 4);
+    await waitCount(page, 'land', 4);
+    const imported = await waitSaved(page, file, 8);
+    assert.deepEqual(imported.features.map((f) => f.properties.class).sort(), saved.features.map((f) => f.properties.class).sort());
+    await page.keyboard.press('Control+z');
+    await waitSaved(page, file, 8);
 
     // Save the project, reload, reopen it: the labels come back with their counts.
     await page.getByRole('button', { name: 'Save project…' }).click();

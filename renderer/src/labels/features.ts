@@ -30,10 +30,17 @@ export function addFeature(set: LabelSet, cls: string, shape: LabelShape, coordi
   return { ...set, features: [...set.features, feature] };
 }
 
-/** New coordinates for feature `id`; a box whose corners were dragged apart is a polygon from then on. */
+/** Equal but for the rounding of a CRS round trip through the map's projection. */
+const near = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a));
+const samePositions = (a: XY[], b: XY[]) => a.length === b.length && a.every((p, i) => near(p[0], b[i][0]) && near(p[1], b[i][1]));
+
+/**
+ * New coordinates for feature `id`; a box whose corners were dragged apart is a polygon from
+ * then on. The same positions again (a click on a vertex) change nothing, so leave no undo step.
+ */
 export function modifyFeature(set: LabelSet, id: string, coordinates: XY[], shape?: LabelShape): LabelSet {
   const old = set.features.find((f) => f.id === id);
-  if (!old) return set;
+  if (!old || samePositions(old.coordinates as XY[], old.shape === 'point' ? coordinates.slice(0, 1) : closeRing(coordinates))) return set;
   const next = shape ?? old.shape;
   const coords = next === 'point' ? coordinates.slice(0, 1) : closeRing(coordinates);
   if (next === 'point' ? coords.length !== 1 : coords.length < 4) return set;
