@@ -9,6 +9,7 @@ import { EngineBadge } from './EngineBadge.tsx';
 import { ProjectButtons } from './ProjectButtons.tsx';
 import { RunTaskButton } from './run/RunTaskButton.tsx';
 import { SpaceSwitch } from './SpaceSwitch.tsx';
+import { TrainHeadButton } from './train/TrainHeadButton.tsx';
 
 export function Toolbar() {
   const client = useClient();
@@ -30,6 +31,7 @@ export function Toolbar() {
         </button>
       )}
       <RunTaskButton />
+      <TrainHeadButton />
       <ProjectButtons />
       <button type="button" onClick={() => openExport({ kind: 'snapshot' })} title="Save the map view as PNG, with its legends and a scale bar">
         Snapshot…

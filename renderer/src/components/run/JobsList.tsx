@@ -31,13 +31,15 @@ function JobRow({ job }: { job: JobInfo }) {
   const [showReport, setShowReport] = useState(false);
   const pct = percent(job);
   const live = job.status === 'queued' || job.status === 'running';
-  const name = `${job.task} → ${baseName(job.out)}`;
+  // A train job's out is a staging folder named by its id: its classes say more.
+  const what = job.task === 'train' && job.training ? `${job.training.classes.join(' / ')}, ${job.training.epochs} epochs` : baseName(job.out);
+  const name = `${job.task} → ${what}`;
   return (
     <li ref={row} tabIndex={-1} className={`run-job run-job-${job.status}`} data-testid="job-row" data-job-id={job.id} data-status={job.status}
       aria-label={`${job.task} job, ${job.status}`}>
       <div className="run-job-head">
         <strong className="run-job-task">{job.task}</strong>
-        <span className="run-job-out" title={job.out}>{baseName(job.out)}</span>
+        <span className="run-job-out" title={job.out}>{what}</span>
         {live && (
           <button type="button" data-testid="job-cancel" aria-label={`Cancel ${job.task} job`} onClick={() => {
             // The button goes once the job ends; keep focus on its row, not the page.

@@ -15,12 +15,19 @@ export function etaText(seconds: number | null): string {
   return m < 60 ? `ETA ${m} min ${s % 60} s` : `ETA ${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
+/** A train job in its training stage: which epoch it is at, from its curve. */
+function epochText(job: JobInfo): string {
+  const t = job.training;
+  if (job.task !== 'train' || !t || job.progress?.stage !== 'training') return '';
+  return `, epoch ${t.curve.length} of ${t.epochs}`;
+}
+
 export function statusText(job: JobInfo): string {
   switch (job.status) {
     case 'queued':
       return 'queued';
     case 'running':
-      return job.progress?.stage ? `running (${job.progress.stage})` : 'running';
+      return job.progress?.stage ? `running (${job.progress.stage}${epochText(job)})` : 'running';
     case 'done':
       return 'done';
     case 'failed':
