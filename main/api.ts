@@ -854,8 +854,8 @@ export const commands = {
   },
   /** Native open dialog (Electron only; the host answers E_UNSUPPORTED). */
   'dialog.open': {
-    /** kind project: one SkySense project file (*.skysense.json) instead of rasters. */
-    request: z.object({ folders: z.boolean().optional(), kind: z.enum(['raster', 'project']).optional() }).strict(),
+    /** kind project: one SkySense project file (*.skysense.json) instead of rasters; labels: one GeoJSON or GeoPackage label file. */
+    request: z.object({ folders: z.boolean().optional(), kind: z.enum(['raster', 'project', 'labels']).optional() }).strict(),
     reply: z.object({ paths: z.array(z.string()) }),
   },
   /** Native save dialog (Electron only; the host answers E_UNSUPPORTED): the chosen path, or null when cancelled. */

@@ -10,8 +10,14 @@ const PROJECT_OPTIONS: OpenDialogOptions = {
   filters: [{ name: 'SkySense projects', extensions: ['json'] }, { name: 'All files', extensions: ['*'] }],
 };
 
-export async function showOpenDialog(folders: boolean, kind: 'raster' | 'project' = 'raster'): Promise<ReplyOf<'dialog.open'>> {
-  const options: OpenDialogOptions = kind === 'project' ? PROJECT_OPTIONS : folders
+const LABELS_OPTIONS: OpenDialogOptions = {
+  title: 'Import labels',
+  properties: ['openFile'],
+  filters: [{ name: 'Labels (GeoJSON, GeoPackage)', extensions: ['geojson', 'json', 'gpkg'] }, { name: 'All files', extensions: ['*'] }],
+};
+
+export async function showOpenDialog(folders: boolean, kind: 'raster' | 'project' | 'labels' = 'raster'): Promise<ReplyOf<'dialog.open'>> {
+  const options: OpenDialogOptions = kind === 'project' ? PROJECT_OPTIONS : kind === 'labels' ? LABELS_OPTIONS : folders
     ? { title: 'Open a folder of band files', properties: ['openDirectory'] }
     : {
         title: 'Open raster',

@@ -53,7 +53,7 @@ export function LabelsFiles() {
   const native = async (mode: 'import' | 'export') => {
     try {
       if (mode === 'import') {
-        const { paths } = await client.call('dialog.open', {});
+        const { paths } = await client.call('dialog.open', { kind: 'labels' });
         if (paths[0]) {
           const refusal = await doImport(paths[0], '');
           if (refusal) setMessage({ text: refusal, error: true });
