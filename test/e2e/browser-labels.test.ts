@@ -6,8 +6,10 @@
  * dragged with Edit labels; Ctrl+Z / Ctrl+Shift+Z undo and redo it and a drawing, the counts
  * following. After every change the labels file is whole GeoJSON with the labels drawn.
  * Export labels… to a GeoPackage read back by ogrinfo, imported back (replacing, undoable);
- * the project saved, the page reloaded, the project reopened: the labels come back. No
- * console errors.
+ * the project saved, the page reloaded, the project reopened: the labels come back. Then the
+ * drawn labels train a head in the Train head panel (the curve gains points, the confusion
+ * matrix), Save head and Apply: the applied class raster equals `skysense run --head` on the
+ * scene pixel for pixel. No console errors.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,8 +20,10 @@ import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import type { Project } from '../../main/api.ts';
 import { openAppSession, type AppSession } from './helpers/app-session.ts';
+import { gdalWindow } from '../helpers/gdal.ts';
+import { skysense } from '../helpers/skysense-cli.ts';
 import { artifactsDir, sharedData } from './helpers/repo.ts';
-import { hookLayers, openByPath, screenPointOf, waitConnected, waitSettled } from './helpers/ui.ts';
+import { hookLayers, layerItem, openByPath, screenPointOf, waitConnected, waitSettled } from './helpers/ui.ts';
 
 const S2 = sharedData('s1s2/sen1floods11/sample/S2/Spain_7370579_S2Hand.tif');
 
@@ -95,7 +99,7 @@ describe('browser: labels drawn on a Sentinel-2 scene, saved, exported and reope
 
   before(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'skysense-e2e-labels-'));
-    app = await openAppSession();
+    app = await openAppSession({ hostEnv: { SKYSENSE_MODELS_DIR: join(tmp, 'models') } });
   });
 
   after(async () => {
@@ -313,6 +317,63 @@ describe('browser: labels drawn on a Sentinel-2 scene, saved, exported and reope
     await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="label-class-counts"]')].every((el) => Number(el.getAttribute('data-pixels')) > 0));
     await waitSettled(page);
     await page.screenshot({ path: join(artifactsDir, 'browser-labels-reopened.png') });
+    assert.deepEqual(app.browser.errors, []);
+  });
+
+  test('the drawn labels train a head in the Train head panel; Save head; Apply equals skysense run --head', async () => {
+    const { page } = app.browser;
+    const labelsFile = (await panelOf(page).getByTestId('labels-path').getAttribute('title'))!;
+    await page.getByRole('button', { name: 'Train head…' }).click();
+    const panel = page.getByRole('dialog', { name: 'Train head' });
+    await panel.waitFor();
+    // The labels are the Labels panel's: its file, its classes.
+    assert.equal(await panel.getByTestId('train-labels-path').getAttribute('title'), labelsFile);
+    const table = panel.getByRole('table', { name: 'Label classes' });
+    assert.deepEqual((await table.locator('tbody tr').allInnerTexts()).map((r) => r.split('\t')[0].trim()), ['water', 'land']);
+    await panel.getByRole('textbox', { name: 'Epochs', exact: true }).fill('6');
+    await panel.getByRole('button', { name: 'Train', exact: true }).click();
+    const job = panel.getByTestId('train-job');
+    await job.waitFor();
+    const figure = panel.getByRole('figure', { name: 'Training curve' });
+    const seen = new Set<number>();
+    for (let i = 0; i < 6000; i++) {
+      seen.add(Number(await figure.getAttribute('data-points')));
+      const status = await job.getAttribute('data-status');
+      if (status !== 'queued' && status !== 'running') break;
+      await page.waitForTimeout(50);
+    }
+    assert.equal(await job.getAttribute('data-status'), 'done', await panel.getByTestId('train-status').innerText());
+    seen.add(Number(await figure.getAttribute('data-points')));
+    assert.ok(Math.max(...seen) >= 1 && seen.size >= 2, `the curve gained points: ${[...seen].join(', ')}`);
+    const matrix = panel.getByRole('table', { name: 'Confusion matrix' });
+    await matrix.waitFor();
+    assert.equal(await matrix.locator('tbody td').count(), 4);
+    await page.screenshot({ path: join(artifactsDir, 'browser-labels-trained.png') });
+
+    const name = panel.getByRole('textbox', { name: 'Name', exact: true });
+    assert.equal(await name.inputValue(), 'spain_7370579_s2hand-head');
+    await panel.getByRole('textbox', { name: 'Title', exact: true }).fill('Water and land, drawn');
+    await panel.getByRole('button', { name: 'Save head' }).click();
+    const savedHint = panel.getByTestId('train-saved-path');
+    await savedHint.waitFor();
+    const saved = (await savedHint.getAttribute('data-path'))!;
+    assert.equal(saved, join(tmp, 'models', 'spain_7370579_s2hand-head'));
+    const out = (await panel.getByTestId('train-apply-out').getAttribute('data-path'))!;
+    await panel.getByRole('button', { name: 'Apply', exact: true }).click();
+    const layerName = out.split('/').pop()!;
+    await layerItem(page, layerName).waitFor({ timeout: 300_000 });
+    await layerItem(page, layerName).getByText('water').first().waitFor({ timeout: 30_000 });
+    await waitSettled(page);
+    await page.screenshot({ path: join(artifactsDir, 'browser-labels-applied.png') });
+
+    const cliOut = join(tmp, 'cli-segment.tif');
+    const cli = skysense('run', '--task', 'segment', '--head', saved, '--input', S2, '--out', cliOut);
+    assert.equal(cli.code, 0, cli.stderr);
+    const [a] = gdalWindow(out);
+    const [b] = gdalWindow(cliOut);
+    assert.equal(a.length, b.length);
+    const diff = a.findIndex((v, i) => v !== b[i]);
+    assert.equal(diff, -1, `the applied class raster differs from the CLI's at pixel ${diff}: ${a[diff]} vs ${b[diff]}`);
     assert.deepEqual(app.browser.errors, []);
   });
 });

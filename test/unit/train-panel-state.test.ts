@@ -74,11 +74,12 @@ test('curve columns and caption; labels blockers; the default head name passes h
   assert.deepEqual(blockers({ set, path: '/l.geojson', stats: { classes: [], outside: 0, problems: ['add a class'] }, from: 'panel' }), ['add a class']);
   assert.match(blockers({ set, path: null, stats: { classes: [], outside: 0, problems: [] }, from: 'panel' })[0], /not saved/);
   const rule = commands['head.save'].request.shape.name;
-  for (const p of ['/l/bercy.labels.geojson', '/l/my labels (2).geojson', '/l/-x.json', null]) {
+  for (const p of ['/l/bercy.labels.geojson', '/l/my labels (2).geojson', '/l/-x.json', '/l/Spain_S2Hand.labels.geojson', null]) {
     const name = defaultHeadName(p);
     assert.ok(rule.safeParse(name).success, name);
     assert.equal(saveProblem({ name, title: 't', description: '' }), null);
   }
   assert.equal(defaultHeadName('/l/bercy.labels.geojson'), 'bercy-head');
+  assert.equal(defaultHeadName('/l/Spain_S2Hand.labels.geojson'), 'spain_s2hand-head');
   assert.match(saveProblem({ name: 'a/b', title: 't', description: '' })!, /folder name/);
 });

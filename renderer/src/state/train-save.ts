@@ -8,12 +8,12 @@ import { baseName } from './open-action.ts';
 import { editTrain } from './train-session.ts';
 
 /** The head.save name rule (a folder name), as main/api.ts checks it. */
-export const HEAD_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+export const HEAD_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
-/** The labels file's name without its extensions (".labels.geojson"), plus "-head", made a valid folder name. */
+/** The labels file's name without its extensions (".labels.geojson"), plus "-head", made a valid folder name (lower case, as model names are). */
 export function defaultHeadName(labelsPath: string | null): string {
   const stem = labelsPath ? baseName(labelsPath).replace(/(\.labels)?\.(geo)?json$/i, '') : 'labels';
-  const clean = stem.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 59) || 'labels';
+  const clean = stem.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '').slice(0, 59) || 'labels';
   return `${clean}-head`;
 }
 
@@ -24,7 +24,7 @@ export interface SaveFields {
 }
 
 export function saveProblem(f: SaveFields): string | null {
-  if (!HEAD_NAME.test(f.name)) return 'Name must be a folder name: letters, digits, . _ - (starting with a letter or digit, at most 64)';
+  if (!HEAD_NAME.test(f.name)) return 'Name must be a folder name: lower-case letters, digits, . _ - (starting with a letter or digit, at most 64)';
   if (!f.title.trim()) return 'give the head a Title';
   return null;
 }
