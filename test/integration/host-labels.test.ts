@@ -4,12 +4,14 @@
  * gdal_rasterize, load and GeoPackage export / import round trips, refusals that name what
  * to draw, and a train job whose curve grows per epoch, whose head head.save keeps in the
  * user's models folder, and which `skysense run --head` then runs. Real data: the
- * Sen1Floods11 chip (S1), labelled with squares where its hand label is all water or all land.
+ * Sen1Floods11 chip (S1), labelled with squares where its hand label is all water or all land;
+ * and labels on a series (the eo-learn Slovenia patch's five S2 dates, squares where its land
+ * cover is all forest or all grassland) train a fused head that runs on the series.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EngineStatus, JobInfo, LabelSet, LabelStatsReply, RasterInfo } from '../../main/api.ts';
@@ -214,4 +216,48 @@ test('job.cancel stops a training within an epoch and leaves no head', async () 
   const cancelled = await client.value<JobInfo>('job.cancel', { id: queued.id });
   assert.equal(cancelled.status, 'cancelled');
   assert.ok(!existsSync(queued.out), `${queued.out} was written`);
+});
+
+test('labels on a series (five S2 dates) train a fused head; job.start runs it on the series as the CLI does', async () => {
+  const patch = dataPath('more/eolearn_testeopatch_slovenia');
+  const dates = readdirSync(patch).filter((f) => f.startsWith('S2L1C_')).sort().map((f) => join(patch, f));
+  const first = await client.value<RasterInfo>('raster.info', { paths: [dates[0]] });
+  const cover = gdalWindow(join(patch, 'LULC_label.tif'))[0];
+  const side = 4;
+  const at = (c: number, r: number): XY => [first.geoTransform[0] + c * first.geoTransform[1], first.geoTransform[3] + r * first.geoTransform[5]];
+  const sq = (c: number, r: number): XY[] => [at(c, r), at(c + side, r), at(c + side, r + side), at(c, r + side), at(c, r)];
+  const windows = (value: number) => {
+    const out: [number, number][] = [];
+    for (let r = 0; r + side <= first.height && out.length < 6; r += 4) {
+      for (let c = 0; c + side <= first.width && out.length < 6; c += 4) {
+        if (out.some(([oc, or]) => Math.abs(oc - c) < 16 && Math.abs(or - r) < 16)) continue;
+        let all = true;
+        for (let y = r; y < r + side && all; y++) for (let x = c; x < c + side && all; x++) all = cover[y * first.width + x] === value;
+        if (all) out.push([c, r]);
+      }
+    }
+    return out;
+  };
+  const features: LabelSet['features'] = [
+    ...windows(2).map(([c, r], i) => ({ id: `f${i}`, class: 'forest', shape: 'box' as const, coordinates: sq(c, r) })),
+    ...windows(3).map(([c, r], i) => ({ id: `g${i}`, class: 'grassland', shape: 'box' as const, coordinates: sq(c, r) })),
+  ];
+  const series: LabelSet = { target: { kind: 'series', series: { s2: dates } }, classes: [{ name: 'forest', color: '#1b7837' }, { name: 'grassland', color: '#a6dba0' }], features };
+  const file = join(tmp, 'series', 'slovenia.labels.geojson');
+  await client.value('labels.save', { path: file, set: series });
+  const stats = await client.value<LabelStatsReply>('labels.stats', { set: series });
+  assert.deepEqual(stats.problems, [], JSON.stringify(stats));
+  const queued = await client.value<JobInfo>('job.train', { labels: file, model: MODEL, epochs: 5, headType: 'linear' });
+  const done = await waitJob(queued.id, (j) => j.status !== 'queued' && j.status !== 'running');
+  assert.equal(done.status, 'done', JSON.stringify(done.error));
+  const kept = await client.value<{ path: string }>('head.save', { head: done.training!.head!, name: 'slovenia-cover', title: 'Forest and grassland' });
+  const manifest = JSON.parse(readFileSync(join(kept.path, 'manifest.json'), 'utf8'));
+  assert.equal(manifest.encoder.modality, 'fused');
+  const viaJob = join(tmp, 'series-job.tif');
+  const job = await client.value<JobInfo>('job.start', { task: 'segment', head: kept.path, inputs: { series: { s2: dates } }, out: viaJob });
+  const applied = await waitJob(job.id, (j) => j.status === 'done' || j.status === 'failed');
+  assert.equal(applied.status, 'done', JSON.stringify(applied.error));
+  const viaCli = join(tmp, 'series-cli.tif');
+  execFileSync(process.execPath, [join(REPO_ROOT, 'bin/skysense.mjs'), 'run', '--task', 'segment', '--head', kept.path, ...dates.flatMap((d) => ['--input', d]), '--out', viaCli], { stdio: 'pipe' });
+  assert.deepEqual(gdalWindow(viaJob)[0], gdalWindow(viaCli)[0]);
 });

@@ -2,16 +2,16 @@
  * The Labels panel's edits as pure functions over a LabelSet: classes (add, rename carrying
  * its features, recolour, delete taking them away), features (closed rings, fresh ids,
  * a vertex click that moves nothing leaves the set as it was), undo/redo over both, the
- * rotated box's rectangle, and the default labels file. Every result is a valid LabelSet by
+ * rotated box's rectangle, the default labels file and a series target from its dates. Every result is a valid LabelSet by
  * the contract's own schema.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LabelSet } from '../../main/api.ts';
+import { LabelSet, type Layer } from '../../main/api.ts';
 import { addClass, deleteClass, recolourClass, renameClass } from '../../renderer/src/labels/classes.ts';
 import { addFeature, deleteFeature, modifyFeature } from '../../renderer/src/labels/features.ts';
 import { commitEdit, redoEdit, undoEdit } from '../../renderer/src/labels/history.ts';
-import { labelsFileFor } from '../../renderer/src/labels/target.ts';
+import { labelsFileFor, seriesTarget, type SeriesDate } from '../../renderer/src/labels/target.ts';
 import { rotatedBoxRing } from '../../renderer/src/map/rotated-box.ts';
 
 const empty: LabelSet = { target: { kind: 'raster', paths: ['/d/scene.tif'] }, classes: [], features: [] };
@@ -85,4 +85,17 @@ test('the labels file is <folder>/labels/<raster>.labels.geojson', () => {
   assert.equal(labelsFileFor('/out/', { kind: 'raster', paths: ['/d/S2 scene.tif'] }), '/out/labels/S2-scene.labels.geojson');
   assert.equal(labelsFileFor('/out', { kind: 'pair', before: ['/d/imgs_1'], after: ['/d/imgs_2'] }), '/out/labels/imgs_1-imgs_2.labels.geojson');
   assert.equal(labelsFileFor('C:\\out', { kind: 'raster', paths: ['C:\\d\\a.tif'] }), 'C:\\out\\labels\\a.labels.geojson');
+});
+
+test('a series target: S2 and S1 dates in date order with their dates; what cannot be a date is said', () => {
+  const layer = (id: string, paths: string[]) => ({ id, name: id, info: { path: paths[0], files: paths } }) as unknown as Layer;
+  const d = (id: string, modality: SeriesDate['modality'], date: string | null, paths = [`/d/${id}`]): SeriesDate => ({ layer: layer(id, paths), modality, date });
+  const { target, problem } = seriesTarget([d('may', 's2', '2020-05-01'), d('apr', 's2', '2020-04-01'), d('vv', 's1', '2020-04-03')]);
+  assert.equal(problem, null);
+  assert.deepEqual(target, { kind: 'series', series: { s2: ['/d/apr', '/d/may'], s1: ['/d/vv'], dates: ['2020-04-01', '2020-05-01'], s1Dates: ['2020-04-03'] } });
+  assert.ok(LabelSet.safeParse({ target, classes: [], features: [] }).success);
+  assert.deepEqual(seriesTarget([d('a', 's2', null), d('b', 's2', '2020-01-01')]).target, { kind: 'series', series: { s2: ['/d/a', '/d/b'] } }, 'dates only when every date has one');
+  assert.match(seriesTarget([d('a', 's2', null)]).problem!, /at least two dates/);
+  assert.match(seriesTarget([d('a', 's2', null), d('ortho', 'hr', null)]).problem!, /ortho reads as hr/);
+  assert.match(seriesTarget([d('a', 's2', null), d('bands', 's2', null, ['/d/B02.tif', '/d/B03.tif'])]).problem!, /bands was opened from several files/);
 });

@@ -16,6 +16,33 @@ export function pairTarget(before: Layer, after: Layer): LabelTarget {
   return { kind: 'pair', before: reopenPaths(before.info), after: reopenPaths(after.info) };
 }
 
+/** One date of a series: a layer, the modality and date the engine reads for it (layer.acquisition). */
+export interface SeriesDate {
+  layer: Layer;
+  modality: 's2' | 's1' | 'hr' | null;
+  date: string | null;
+}
+
+/**
+ * A series target from the dates ticked: S2 and S1 rasters, each in date order, with their
+ * dates when every one of a kind has one (else the engine reads them itself). A series date is
+ * one file or band folder, as `skysense run` takes one per date; the rest is said in words.
+ */
+export function seriesTarget(dates: readonly SeriesDate[]): { target: LabelTarget | null; problem: string | null } {
+  const many = dates.find((d) => reopenPaths(d.layer.info).length !== 1);
+  if (many) return { target: null, problem: `${many.layer.name} was opened from several files; a series date is one file or band folder` };
+  const other = dates.find((d) => d.modality !== 's2' && d.modality !== 's1');
+  if (other) return { target: null, problem: `${other.layer.name} reads as ${other.modality ?? 'no modality'}; a series takes Sentinel-2 and Sentinel-1 rasters` };
+  const byDate = (a: SeriesDate, b: SeriesDate) => (a.date ?? '').localeCompare(b.date ?? '');
+  const s2 = dates.filter((d) => d.modality === 's2').sort(byDate);
+  const s1 = dates.filter((d) => d.modality === 's1').sort(byDate);
+  if (s2.length + s1.length < 2) return { target: null, problem: 'tick at least two dates for a series' };
+  const paths = (list: SeriesDate[]) => (list.length ? list.map((d) => reopenPaths(d.layer.info)[0]) : undefined);
+  const when = (list: SeriesDate[]) => (list.length && list.every((d) => d.date) ? list.map((d) => d.date!) : undefined);
+  const series = Object.fromEntries(Object.entries({ s2: paths(s2), s1: paths(s1), dates: when(s2), s1Dates: when(s1) }).filter(([, v]) => v !== undefined));
+  return { target: { kind: 'series', series }, problem: null };
+}
+
 /** The paths of the raster the labels are drawn on (its CRS is theirs). */
 export function drawnPaths(target: LabelTarget): string[] {
   if (target.kind === 'raster') return target.paths;
