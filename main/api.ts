@@ -1049,6 +1049,11 @@ export const commands = {
     request: TrainJobRequest,
     reply: JobInfo,
   },
+  /** Cancel a training (a job.train job) within one epoch or one tile batch; nothing is written. Replies when it has ended. */
+  'train.cancel': {
+    request: z.object({ id: JobId }).strict(),
+    reply: JobInfo,
+  },
   /** Keep a trained head: copied into the user's models folder as `name`, with its title and description. */
   'head.save': {
     request: z

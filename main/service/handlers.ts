@@ -118,6 +118,11 @@ export function createHandlers(opts: ServiceOptions): Service {
     'labels.export': async ({ path, set }) => exportLabels(path, set),
     'labels.stats': async ({ set }) => labelStats(set),
     'job.train': async (request) => jobs.startTrain(request, opts.cacheDir),
+    'train.cancel': async ({ id }) => {
+      const task = jobs.get(id).task;
+      if (task !== 'train') throw new ApiError('E_BAD_REQUEST', `job "${id}" is not a training (its task is ${task}); cancel it with job.cancel`);
+      return jobs.cancel(id);
+    },
     'head.save': async ({ head, name, title, description }) => keepHead(head, { name, title, description }),
     'train.start': async (args, ctx) => {
       const r = await runTrainJob({ ...args, cacheDir: opts.cacheDir }, { signal: ctx.signal, onProgress: (stage, done, total, message) => ctx.progress(stage, done, total, message) });

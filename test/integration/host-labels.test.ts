@@ -208,14 +208,18 @@ test('job.train: one job whose curve grows per epoch; head.save keeps the head; 
   assert.deepEqual(gdalWindow(viaJob)[0], gdalWindow(viaCli)[0]);
 });
 
-test('job.cancel stops a training within an epoch and leaves no head', async () => {
+test('train.cancel stops a training within an epoch and leaves no head; it cancels trainings only', async () => {
   const file = join(tmp, 'cancel', 'chip.labels.geojson');
   await client.value('labels.save', { path: file, set });
   const queued = await client.value<JobInfo>('job.train', { labels: file, model: MODEL, epochs: 5000, headType: 'mlp' });
   await waitJob(queued.id, (j) => (j.training?.curve.length ?? 0) >= 1);
-  const cancelled = await client.value<JobInfo>('job.cancel', { id: queued.id });
+  const cancelled = await client.value<JobInfo>('train.cancel', { id: queued.id });
   assert.equal(cancelled.status, 'cancelled');
   assert.ok(!existsSync(queued.out), `${queued.out} was written`);
+  const notTraining = await client.value<JobInfo>('job.start', { task: 'embed', model: MODEL, inputs: { input: [S1] }, out: join(tmp, 'embed.tif') });
+  const refused = await client.call('train.cancel', { id: notTraining.id });
+  assert.ok(!refused.ok && /is not a training \(its task is embed\)/.test(refused.error.message), JSON.stringify(refused));
+  await client.value('job.cancel', { id: notTraining.id });
 });
 
 test('labels on a series (five S2 dates) train a fused head; job.start runs it on the series as the CLI does', async () => {
