@@ -35,9 +35,11 @@ Tasks
   detect     boxes from a detect head or a Deepness detector; --out FILE.gpkg|.geojson
 
 Inputs
-  --model DIR|FILE   model folder (manifest.json + ONNX), or a Deepness .onnx model
-  --head DIR         head folder (manifest.json of kind "head" + ONNX); its encoder is
-                     the model folder it ships in unless --model is given
+  --model DIR|NAME   model folder (manifest.json + ONNX) or its name as \`skysense models\`
+                     lists it, or a Deepness .onnx model
+  --head DIR|NAME    head folder (manifest.json of kind "head" + ONNX), or its name (HEAD or
+                     ENCODER/HEAD); its encoder is the model folder it ships in, else the
+                     installed model of its name and weights, unless --model is given
   --input FILE...    a raster: a file, a band folder, or the single-band files of one scene;
                      repeat --input for more dates
   --s1 FILE...       a Sentinel-1 raster of the same ground (repeat for dates) [embed, segment]

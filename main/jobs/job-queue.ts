@@ -12,6 +12,7 @@ import { ApiError, type ApiErrorShape, type JobInfo, type JobProgress, type JobR
 import { runTrainJob } from '../train/index.ts';
 import { inWorker } from './job-thread.ts';
 import { checkRequestFiles } from './request-files.ts';
+import { resolveRequestNames } from './request-names.ts';
 import { parseJobRequest } from './task-run.ts';
 import { prepareTraining, type PreparedTraining } from './train-request.ts';
 
@@ -43,10 +44,10 @@ export class JobQueue {
   private running: Job | null = null;
   private closed = false;
 
-  /** Validates the request and its files, queues it and returns the job as queued. */
-  start(raw: JobRequest): JobInfo {
+  /** Validates the request, its model and head names and its files, queues it and returns the job as queued. */
+  async start(raw: JobRequest): Promise<JobInfo> {
     if (this.closed) throw new ApiError('E_CANCELLED', 'the engine is shutting down');
-    const request = parseJobRequest(raw);
+    const request = await resolveRequestNames(parseJobRequest(raw));
     checkRequestFiles(request);
     return this.enqueue({ kind: 'task', request }, request.task, resolve(request.out), newId());
   }

@@ -8,6 +8,7 @@ import { ApiError, JobRequest } from '../api.ts';
 import { isDeepness, runDeepnessTask } from './deepness-task.ts';
 import { changeSeries, maskOption, rasterOrSeries, seriesInputs } from './series-inputs.ts';
 import type { TaskHooks, TaskReport, TaskResult } from './task-report.ts';
+import { resolveRequestNames } from './request-names.ts';
 import { vectorize } from './vectorize.ts';
 
 /** The request checked against the contract; E_BAD_REQUEST naming the first bad key otherwise. */
@@ -20,7 +21,7 @@ export function parseJobRequest(raw: unknown): JobRequest {
 }
 
 export async function runTask(raw: JobRequest, hooks: TaskHooks): Promise<TaskResult> {
-  const r = parseJobRequest(raw);
+  const r = await resolveRequestNames(parseJobRequest(raw));
   const report = await dispatch(r, hooks);
   if (!r.options?.vectors) return { report };
   return { report, vectors: await vectorize(r, report, hooks.signal) };

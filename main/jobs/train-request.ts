@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { ApiError, type LabelSet, type TrainJobRequest } from '../api.ts';
 import { labelStats, loadLabels } from '../labels/index.ts';
+import { resolveModelRef } from '../model/index.ts';
 import type { TrainJobOptions } from '../train/index.ts';
 
 export const DEFAULT_EPOCHS = 30;
@@ -28,7 +29,8 @@ function inputsOf(set: LabelSet): Pick<TrainJobOptions, 'task' | 'inputs' | 'inp
 }
 
 export async function prepareTraining(r: TrainJobRequest, cacheDir: string, id: string): Promise<PreparedTraining> {
-  if (!existsSync(r.model)) throw new ApiError('E_NOT_FOUND', `model: ${r.model}: no such model folder`, r.model);
+  const model = await resolveModelRef(r.model, 'encoder', 'model');
+  if (!existsSync(model)) throw new ApiError('E_NOT_FOUND', `model: ${model}: no such model folder`, model);
   const { path, set } = await loadLabels(r.labels);
   const stats = await labelStats(set);
   if (stats.problems.length) throw new ApiError('E_BAD_REQUEST', `${path}: ${stats.problems.join(' ')}`, path);
@@ -39,7 +41,7 @@ export async function prepareTraining(r: TrainJobRequest, cacheDir: string, id: 
     epochs,
     options: {
       ...inputsOf(set),
-      model: r.model,
+      model,
       labels: path,
       classes: set.classes.map((c) => c.name),
       classColors: set.classes.map((c) => c.color.slice(0, 7)),

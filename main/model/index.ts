@@ -17,4 +17,5 @@ export { describeProviders, formatProviderReport, type ProviderReport } from './
 export { webgpuAdapterHint, missingVulkanLoader, type AdapterHint, type HostView } from './gpu-adapter.ts';
 export { addModel } from './probe-model.ts';
 export { defaultSearchDirs, findModels, userModelsDir, type ModelEntry } from './registry.ts';
+export { resolveModelRef } from './model-names.ts';
 export { checkSessionAgainstSpec } from './session-check.ts';

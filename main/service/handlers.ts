@@ -6,6 +6,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ApiError, type EngineEvents, type Handlers } from '../api.ts';
 import { JobQueue } from '../jobs/index.ts';
+import { resolveModelRef } from '../model/index.ts';
 import { bandStats, openRaster, rasterInfo } from '../raster/index.ts';
 import { exportCog, exportVector, writePng } from '../export/index.ts';
 import { keepHead, runTrainJob } from '../train/index.ts';
@@ -125,7 +126,7 @@ export function createHandlers(opts: ServiceOptions): Service {
     },
     'head.save': async ({ head, name, title, description }) => keepHead(head, { name, title, description }),
     'train.start': async (args, ctx) => {
-      const r = await runTrainJob({ ...args, cacheDir: opts.cacheDir }, { signal: ctx.signal, onProgress: (stage, done, total, message) => ctx.progress(stage, done, total, message) });
+      const r = await runTrainJob({ ...args, model: await resolveModelRef(args.model, 'encoder', 'model'), cacheDir: opts.cacheDir }, { signal: ctx.signal, onProgress: (stage, done, total, message) => ctx.progress(stage, done, total, message) });
       return {
         head: r.head,
         samples: { train: r.samples.train, val: r.samples.val },
