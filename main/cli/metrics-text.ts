@@ -34,7 +34,7 @@ export function trainSummary(r: TrainReport): string {
     `features: ${r.features.width} x ${r.features.height} cells x ${r.features.channels} (${r.model.module} ${r.model.output}, stride ${r.features.stride})${r.features.cached ? ', from the cache' : ''} in ${r.features.seconds.toFixed(1)} s`,
     `samples: ${r.samples.train} training, ${r.samples.val} validation cells`,
     `training: ${r.epochs.run} epochs (best ${r.epochs.best}) in ${r.epochs.seconds.toFixed(1)} s`,
-    `validation:`,
+    ...(r.detection ? [`validation mAP50 ${f(r.detection.mAP50)} on ${r.detection.boxes.val} boxes (${Object.entries(r.detection.perClassAP).filter(([, a]) => a.boxes > 0).map(([c, a]) => `${c} ${f(a.ap)}`).join(', ')}); cell scores:`] : [`validation:`]),
     metricsText(r.validation),
     `wrote ${r.head}`,
   ].join('\n');

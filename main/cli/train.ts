@@ -13,7 +13,7 @@ import { metricsJson, trainSummary } from './metrics-text.ts';
 import { commandLine, parseOptions, UsageError } from './usage.ts';
 
 export const TRAIN_USAGE =
-  'usage: skysense train --task segment|change|classify --model DIR (--dataset SPEC.json | (--input FILE... | --fused --input S2_DATE... [--s1 S1_DATE...] [--dates D,...] [--s1-dates D,...]) --labels FILE.tif|FILE.geojson|FILE.gpkg --classes A,B[,...] [--label-values V=CLASS,...] [--class-field NAME] [--layer NAME]) --out HEAD_DIR [--grid PX] [--multi-label [--min-fraction F]] (classify) [--head-type linear|mlp] [--hidden N] [--epochs N] [--seed N] [--loss ce|focal] [--focal-gamma G] [--augment hflip,vflip,rot90] [--resume] [--modality s2|s1|hr] [--provider LIST] [--json]';
+  'usage: skysense train --task segment|change|classify|detect --model DIR (--dataset SPEC.json | (--input FILE... | --fused --input S2_DATE... [--s1 S1_DATE...] [--dates D,...] [--s1-dates D,...]) --labels FILE.tif|FILE.geojson|FILE.gpkg|FILE.txt --classes A,B[,...] [--label-values V=CLASS,...] [--class-field NAME] [--layer NAME]) --out HEAD_DIR [--grid PX] [--multi-label [--min-fraction F]] (classify) [--oriented] [--tap NAME] (detect) [--head-type linear|mlp] [--hidden N] [--epochs N] [--seed N] [--loss ce|focal] [--focal-gamma G] [--augment hflip,vflip,rot90] [--resume] [--modality s2|s1|hr] [--provider LIST] [--json]';
 
 const int = (name: string, v: string | undefined, min: number): number | undefined => {
   if (v === undefined) return undefined;
@@ -80,6 +80,8 @@ export function parseTrainArgs(args: string[]): TrainTaskOptions & { json: boole
     grid: { type: 'string' },
     'multi-label': { type: 'boolean' },
     'min-fraction': { type: 'string' },
+    oriented: { type: 'boolean' },
+    tap: { type: 'string' },
     model: { type: 'string' },
     dataset: { type: 'string' },
     input: { type: 'string', multiple: true },
@@ -102,7 +104,8 @@ export function parseTrainArgs(args: string[]): TrainTaskOptions & { json: boole
     provider: { type: 'string' },
     json: { type: 'boolean' },
   });
-  if (values.task !== 'segment' && values.task !== 'change' && values.task !== 'classify') throw new UsageError(values.task === undefined ? '--task is required (segment, change or classify)' : `--task "${values.task}": this build trains segment, change and classify heads`);
+  if (values.task !== 'segment' && values.task !== 'change' && values.task !== 'classify' && values.task !== 'detect') throw new UsageError(values.task === undefined ? '--task is required (segment, change, classify or detect)' : `--task "${values.task}": this build trains segment, change, classify and detect heads`);
+  if ((values.oriented || values.tap !== undefined) && values.task !== 'detect') throw new UsageError(`--${values.oriented ? 'oriented' : 'tap'}: applies to detect heads`);
   if (values.grid !== undefined && values.task !== 'classify') throw new UsageError('--grid: only classify heads answer per grid cell');
   if (values['multi-label'] && values.task !== 'classify') throw new UsageError('--multi-label: only classify heads answer with several classes at once');
   if (values['min-fraction'] !== undefined && !values['multi-label']) throw new UsageError('--min-fraction: applies to --multi-label heads');
@@ -125,6 +128,8 @@ export function parseTrainArgs(args: string[]): TrainTaskOptions & { json: boole
     grid: int('grid', values.grid, 1),
     multiLabel: values['multi-label'] ?? false,
     minFraction: fraction(values['min-fraction']),
+    oriented: values.oriented,
+    tap: values.tap,
     model: values.model,
     dataset: values.dataset,
     inputs: fused ? undefined : change && values.input ? [values.input[0]] : values.input,

@@ -25,6 +25,8 @@ export interface EncoderRunOptions extends RunOptions {
   inputs: string[];
   /** Training augmentation: every tile seen mirrored or turned, its features turned back (tile-view.ts). */
   view?: TileView;
+  /** The encoder output to keep (default its last tap); detect heads train on a finer one. */
+  tap?: string;
 }
 
 /** The prepared input (inputs/model-input.ts: raster, info, mapping, units, normalise, preparation) and its encoder. */
@@ -32,7 +34,7 @@ export interface EncoderRun extends ModelInput {
   model: ModelFolder;
   modalityId: ModalityId;
   moduleName: string;
-  /** The encoder output the task uses (its last tap). */
+  /** The encoder output the task uses (its last tap, or the one asked for). */
   outputName: string;
   session: ModuleSession;
   tile: number;
@@ -94,11 +96,13 @@ export async function prepareEncoderRun(o: EncoderRunOptions, task: string, chec
     const modality = model.manifest.modalities[modalityId];
     if (!modality) throw new ApiError('E_NOT_FOUND', `${model.manifestPath}: no "${modalityId}" modality (has ${available.join(', ')})`, model.manifestPath);
     const [moduleName, spec] = encoderFor(model, modalityId, task);
-    const out = spec.outputs[spec.outputs.length - 1];
+    const at = o.tap === undefined ? spec.outputs.length - 1 : spec.outputs.findIndex((t) => t.name === o.tap);
+    if (at < 0) throw new ApiError('E_BAD_REQUEST', `tap "${o.tap}": ${moduleName} of ${model.manifestPath} has ${spec.outputs.map((t) => t.name).join(', ')}`, model.manifestPath);
+    const out = spec.outputs[at];
     const stride = out.stride;
     const channels = out.channels ?? (typeof out.shape[1] === 'number' ? out.shape[1] : undefined);
     if (!stride || !Number.isInteger(stride) || !channels) {
-      throw new ApiError('E_CORRUPT', `${model.manifestPath}: modules.${moduleName}.outputs[${spec.outputs.length - 1}]: needs a whole stride and channels for ${task}`, model.manifestPath);
+      throw new ApiError('E_CORRUPT', `${model.manifestPath}: modules.${moduleName}.outputs[${at}]: needs a whole stride and channels for ${task}`, model.manifestPath);
     }
     if (spec.inputs[0].shape[1] !== modality.bands.length) {
       throw new ApiError('E_CORRUPT', `${model.manifestPath}: modules.${moduleName}.inputs[0] takes ${String(spec.inputs[0].shape[1])} bands, modalities.${modalityId}.bands lists ${modality.bands.length}`, model.manifestPath);

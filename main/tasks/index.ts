@@ -5,5 +5,5 @@ export * from './similar/index.ts';
 export * from './segment/index.ts';
 export * from './change/index.ts';
 export * from './classify/index.ts';
-export { runDetect } from './detect/index.ts';
+export { runDetect, rotatedIoU, classWiseNms } from './detect/index.ts';
 export { runDeepness } from './deepness/index.ts';

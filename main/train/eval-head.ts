@@ -19,6 +19,8 @@ import { multiLabelMetrics } from './multi-label.ts';
 import type { CellLabels } from './label-raster.ts';
 import { sceneFiles, sceneGrid, seriesOf, specScenes, type Scene } from './scenes.ts';
 import type { TrainSeries } from './feature-cache.ts';
+import type { DetectMetrics } from './detect-metrics.ts';
+import { evalDetectHead } from './eval-detect.ts';
 
 export interface EvalHeadOptions {
   head: string;
@@ -30,6 +32,8 @@ export interface EvalHeadOptions {
   inputsB?: string[];
   /** Multi-label classify heads on a label raster: a class counts in a cell from this share of its pixels (default 0.05). */
   minFraction?: number;
+  /** Detect heads: the run's score threshold (default 0.05, low, as AP ranks every box). */
+  threshold?: number;
   /** A fused head's series (S2 / S1 dates), instead of `inputs`. */
   series?: TrainSeries;
   labels?: string;
@@ -45,12 +49,26 @@ export interface EvalHeadOptions {
 export interface EvalReport extends Metrics {
   head: string;
   scenes: { inputs: string[]; labels: string; cells: number; noPrediction: number }[];
+  /** Detect heads: mAP50 and AP per class of the boxes the detect task wrote (eval-detect.ts). */
+  mAP50?: number;
+  perClassAP?: DetectMetrics['perClassAP'];
+}
+
+/** A detect head's scenes: a detect dataset spec, or one raster and its boxes; the spec's classes must be the head's objects. */
+async function detectEvalScenes(o: EvalHeadOptions, objects: string[]): Promise<Scene[]> {
+  if (o.dataset) {
+    const d = await specScenes(o.dataset, 'detect');
+    for (const c of d.classes) if (!objects.includes(c)) throw new ApiError('E_BAD_REQUEST', `${o.dataset}: class "${c}" is not one of the head's objects (${objects.join(', ')})`, o.dataset);
+    return d.scenes;
+  }
+  if (!o.inputs?.length || !o.labels) throw new ApiError('E_BAD_REQUEST', 'give a dataset spec, or inputs and labels');
+  return [{ dates: [o.inputs], series: null, labels: o.labels, labelValues: o.labelValues ?? null, where: o.labels }];
 }
 
 export async function evalHead(o: EvalHeadOptions): Promise<EvalReport> {
   const head = await readHeadFolder(o.head);
   const m = head.manifest;
-  if (m.task !== 'segment' && m.task !== 'change' && m.task !== 'classify') throw new ApiError('E_UNSUPPORTED', `${head.manifestPath}: a ${m.task} head; eval scores segment, change and classify heads`, head.manifestPath);
+  if (m.task === 'detect') return evalDetectHead(o, head, await detectEvalScenes(o, m.classes.slice(1).map((c) => c.name)));
   // A sigmoid classify head says yes or no to each class of a cell (multi-label-metrics in multi-label.ts).
   const multi = m.task === 'classify' && m.activation === 'sigmoid' ? { minFraction: o.minFraction ?? 0.05 } : undefined;
   const fused = m.encoder.modality === 'fused';

@@ -50,6 +50,8 @@ export interface FeatureCacheOptions {
   overlap?: number;
   /** Augmentation: the features of every tile seen mirrored or turned (single rasters only). */
   view?: TileView;
+  /** The encoder tap (default its last, as embed writes); detect heads may read a finer one. */
+  tap?: string;
   cacheDir: string;
   providers?: string;
   signal?: AbortSignal;
@@ -73,8 +75,9 @@ type CachedReport = { model: FeatureGrid['model']; stride: number; tile: number;
 
 async function runFeatures(o: FeatureCacheOptions, path: string): Promise<CachedReport> {
   const common = { model: o.model, providers: o.providers, tile: o.tile, overlap: o.overlap, out: path, dataType: 'float16' as const, signal: o.signal, progress: o.progress };
-  if (Array.isArray(o.inputs)) return runEmbed({ ...common, inputs: o.inputs, modality: o.modality, view: o.view });
+  if (Array.isArray(o.inputs)) return runEmbed({ ...common, inputs: o.inputs, modality: o.modality, view: o.view, tap: o.tap });
   if (o.view) throw new ApiError('E_UNSUPPORTED', `augment: ${o.view} applies to heads on one raster, not to a fused series`);
+  if (o.tap) throw new ApiError('E_UNSUPPORTED', `tap "${o.tap}": a fused series gives the fusion module's one output`);
   const r = await runFusedEmbed({ ...common, ...o.inputs });
   return { ...r, model: { dir: r.model.dir, name: r.model.name, weights: r.model.weights, module: 'fusion', output: 'fused' }, stride: 1 };
 }
@@ -86,7 +89,7 @@ export async function cachedFeatures(o: FeatureCacheOptions): Promise<FeatureGri
     ? await fingerprint(o.inputs)
     : { s2: await fingerprint(o.inputs.s2 ?? []), s1: await fingerprint(o.inputs.s1 ?? []), dates: o.inputs.dates ?? null, s1Dates: o.inputs.s1Dates ?? null };
   const key = createHash('sha256')
-    .update(JSON.stringify({ v: 2, model: await fingerprint(modelFiles), modelDir, inputs, modality: o.modality ?? null, tile: o.tile ?? null, overlap: o.overlap ?? null, view: o.view ?? null }))
+    .update(JSON.stringify({ v: 2, model: await fingerprint(modelFiles), modelDir, inputs, modality: o.modality ?? null, tile: o.tile ?? null, overlap: o.overlap ?? null, view: o.view ?? null, ...(o.tap ? { tap: o.tap } : {}) }))
     .digest('hex')
     .slice(0, 32);
   const dir = join(o.cacheDir, 'features');

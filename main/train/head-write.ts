@@ -11,6 +11,7 @@ import { basename, dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { parseHeadManifest, type HeadManifest } from '../model/index.ts';
 import { partPath } from '../raster/index.ts';
+import { decodeTargets } from './box-targets.ts';
 import { headLogits, type HeadWeights } from './head-weights.ts';
 
 /**
@@ -38,6 +39,38 @@ export async function onnxAgreement(bytes: Uint8Array, h: HeadWeights, x: Float3
     let worst = 0;
     for (let i = 0; i < n; i++) for (let k = 0; k < h.classes; k++) worst = Math.max(worst, Math.abs(y[k * n + i] - ref[i * h.classes + k]));
     return worst;
+  } finally {
+    await session.release();
+  }
+}
+
+/**
+ * A detect head's graph against the TypeScript forward pass on n feature rows: the largest
+ * |difference| of the score logits, and of the boxes in input pixels relative to their size
+ * (at least 1 px), since exp makes large boxes' absolute errors large.
+ */
+export async function detectOnnxAgreement(bytes: Uint8Array, scores: HeadWeights, boxes: HeadWeights, stride: number, x: Float32Array, n: number): Promise<{ scores: number; boxes: number }> {
+  if (n === 0) return { scores: 0, boxes: 0 };
+  const session = await ort.InferenceSession.create(bytes);
+  try {
+    const C = scores.channels;
+    const planar = new Float32Array(n * C);
+    for (let i = 0; i < n; i++) for (let c = 0; c < C; c++) planar[c * n + i] = x[i * C + c];
+    const out = await session.run({ feat: new ort.Tensor('float32', planar, [1, C, 1, n]) });
+    const s = out.scores.data as Float32Array;
+    const b = out.boxes.data as Float32Array;
+    const K = scores.classes;
+    const B = boxes.classes;
+    const refS = headLogits(scores, x, n);
+    const refT = headLogits(boxes, x, n);
+    let ws = 0;
+    let wb = 0;
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < K; k++) ws = Math.max(ws, Math.abs(s[k * n + i] - refS[i * K + k]));
+      const ref = decodeTargets(refT.subarray(i * B, i * B + B), stride, B);
+      for (let k = 0; k < B; k++) wb = Math.max(wb, Math.abs(b[k * n + i] - ref[k]) / Math.max(1, Math.abs(ref[k])));
+    }
+    return { scores: ws, boxes: wb };
   } finally {
     await session.release();
   }

@@ -20,11 +20,11 @@ export interface ExportNames {
   doc: string;
 }
 
-function tensor(name: string, dims: number[], data: Float32Array): InstanceType<typeof onnx.TensorProto> {
+export function tensor(name: string, dims: number[], data: Float32Array): InstanceType<typeof onnx.TensorProto> {
   return onnx.TensorProto.create({ name, dims, dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)) });
 }
 
-function valueInfo(name: string, channels: number): InstanceType<typeof onnx.ValueInfoProto> {
+export function valueInfo(name: string, channels: number): InstanceType<typeof onnx.ValueInfoProto> {
   const dim = (d: string | number) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d });
   return onnx.ValueInfoProto.create({
     name,

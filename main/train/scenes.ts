@@ -9,7 +9,7 @@ import { ApiError } from '../api.ts';
 import { readDatasetSpec } from './dataset-spec.ts';
 import type { TrainSeries } from './feature-cache.ts';
 
-export type SceneTask = 'segment' | 'change' | 'classify';
+export type SceneTask = 'segment' | 'change' | 'classify' | 'detect';
 
 export interface Scene {
   /** One raster per date (segment: one, change: a then b); empty for a series. */
@@ -47,7 +47,6 @@ export function seriesOf(inputs: Record<string, string[] | undefined>, where: st
 /** The scenes of a dataset spec for a head of `task` (a trainer's, or the head being scored). */
 export async function specScenes(path: string, task?: SceneTask): Promise<{ task: SceneTask; classes: string[]; scenes: Scene[] }> {
   const d = await readDatasetSpec(path);
-  if (d.task === 'detect') throw new ApiError('E_UNSUPPORTED', `${path}: task "detect": this build trains and scores segment, change and classify heads`, path);
   if (task && task !== d.task) throw new ApiError('E_BAD_REQUEST', `${path}: a ${d.task} dataset, but the head's task is ${task}`, path);
   const scenes = d.samples.map((s, i): Scene => {
     const where = `${path}: samples[${i}]`;

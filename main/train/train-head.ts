@@ -9,7 +9,7 @@
  * blocks, and the head folder (head-write.ts), whose ONNX graph must reproduce the
  * TypeScript forward pass on the validation features.
  */
-import { basename, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { ApiError, type RasterInfo } from '../api.ts';
 import { encoderFor, type TileView } from '../encoder/index.ts';
 import { fileSha256 } from '../heads/index.ts';
@@ -30,10 +30,16 @@ import type { Metrics } from './metrics.ts';
 import { checkSplit, splitScenes, type SplitOptions } from './split.ts';
 import { trainHead, type EpochProgress, type LabelledSet, type LossKind } from './train-loop.ts';
 import type { HeadType } from './head-weights.ts';
+import { checkClasses, headName } from './head-names.ts';
+import { trainDetectHead, type DetectTrainReport } from './train-detect.ts';
 
 export interface TrainTaskOptions extends SplitOptions {
-  /** segment (default): one raster per scene; change: two dates (t1, t2) on one grid; classify: one answer per grid cell. */
+  /** segment (default): one raster per scene; change: two dates (t1, t2) on one grid; classify: one answer per grid cell; detect: boxes (train-detect.ts). */
   task?: SceneTask;
+  /** detect: oriented boxes (a fifth box channel, the angle). */
+  oriented?: boolean;
+  /** detect: the encoder tap the head reads (default the finest). */
+  tap?: string;
   /** classify: the cell size in input pixels (default the encoder's tile size); one encoder tile per cell. */
   grid?: number;
   /** classify: a sigmoid per class (a cell may hold several), trained with binary cross-entropy. */
@@ -101,6 +107,8 @@ export interface TrainReport {
   training: Metrics;
   /** Largest |ONNX Runtime - TypeScript| logit over the validation features. */
   onnxMaxAbsDiff: number;
+  /** detect heads: mAP50 on the validation blocks' boxes, and what the boxes are. */
+  detection?: DetectTrainReport;
 }
 
 /** Cells holding each class, over the given cells or every labelled one. */
@@ -148,15 +156,6 @@ function fusionModule(model: ModelFolder): [string, ModuleSpec] {
   return hit;
 }
 
-function checkClasses(classes: string[]): void {
-  if (classes.length < 2) throw new ApiError('E_BAD_REQUEST', `classes: a head needs at least two classes, got ${classes.length}`);
-  if (classes.length > 254) throw new ApiError('E_BAD_REQUEST', `classes: at most 254 (a class raster is Byte with nodata 255), got ${classes.length}`);
-  classes.forEach((c, i) => {
-    if (!c.trim()) throw new ApiError('E_BAD_REQUEST', `classes[${i}]: empty name`);
-    if (classes.indexOf(c) !== i) throw new ApiError('E_BAD_REQUEST', `classes: "${c}" is given twice`);
-  });
-}
-
 /** Labelled cells with features: NaN features (nodata in the input) are dropped; multi-label cells carry their classes. */
 function labelledSet(x: Float32Array, cells: Int32Array, labels: CellLabels, C: number, K: number): { set: LabelledSet; dropped: number } {
   const keep: number[] = [];
@@ -175,12 +174,6 @@ function labelledSet(x: Float32Array, cells: Int32Array, labels: CellLabels, C: 
     if (targets) for (let k = 0; k < K; k++) targets[j * K + k] = present![cells[i] * K + k];
   });
   return { set: { x: out, y, n: keep.length, targets }, dropped: cells.length - keep.length };
-}
-
-/** A manifest name from the folder's name: lower case, digits and dashes. */
-function headName(dir: string): string {
-  const base = basename(dir).toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
-  return base || 'head';
 }
 
 /** The scenes to train on, from the spec or the flags; every file checked to exist. */
@@ -240,6 +233,7 @@ function concat(sets: LabelledSet[], C: number, K: number): LabelledSet {
 }
 
 export async function trainTaskHead(o: TrainTaskOptions): Promise<TrainReport> {
+  if (o.task === 'detect') return trainDetectHead(o);
   const { task, classes, scenes, data } = await scenesOf(o);
   // Classify cells are encoded one tile each, so neighbours share no context: any cell may validate.
   const splitOptions: SplitOptions = task === 'classify' ? { block: 1, ...o } : o;

@@ -49,10 +49,12 @@ function rows(db: Database, sql: string, params: (string | number)[] = []): Reco
 }
 
 /** The layer's CRS as proj4: an EPSG srs by its code, else the last EPSG id of its WKT. */
-function crsOf(path: string, db: Database, table: string, srsId: number): { proj4: string; crsName: string } {
+function crsOf(path: string, db: Database, table: string, srsId: number, pixels: boolean): { proj4: string; crsName: string } {
   const [srs] = rows(db, 'SELECT srs_name, organization, organization_coordsys_id, definition FROM gpkg_spatial_ref_sys WHERE srs_id = ?', [srsId]);
   const where = `table "${table}": srs_id ${srsId}`;
   if (!srs) throw bad(path, `${where} is not in gpkg_spatial_ref_sys`, 'E_CRS_UNKNOWN');
+  // A detect run on a raster without georeferencing writes pixel coordinates under the undefined SRS.
+  if (pixels && (srsId === 0 || srsId === -1 || srs.definition === 'undefined')) return { proj4: '', crsName: 'pixel coordinates (undefined SRS)' };
   if (srsId === 0 || srsId === -1 || srs.definition === 'undefined') throw bad(path, `${where} is an undefined SRS; assign the labels' CRS with ogr2ogr -a_srs EPSG:<code>`, 'E_CRS_UNKNOWN');
   let code: number | null = String(srs.organization).toUpperCase() === 'EPSG' ? Number(srs.organization_coordsys_id) : null;
   if (code === null) {
@@ -66,7 +68,8 @@ function crsOf(path: string, db: Database, table: string, srsId: number): { proj
 }
 
 /** `field` null reads every attribute column (to display a layer); a name reads that one (labels). */
-export async function readGpkgFeatures(path: string, field: string | null, layer?: string): Promise<GpkgFeatures> {
+/** `pixels`: the layer may have the undefined SRS (a detect run's output on a raster without georeferencing); its proj4 is then "". */
+export async function readGpkgFeatures(path: string, field: string | null, layer?: string, pixels = false): Promise<GpkgFeatures> {
   let size: number;
   try {
     size = (await stat(path)).size;
@@ -97,7 +100,7 @@ export async function readGpkgFeatures(path: string, field: string | null, layer
     if (!t) throw bad(path, `no feature table "${layer}"; its feature tables: ${names.join(', ')}`);
     const table = String(t.table_name);
     const geomCol = String(t.column_name);
-    const { proj4, crsName } = crsOf(path, db, table, Number(t.srs_id));
+    const { proj4, crsName } = crsOf(path, db, table, Number(t.srs_id), pixels);
     const cols = rows(db, `PRAGMA table_info(${quoteId(table)})`).map((c) => String(c.name));
     if (field !== null && !cols.includes(field)) throw bad(path, `table "${table}" has no field "${field}" (its fields: ${cols.filter((c) => c !== geomCol).join(', ')}); give the class field with --class-field`);
     const pk = rows(db, `PRAGMA table_info(${quoteId(table)})`).find((c) => Number(c.pk) === 1);
