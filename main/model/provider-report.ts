@@ -49,6 +49,10 @@ async function probe(name: ProviderName): Promise<ProviderReport> {
   const softwareWebgpu = adapter?.kind === 'software';
   const report: ProviderReport = { name, available: avail.available, inDefaultOrder: avail.available && !softwareWebgpu, ...(adapter ? { adapter } : {}) };
   if (!avail.available) return { ...report, reason: avail.reason };
+  // Without a Vulkan loader Dawn finds no adapter on Linux, and trying prints its own warning
+  // (with a C++ source path) into the user's terminal: say why instead of trying.
+  const noLoader = name === 'webgpu' ? missingVulkanLoader() : null;
+  if (noLoader) return { ...report, starts: false, inDefaultOrder: false, reason: noLoader, probeMs: 0 };
   const t0 = performance.now();
   const f32 = await runsProbe(name, 'float32');
   if (!f32.ok) {

@@ -173,6 +173,12 @@ function plan(prefs: readonly ProviderChoice[] | undefined): { attempts: Attempt
         });
         continue;
       }
+      // No loader: no adapter, and Dawn's attempt would print a warning into the terminal.
+      const loader = missingVulkanLoader();
+      if (loader) {
+        skipped.push({ provider: name, stage: 'skipped', reason: loader });
+        continue;
+      }
     }
     attempts.push({ choice: name, name });
   }
