@@ -281,10 +281,13 @@ export type Progress = z.infer<typeof Progress>;
 /** Training augmentation: the training cells' features again from each view of their tiles (mirrored left-right, top-bottom, a quarter turn). */
 export const TrainAugment = z.array(z.enum(['hflip', 'vflip', 'rot90'])).min(1).max(3);
 
-/** What `train.start` takes: the options of `skysense train` (segment heads). */
+/** What `train.start` takes: the options of `skysense train`. */
 export const TrainRequest = z
   .object({
-    task: z.enum(['segment', 'change', 'classify']),
+    task: z.enum(['segment', 'change', 'classify', 'detect']),
+    /** detect: oriented boxes (a fifth box channel, the angle); tap: the encoder output the head reads (default the finest). */
+    oriented: z.boolean().optional(),
+    tap: z.string().min(1).optional(),
     /** classify: the cell size in input pixels (default the encoder's tile). */
     grid: z.number().int().min(1).max(65536).optional(),
     /** classify: a sigmoid per class, a cell may hold several; minFraction: a label raster's class counts in a cell from this share. */
@@ -354,6 +357,8 @@ export const TrainReply = z.object({
   epochs: z.object({ run: z.number(), best: z.number(), seconds: z.number() }),
   features: z.object({ cached: z.boolean(), seconds: z.number() }),
   validation: HeadMetrics,
+  /** detect heads: mAP50 on the validation blocks' boxes (the score metrics are in validation). */
+  mAP50: z.number().optional(),
 });
 export type TrainReply = z.infer<typeof TrainReply>;
 

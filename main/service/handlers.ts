@@ -133,6 +133,7 @@ export function createHandlers(opts: ServiceOptions): Service {
         epochs: { run: r.epochs.run, best: r.epochs.best, seconds: r.epochs.seconds },
         features: { cached: r.features.cached, seconds: r.features.seconds },
         validation: r.validation,
+        ...(r.detection ? { mAP50: r.detection.mAP50 } : {}),
       };
     },
   };
