@@ -10,6 +10,7 @@
  */
 import type { ModalityId } from '../model/index.ts';
 import { parseOptions, UsageError } from './usage.ts';
+import { defaultProgressMode, PROGRESS_MODES, type ProgressMode } from './progress-output.ts';
 
 export { UsageError } from './usage.ts';
 
@@ -64,6 +65,8 @@ export interface RunArgs {
   smallSegment?: number;
   threads?: number;
   fp16: boolean;
+  /** How progress is shown (progress-output.ts). */
+  progress: ProgressMode;
   gsd?: 'model' | 'native';
   mask?: string;
   maskValues?: number[];
@@ -85,7 +88,7 @@ const OPTIONS = {
   task: STRING, model: STRING, head: STRING, out: STRING, provider: STRING, shard: STRING,
   tile: STRING, overlap: STRING, batch: STRING, threads: STRING, k: STRING, seed: STRING, grid: STRING,
   point: STRING, lonlat: STRING, polygon: STRING, vectors: STRING, threshold: STRING, iou: STRING, 'small-segment': STRING,
-  probabilities: BOOLEAN, fp16: BOOLEAN,
+  probabilities: BOOLEAN, fp16: BOOLEAN, progress: STRING,
   dates: STRING, 's1-dates': STRING, mask: STRING, 'mask-values': STRING, 'mask-threshold': STRING,
   gsd: STRING, dtype: STRING, 'output-grid': STRING, resample: STRING, modality: STRING, bands: STRING,
   input: FILES, s1: FILES, hr: FILES, a: FILES, b: FILES, 'a-s1': FILES, 'b-s1': FILES,
@@ -193,6 +196,7 @@ export function parseRunArgs(args: string[]): RunArgs {
     smallSegment: opt('small-segment', wholeNumber),
     probabilities: values.probabilities ?? false,
     fp16: values.fp16 ?? false,
+    progress: opt('progress', oneOf(PROGRESS_MODES)) ?? defaultProgressMode(),
     dates: opt('dates', list),
     s1Dates: opt('s1-dates', list),
     mask: opt('mask', text),

@@ -1,6 +1,6 @@
 /**
  * `skysense run --task TASK ...`: runs a model task over a raster from the command line.
- * Progress goes to stderr (a bar on a TTY, a plain line per ~10% otherwise); the run
+ * Progress goes to stderr (progress-output.ts: a bar on a TTY, plain lines or JSON); the run
  * report's path is the last line on stdout. Errors: one line `skysense: <problem>`, exit 1;
  * usage errors exit 2; Ctrl-C exits 130 and leaves no output. The flags become a job request
  * run by the same dispatch as the API's `job.start` (main/jobs), here on this thread: the CLI
@@ -8,7 +8,7 @@
  */
 import { ApiError } from '../api.ts';
 import { runTask } from '../jobs/index.ts';
-import type { TiledProgress } from '../tiler/index.ts';
+import { progressOutput } from './progress-output.ts';
 import { parseRunArgs, UsageError } from './run-args.ts';
 import { jobRequestOf } from './run-request.ts';
 import { commandLine, usageFailure } from './usage.ts';
@@ -84,36 +84,12 @@ Running
   --batch N          tiles per inference call (default 4)
   --threads N        CPU threads per model (default: every core; SKYSENSE_THREADS)
   --fp16             use the model's fp16 files on a GPU provider where it has them
-  --shard I/N        run the I-th of N blocks of tile rows (see docs/cluster.md)`;
+  --shard I/N        run the I-th of N blocks of tile rows (see docs/cluster.md)
+  --progress MODE    bar (default on a terminal), plain (a line per ~10 %, default when
+                     piped), json (one object per line on stderr: task, stage, done, total,
+                     elapsed, eta) or none`;
 
 const COMMAND = { name: 'skysense run', help: USAGE };
-
-function progressPrinter(task: string): (p: TiledProgress) => void {
-  const tty = process.stderr.isTTY === true;
-  let lastDecile = -1;
-  let stage: string | undefined;
-  return (p) => {
-    const label = p.stage ? `${task} (${p.stage})` : task;
-    if (p.stage !== stage) {
-      stage = p.stage;
-      lastDecile = -1;
-    }
-    const frac = p.total ? p.done / p.total : 1;
-    const eta = p.etaS === null ? '' : ` ETA ${p.etaS.toFixed(0)} s`;
-    if (tty) {
-      const width = 30;
-      const fill = Math.round(frac * width);
-      process.stderr.write(`\r${label} [${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${(frac * 100).toFixed(0).padStart(3)}% ${p.done}/${p.total} tiles${eta}   `);
-      if (p.done >= p.total) process.stderr.write('\n');
-      return;
-    }
-    const decile = Math.floor(frac * 10);
-    if (decile > lastDecile) {
-      lastDecile = decile;
-      process.stderr.write(`${label}: ${(frac * 100).toFixed(0)}% (${p.done}/${p.total} tiles, ${p.elapsedS.toFixed(1)} s${eta})\n`);
-    }
-  };
-}
 
 export async function runRun(args: string[]): Promise<number> {
   const cli = commandLine(COMMAND, args, parseRunArgs);
@@ -128,7 +104,8 @@ export async function runRun(args: string[]): Promise<number> {
   process.once('SIGTERM', stop);
   try {
     const request = jobRequestOf(parsed);
-    const { report, vectors } = await runTask(request, { progress: progressPrinter(parsed.task), signal: controller.signal });
+    const shown = progressOutput(parsed.progress, parsed.task);
+    const { report, vectors } = await runTask(request, { progress: (p) => shown.update(p), signal: controller.signal }).finally(() => shown.stop());
     const secs = ((report.timings?.total ?? 0) / 1000).toFixed(1);
     const lines = [`${parsed.task}: done on ${report.provider ?? 'cpu'} in ${secs} s`];
     for (const w of report.warnings ?? []) lines.push(`warning: ${w}`);
