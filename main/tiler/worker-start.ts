@@ -1,7 +1,7 @@
 /**
  * Starting a worker thread from one of our modules, the same way in development and in the
  * bundle: the .ts source run through tsx (which the worker registers itself, so it works
- * whether the parent registered tsx through --import or its API), or a bundled .cjs / .js of
+ * whether the parent registered tsx through --import or its API),  or a bundled .mjs / .cjs / .js of
  * the same name next to the calling module. The write worker (worker-sink.ts) and the
  * training worker (train/train-job.ts) both start here.
  */
@@ -16,7 +16,7 @@ export interface WorkerEntry {
 
 /** `name` (without extension) next to `base` (an import.meta.url); null when no file of it exists. */
 export function workerEntry(base: string, name: string): WorkerEntry | null {
-  for (const ext of ['.ts', '.cjs', '.js']) {
+  for (const ext of ['.ts', '.mjs', '.cjs', '.js']) {
     const url = new URL(`./${name}${ext}`, base);
     if (existsSync(fileURLToPath(url))) return { url, typescript: ext === '.ts' };
   }
