@@ -6,6 +6,7 @@
  * (label-raster.ts: the most frequent labelled class of its pixels) is compared with the
  * class the head wrote there. Labels are matched to the head's classes by name.
  */
+import { resolveModelRef } from '../model/index.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,7 +66,9 @@ async function detectEvalScenes(o: EvalHeadOptions, objects: string[]): Promise<
   return [{ dates: [o.inputs], series: null, labels: o.labels, labelValues: o.labelValues ?? null, where: o.labels }];
 }
 
-export async function evalHead(o: EvalHeadOptions): Promise<EvalReport> {
+export async function evalHead(given: EvalHeadOptions): Promise<EvalReport> {
+  // Head and model by name too (`--head s1-water`), as skysense models lists them.
+  const o = { ...given, head: await resolveModelRef(given.head, 'head', 'head'), model: given.model === undefined ? undefined : await resolveModelRef(given.model, 'encoder', 'model') };
   const head = await readHeadFolder(o.head);
   const m = head.manifest;
   if (m.task === 'detect') return evalDetectHead(o, head, await detectEvalScenes(o, m.classes.slice(1).map((c) => c.name)));

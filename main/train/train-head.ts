@@ -14,7 +14,7 @@ import { ApiError, type RasterInfo } from '../api.ts';
 import { encoderFor, type TileView } from '../encoder/index.ts';
 import { fileSha256 } from '../heads/index.ts';
 import { guessModality } from '../inputs/index.ts';
-import { loadModelFolder, type HeadManifest, type ModalityId, type ModelFolder, type ModuleSpec } from '../model/index.ts';
+import { loadModelFolder, resolveModelRef, type HeadManifest, type ModalityId, type ModelFolder, type ModuleSpec } from '../model/index.ts';
 import { rasterInfo } from '../raster/index.ts';
 import { checkSameGrid, clusterColour, hex } from '../tasks/index.ts';
 import type { TiledProgress } from '../tiler/index.ts';
@@ -232,7 +232,9 @@ function concat(sets: LabelledSet[], C: number, K: number): LabelledSet {
   return { x, y, n, targets };
 }
 
-export async function trainTaskHead(o: TrainTaskOptions): Promise<TrainReport> {
+export async function trainTaskHead(given: TrainTaskOptions): Promise<TrainReport> {
+  // A model by name (`--model skysense-tiny`), as skysense models lists it.
+  const o = { ...given, model: await resolveModelRef(given.model, 'encoder', 'model') };
   if (o.task === 'detect') return trainDetectHead(o);
   const { task, classes, scenes, data } = await scenesOf(o);
   // Classify cells are encoded one tile each, so neighbours share no context: any cell may validate.

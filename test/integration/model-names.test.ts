@@ -1,7 +1,7 @@
 /**
  * Models and heads by name, as `skysense models` lists them: `skysense run --model
  * skysense-tiny`, `--head s1-water` and `--head skysense-tiny/s1-water` give the same output as
- * the folders do; an unknown name fails naming the option and the close installed names; a
+ * the folders do, `skysense eval --head s1-water` scores the stock head; an unknown name fails naming the option and the close installed names; a
  * head name two encoders ship asks for ENCODER/HEAD. Real data: the Sen1Floods11 S1 chip.
  */
 import { after, before, test } from 'node:test';
@@ -34,6 +34,13 @@ test('skysense run with --head by name and by ENCODER/HEAD writes what the folde
   });
   assert.deepEqual(outs[1], outs[0]);
   assert.deepEqual(outs[2], outs[0]);
+});
+
+test('skysense eval takes the head by name', () => {
+  const r = skysense('eval', '--head', 's1-water', '--input', S1, '--labels', dataPath('s1s2/sen1floods11/sample/Labels/Spain_7370579_LabelHand.tif'), '--label-values', '0=not water,1=water', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const metrics = JSON.parse(r.stdout) as { perClass: Record<string, { f1: number }> };
+  assert.ok(metrics.perClass.water.f1 > 0.5, r.stdout);
 });
 
 test('an unknown name fails naming the option and the close installed names', () => {
