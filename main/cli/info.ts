@@ -4,8 +4,9 @@
  * app's open dialog; run it once per file to inspect files separately. A bad file prints
  * one line, `skysense: <file>: <problem>`, and exits 1. A NaN nodata prints as "NaN".
  */
-import { ApiError, type RasterInfo } from '../api.ts';
-import { rasterInfo } from '../raster/index.ts';
+import type { RasterInfo } from '../api.ts';
+import { inspectRaster } from '../raster/index.ts';
+import { errorText } from './error-text.ts';
 
 const USAGE = `Usage: skysense info FILE|FOLDER... [--json]
 
@@ -13,7 +14,11 @@ Prints a raster's metadata: size, bands, data type, nodata, CRS, geotransform,
 corners and overviews. A folder, or several single-band files of one scene, opens
 as one multi-band raster.
 
-  --json   print the metadata as JSON (RasterInfo of main/api.ts)`;
+  --json      print the metadata as JSON (RasterInfo of main/api.ts)
+  --verbose   on failure, also print the underlying library error and its stack
+
+Warnings (a directory loop read up to the loop, a broken overview left out) go to
+stderr, one line each, as gdalinfo prints them.`;
 
 export async function runInfo(args: string[]): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
@@ -33,10 +38,11 @@ export async function runInfo(args: string[]): Promise<number> {
   }
   let info: RasterInfo;
   try {
-    info = await rasterInfo(paths);
+    const r = await inspectRaster(paths);
+    info = r.info;
+    for (const w of r.warnings) process.stderr.write(`skysense: warning: ${w}\n`);
   } catch (err) {
-    const line = err instanceof ApiError ? err.message : `${paths[0]}: internal error (${err instanceof Error ? err.message : String(err)})`;
-    process.stderr.write(`skysense: ${line.replace(/\s*\n\s*/g, ' ')}\n`);
+    process.stderr.write(errorText(err, paths[0]));
     return 1;
   }
   process.stdout.write(json ? `${JSON.stringify(info, nonFinite, 2)}\n` : `${describe(info)}\n`);

@@ -1,7 +1,8 @@
 /**
  * The `skysense` command: one table of subcommands, each loaded only when used so
  * `skysense info` never pulls in the host or ONNX Runtime. Exit codes: 0 ok, 1 the
- * work failed (bad file ...), 2 usage error.
+ * work failed (bad file ...), 2 usage error. `--verbose` (any command) adds the cause
+ * chain of a failure to its one line.
  */
 
 export interface Subcommand {
@@ -61,7 +62,10 @@ export function usage(): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
+  // --verbose anywhere on the line: failures also print the library's own error (error-text.ts).
+  const verbose = argv.includes('--verbose');
+  if (verbose) (await import('./error-text.ts')).setVerbose(true);
+  const [name, ...rest] = argv.filter((a) => a !== '--verbose');
   if (name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(`${usage()}\n`);
     return 0;

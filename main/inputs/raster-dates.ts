@@ -9,8 +9,8 @@
  * imagery is usually the processing day, so it is kept apart and used only as a last
  * resort (series-dates.ts says so in the report).
  */
-import { fromFile } from 'geotiff';
-import { parseGdalMetadata } from '../raster/index.ts';
+import { stat } from 'node:fs/promises';
+import { parseGdalMetadata, readTiffTags } from '../raster/index.ts';
 import { Tag } from '../raster/index.ts';
 import { parseMetadataDate, type CalendarDate } from './dates.ts';
 
@@ -49,13 +49,13 @@ const NONE: RasterDateTags = { metadata: null, tiffDateTime: null };
 /** The dates a GeoTIFF states about itself; nothing for other formats or unreadable tags. */
 export async function readRasterDateTags(file: string): Promise<RasterDateTags> {
   if (!/\.tiff?$/i.test(file)) return NONE;
-  let tiff: Awaited<ReturnType<typeof fromFile>> | null = null;
   try {
-    tiff = await fromFile(file);
-    const ifd = (await tiff.getImage(0)).fileDirectory;
+    // The raster reader's bounded tag reads: a broken file costs no more here than at open.
+    const tags = await readTiffTags(file, (await stat(file)).size, [Tag.GdalMetadata, TIFF_DATETIME]);
     let metadata: FileDate | null = null;
-    if (ifd.hasTag(Tag.GdalMetadata)) {
-      const items = parseGdalMetadata(String((await ifd.loadValue(Tag.GdalMetadata)) ?? '')).filter((it) => it.sample === null && !it.role);
+    const gdalMetadata = tags.get(Tag.GdalMetadata);
+    if (typeof gdalMetadata === 'string') {
+      const items = parseGdalMetadata(gdalMetadata.replace(/\0+$/, '')).filter((it) => it.sample === null && !it.role);
       for (const key of ACQUISITION_ITEMS) {
         const it = items.find((i) => i.name.toUpperCase() === key);
         const date = it ? parseMetadataDate(it.value) : null;
@@ -66,8 +66,9 @@ export async function readRasterDateTags(file: string): Promise<RasterDateTags> 
       }
     }
     let tiffDateTime: FileDate | null = null;
-    if (ifd.hasTag(TIFF_DATETIME)) {
-      const v = String((await ifd.loadValue(TIFF_DATETIME)) ?? '').replace(/\0+$/, '');
+    const dateTime = tags.get(TIFF_DATETIME);
+    if (typeof dateTime === 'string') {
+      const v = dateTime.replace(/\0+$/, '');
       const date = parseMetadataDate(v);
       if (date) tiffDateTime = { date, detail: `TIFF DateTime tag (TIFFTAG_DATETIME=${v.trim()}, when the file was written) in ${file}` };
     }
@@ -75,7 +76,5 @@ export async function readRasterDateTags(file: string): Promise<RasterDateTags> 
   } catch {
     // The raster reader has already opened this file; a tag it cannot parse here just means no date.
     return NONE;
-  } finally {
-    await tiff?.close();
   }
 }

@@ -4,7 +4,8 @@
  * GeoTIFFs. What the UI sees of it is main/api.ts.
  */
 export type { NumericArray, Window, Raster, ReadOptions, ProgressContext } from './types.ts';
-export { openRaster, rasterInfo } from './open-raster.ts';
+export { openRaster, rasterInfo, inspectRaster } from './open-raster.ts';
+export { readTiffTags } from './tiff-file.ts';
 export { prepareDisplay } from './display-cache.ts';
 export { bandStats } from './band-stats.ts';
 export { crsTransformer } from './crs-transform.ts';

@@ -26,6 +26,16 @@ export async function openRaster(paths: string[], opts: BandSetOptions = {}): Pr
   return openBandSet(paths[0], paths, opts);
 }
 
+/** RasterInfo and the reader's warnings (what `skysense info` prints to stderr, as gdalinfo does). */
+export async function inspectRaster(paths: string[]): Promise<{ info: RasterInfo; warnings: readonly string[] }> {
+  const r = await openRaster(paths);
+  try {
+    return { info: r.info, warnings: r.warnings ?? [] };
+  } finally {
+    await r.close();
+  }
+}
+
 export async function rasterInfo(paths: string[]): Promise<RasterInfo> {
   const r = await openRaster(paths);
   try {

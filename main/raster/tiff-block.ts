@@ -4,7 +4,8 @@
  * arrays can view them directly, and half floats widened to Float32 (the type the file
  * reads as), so every reader downstream sees plain Float32 blocks.
  */
-import { rasterError } from './errors.ts';
+import { libraryError, rasterError } from './errors.ts';
+import { compressionNames } from './tiff-tags.ts';
 import { bytesPerSample } from './data-type.ts';
 import { fromHalf } from './float16.ts';
 import type { TiffFile, TiffLevel } from './tiff-file.ts';
@@ -26,7 +27,8 @@ export async function loadBlock(tf: TiffFile, level: TiffLevel, index: number, b
   try {
     buffer = await level.decoder.decode(raw.buffer);
   } catch (err) {
-    throw rasterError('E_CORRUPT', tf.path, `block ${index} at byte ${offset} cannot be decoded (${(err as Error).message})`);
+    const codec = compressionNames[tf.compression] ?? (tf.compression === 1 ? 'uncompressed' : `compression ${tf.compression}`);
+    throw libraryError('E_CORRUPT', tf.path, `is corrupt: ${level.tiled ? 'tile' : 'strip'} ${index} at byte ${offset} cannot be decoded as ${codec}`, err);
   }
   const bps = tf.half ? 2 : bytesPerSample(tf.dataType);
   const rows = level.tiled ? level.blockHeight : Math.min(level.blockHeight, level.height - blockRow * level.blockHeight);

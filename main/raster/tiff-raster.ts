@@ -51,6 +51,10 @@ export class TiffRaster implements Raster, IndexedSource {
     }
   }
 
+  get warnings(): readonly string[] {
+    return this.tiff.warnings;
+  }
+
   readWindow(win: Window, opts?: ReadOptions): Promise<NumericArray[]> {
     return readWindowFrom(this, win, opts);
   }

@@ -29,7 +29,17 @@ export const Tag = {
   GdalMetadata: 42112,
   GdalNodata: 42113,
   LercParameters: 50674,
+  DateTime: 306,
 } as const;
+
+const TAG_NAMES: Record<number, string> = Object.fromEntries(Object.entries(Tag).map(([name, tag]) => [tag, name]));
+TAG_NAMES[Tag.GdalMetadata] = 'GDAL_METADATA';
+TAG_NAMES[Tag.GdalNodata] = 'GDAL_NODATA';
+
+/** How refusals name a tag: its TIFF name and number, e.g. "BitsPerSample (258)". */
+export function tagName(tag: number): string {
+  return TAG_NAMES[tag] ? `${TAG_NAMES[tag]} (${tag})` : `tag ${tag}`;
+}
 
 export const FieldType = {
   BYTE: 1,

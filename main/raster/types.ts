@@ -39,6 +39,8 @@ export interface Raster {
    */
   readWindow(win: Window, opts?: ReadOptions): Promise<NumericArray[]>;
   close(): Promise<void>;
+  /** What the reader read past or left out (a directory loop, a broken overview), one line each naming the file. */
+  readonly warnings?: readonly string[];
 }
 
 export interface ProgressContext {
