@@ -57,6 +57,9 @@ export function usage(): string {
     'Commands:',
     ...lines,
     '',
+    'Options for every command:',
+    '  --verbose  on a failure, also print the underlying library error and its stack',
+    '',
     'Run `skysense <command> --help` for a command\'s options.',
   ].join('\n');
 }

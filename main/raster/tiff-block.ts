@@ -36,6 +36,8 @@ export async function loadBlock(tf: TiffFile, level: TiffLevel, index: number, b
   if (buffer.byteLength < need) {
     throw rasterError('E_CORRUPT', tf.path, `block ${index} decodes to ${buffer.byteLength} bytes, ${need} expected`);
   }
+  // A corrupt stream may decode to a few stray bytes more: typed-array views need whole samples.
+  if (buffer.byteLength % bps !== 0) buffer = buffer.slice(0, buffer.byteLength - (buffer.byteLength % bps));
   if (!tf.littleEndian && bps > 1) swapBytes(new Uint8Array(buffer), bps);
   if (tf.ycbcrJpeg) ycbcrToRgb(new Uint8Array(buffer));
   if (tf.half) buffer = fromHalf(new Uint16Array(buffer, 0, Math.floor(buffer.byteLength / 2)), new Float32Array(Math.floor(buffer.byteLength / 2))).buffer;

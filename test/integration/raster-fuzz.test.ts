@@ -11,10 +11,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../helpers/gdal.ts';
+import { REPO_ROOT, dataPath, gdalTranslate } from '../helpers/gdal.ts';
+import { openRaster } from '../../main/raster/index.ts';
 import { errorText, setVerbose } from '../../main/cli/error-text.ts';
 import { badRefusal, fuzzSources, gdalOracle, ourRead, peakRssMiB, writeMutants, type FuzzCase, type GdalRead } from '../helpers/raster-fuzz.ts';
 
@@ -126,6 +127,80 @@ describe(`raster fuzz (seed ${SEED})`, () => {
     const verbose = await cli(opened, ['--verbose']);
     assert.equal(verbose.code, 1);
     assert.ok(verbose.stderr.startsWith(plain.stderr), verbose.stderr);
+  });
+});
+
+/** Rewrites one entry of the first directory of a classic little-endian TIFF. */
+function patch(src: Buffer, tag: number, set: { type?: number; count?: number; value?: number }): Buffer {
+  const b = Buffer.from(src);
+  const ifd = b.readUInt32LE(4);
+  for (let i = 0; i < b.readUInt16LE(ifd); i++) {
+    const p = ifd + 2 + i * 12;
+    if (b.readUInt16LE(p) !== tag) continue;
+    if (set.type !== undefined) b.writeUInt16LE(set.type, p + 2);
+    if (set.count !== undefined) b.writeUInt32LE(set.count, p + 4);
+    if (set.value !== undefined) b.writeUInt32LE(set.value, p + 8);
+    return b;
+  }
+  throw new Error(`no tag ${tag}`);
+}
+
+describe('the cases of issue 18, by name', () => {
+  let small: Buffer;
+  before(() => {
+    const f = join(tmp, 'small.tif');
+    gdalTranslate(['-srcwin', '0', '0', '8', '8', '-a_nodata', '-9999', dataPath('samples/elev.tif'), f]);
+    small = readFileSync(f);
+  });
+
+  /** Opens `bytes` as a file; returns the error or the raster's warnings, with time and memory spent. */
+  async function open(name: string, bytes: Buffer): Promise<{ file: string; error?: Error; warnings?: readonly string[]; ms: number; rssMiB: number }> {
+    const file = join(tmp, name);
+    writeFileSync(file, bytes);
+    const rss0 = peakRssMiB();
+    const t0 = performance.now();
+    try {
+      const r = await openRaster([file]);
+      await r.close();
+      return { file, warnings: r.warnings, ms: performance.now() - t0, rssMiB: peakRssMiB() - rss0 };
+    } catch (error) {
+      assert.equal(badRefusal(error, file), '');
+      return { file, error: error as Error, ms: performance.now() - t0, rssMiB: peakRssMiB() - rss0 };
+    }
+  }
+
+  test('BitsPerSample count 0x3FFFFFFF: refused by tag in milliseconds and megabytes', async () => {
+    const r = await open('bps-count.tif', patch(small, 258, { count: 0x3fffffff, value: 8 }));
+    assert.match(r.error!.message, /BitsPerSample \(258\) declares 1073741823 values \(2\.0 GiB\), more than the whole \d+-byte file/);
+    assert.ok(r.ms < 100 && r.rssMiB < 16, `${r.ms.toFixed(0)} ms, +${r.rssMiB.toFixed(0)} MiB`);
+  });
+
+  test('a huge count on the nodata tag: left out with a warning, nothing allocated', async () => {
+    const r = await open('nodata-count.tif', patch(small, 42113, { count: 0x3fffffff }));
+    assert.equal(r.error, undefined);
+    assert.match(r.warnings!.join('\n'), /GDAL_NODATA \(42113\) left out: GDAL_NODATA \(42113\) declares 1073741823 values/);
+    assert.ok(r.ms < 100 && r.rssMiB < 16, `${r.ms.toFixed(0)} ms, +${r.rssMiB.toFixed(0)} MiB`);
+  });
+
+  test('a first-directory pointer of 0 or 4 is not called truncated', async () => {
+    for (const v of [0, 4]) {
+      const b = Buffer.from(small);
+      b.writeUInt32LE(v, 4);
+      const r = await open(`first-${v}.tif`, b);
+      assert.equal((r.error as { code?: string }).code, 'E_CORRUPT');
+      assert.doesNotMatch(r.error!.message, /truncated/);
+      assert.match(r.error!.message, v === 0 ? /first image directory pointer is 0/ : /points inside the 8-byte header/);
+    }
+  });
+
+  test('RowsPerStrip 0, SamplesPerPixel 65535, a SamplesPerPixel stored as DOUBLE: refused by name', async () => {
+    const rows = await open('rows-0.tif', patch(small, 278, { value: 0 }));
+    assert.match(rows.error!.message, /RowsPerStrip \(278\) is 0/);
+    const spp = await open('spp-65535.tif', patch(small, 277, { value: 65535 }));
+    assert.match(spp.error!.message, /which cannot decode to the \d+ bytes its 8 x 8 px x 65535 samples need/);
+    // A DOUBLE's bytes read as a count gave "bandCount": NaN; an integer tag must be an integer type.
+    const nan = await open('spp-double.tif', patch(small, 277, { type: 12 }));
+    assert.match(nan.error!.message, /SamplesPerPixel \(277\) is stored as DOUBLE, where an integer type belongs/);
   });
 });
 
