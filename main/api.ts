@@ -328,6 +328,8 @@ export const TrainRequest = z
     /** Continue from the checkpoint a crashed or cancelled run of this head left. */
     resume: z.boolean().optional(),
     augment: TrainAugment.optional(),
+    /** segment on one raster: several encoder taps, or ["all"] (read at the finest one's grid). */
+    taps: z.array(z.string().min(1)).min(1).max(16).optional(),
     hidden: z.number().int().min(1).max(4096).optional(),
     epochs: z.number().int().min(1).max(100000).optional(),
     seed: z.number().int().min(0).optional(),

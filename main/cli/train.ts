@@ -13,7 +13,7 @@ import { metricsJson, trainSummary } from './metrics-text.ts';
 import { commandLine, parseOptions, UsageError } from './usage.ts';
 
 export const TRAIN_USAGE =
-  'usage: skysense train --task segment|change|classify|detect --model DIR (--dataset SPEC.json | (--input FILE... | --fused --input S2_DATE... [--s1 S1_DATE...] [--dates D,...] [--s1-dates D,...]) --labels FILE.tif|FILE.geojson|FILE.gpkg|FILE.txt --classes A,B[,...] [--label-values V=CLASS,...] [--class-field NAME] [--layer NAME]) --out HEAD_DIR [--grid PX] [--multi-label [--min-fraction F]] (classify) [--oriented] [--tap NAME] (detect) [--head-type linear|mlp] [--hidden N] [--epochs N] [--seed N] [--loss ce|focal] [--focal-gamma G] [--augment hflip,vflip,rot90] [--resume] [--modality s2|s1|hr] [--provider LIST] [--json]';
+  'usage: skysense train --task segment|change|classify|detect --model DIR (--dataset SPEC.json | (--input FILE... | --fused --input S2_DATE... [--s1 S1_DATE...] [--dates D,...] [--s1-dates D,...]) --labels FILE.tif|FILE.geojson|FILE.gpkg|FILE.txt --classes A,B[,...] [--label-values V=CLASS,...] [--class-field NAME] [--layer NAME]) --out HEAD_DIR [--grid PX] [--multi-label [--min-fraction F]] (classify) [--oriented] [--tap NAME] (detect) [--head-type linear|mlp] [--hidden N] [--epochs N] [--seed N] [--loss ce|focal] [--focal-gamma G] [--augment hflip,vflip,rot90] [--taps TAP,...|all] (segment) [--resume] [--modality s2|s1|hr] [--provider LIST] [--json]';
 
 const int = (name: string, v: string | undefined, min: number): number | undefined => {
   if (v === undefined) return undefined;
@@ -99,6 +99,7 @@ export function parseTrainArgs(args: string[]): TrainTaskOptions & { json: boole
     loss: { type: 'string' },
     'focal-gamma': { type: 'string' },
     augment: { type: 'string' },
+    taps: { type: 'string' },
     resume: { type: 'boolean' },
     modality: { type: 'string' },
     provider: { type: 'string' },
@@ -147,6 +148,7 @@ export function parseTrainArgs(args: string[]): TrainTaskOptions & { json: boole
     seed: int('seed', values.seed, 0),
     ...lossFlags(values.loss, values['focal-gamma']),
     augment: augmentFlag(values.augment),
+    taps: values.taps === undefined ? undefined : values.taps.split(',').map((t) => t.trim()).filter(Boolean),
     resume: values.resume,
     modality: modality as ModalityId | undefined,
     providers: values.provider,

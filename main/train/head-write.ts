@@ -45,6 +45,38 @@ export async function onnxAgreement(bytes: Uint8Array, h: HeadWeights, x: Float3
 }
 
 /**
+ * A head on several taps against the TypeScript forward pass: each of up to `limit` rows is
+ * fed as its own batch item, every tap a constant block of the row's features at the tap's
+ * own size (the finest S x S, a tap k times coarser S/k), so whatever the graph's Resize
+ * reads, the output at its corner must be the row's logits.
+ */
+export async function tapsAgreement(bytes: Uint8Array, h: HeadWeights, x: Float32Array, n: number, taps: { name: string; channels: number; factor: number }[], output: string, limit = 256): Promise<number> {
+  const m = Math.min(n, limit);
+  if (m === 0) return 0;
+  const S = Math.max(...taps.map((t) => t.factor));
+  const session = await ort.InferenceSession.create(bytes);
+  try {
+    const feeds: Record<string, ort.Tensor> = {};
+    let offset = 0;
+    for (const t of taps) {
+      const side = S / t.factor;
+      const plane = side * side;
+      const data = new Float32Array(m * t.channels * plane);
+      for (let i = 0; i < m; i++) for (let c = 0; c < t.channels; c++) data.fill(x[i * h.channels + offset + c], (i * t.channels + c) * plane, (i * t.channels + c + 1) * plane);
+      feeds[t.name] = new ort.Tensor('float32', data, [m, t.channels, side, side]);
+      offset += t.channels;
+    }
+    const y = (await session.run(feeds))[output].data as Float32Array;
+    const ref = headLogits(h, x, m);
+    let worst = 0;
+    for (let i = 0; i < m; i++) for (let k = 0; k < h.classes; k++) worst = Math.max(worst, Math.abs(y[(i * h.classes + k) * S * S] - ref[i * h.classes + k]));
+    return worst;
+  } finally {
+    await session.release();
+  }
+}
+
+/**
  * A detect head's graph against the TypeScript forward pass on n feature rows: the largest
  * |difference| of the score logits, and of the boxes in input pixels relative to their size
  * (at least 1 px), since exp makes large boxes' absolute errors large.

@@ -16,6 +16,12 @@ export interface ExportNames {
   output: string;
   /** classify: the tile's features averaged first (output [batch, K], one answer per tile). */
   pooled?: boolean;
+  /**
+   * Several taps (inputs in this order, finest first): each coarser one resized to the finest
+   * grid (nearest, floor: the cell that holds each fine cell, as tap-features.ts gathers them),
+   * then all side by side.
+   */
+  taps?: { channels: number; factor: number; stride: number }[];
   /** Written into the graph's doc string. */
   doc: string;
 }
@@ -24,17 +30,21 @@ export function tensor(name: string, dims: number[], data: Float32Array): Instan
   return onnx.TensorProto.create({ name, dims, dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)) });
 }
 
-export function valueInfo(name: string, channels: number): InstanceType<typeof onnx.ValueInfoProto> {
+/** [batch, channels, h, w]; the spatial axes' names are the manifest's (h4, w4 ... for a head on several taps). */
+export function valueInfo(name: string, channels: number, axes: [string, string] = ['h', 'w']): InstanceType<typeof onnx.ValueInfoProto> {
   const dim = (d: string | number) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d });
   return onnx.ValueInfoProto.create({
     name,
-    type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: ['batch', channels, 'h', 'w'].map(dim) } } },
+    type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: ['batch', channels, ...axes].map(dim) } } },
   });
 }
 
 function pooledInfo(name: string, classes: number): InstanceType<typeof onnx.ValueInfoProto> {
   return onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: [{ dimParam: 'batch' }, { dimValue: classes }] } } } });
 }
+
+/** The spatial axes of a tap of this stride, as the manifest names them. */
+export const tapAxes = (stride: number): [string, string] => [`h${stride}`, `w${stride}`];
 
 export function exportHeadOnnx(h: HeadWeights, names: ExportNames): Uint8Array {
   const first = foldStandardisation(h);
@@ -44,15 +54,33 @@ export function exportHeadOnnx(h: HeadWeights, names: ExportNames): Uint8Array {
     onnx.NodeProto.create({ opType: 'Conv', input: [input, w, b], output: [output], name: output, attribute: [{ name: 'kernel_shape', type: onnx.AttributeProto.AttributeType.INTS, ints: [1, 1] }] });
   const node = [];
   let input = names.inputs[0];
-  if (names.inputs.length === 2) {
+  if (names.inputs.length === 2 && !names.taps) {
     const [a, b] = names.inputs;
     node.push(onnx.NodeProto.create({ opType: 'Sub', input: [a, b], output: ['diff'], name: 'diff' }));
     node.push(onnx.NodeProto.create({ opType: 'Abs', input: ['diff'], output: ['absdiff'], name: 'absdiff' }));
     node.push(onnx.NodeProto.create({ opType: 'Concat', input: [a, b, 'absdiff'], output: ['pair'], name: 'pair', attribute: [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 1 }] }));
     input = 'pair';
   }
+  if (names.taps) {
+    const parts = names.inputs.map((name, i) => {
+      const f = names.taps![i].factor;
+      if (f === 1) return name;
+      initializer.push(tensor(`scales_${name}`, [4], Float32Array.from([1, 1, f, f])));
+      node.push(onnx.NodeProto.create({
+        opType: 'Resize', input: [name, '', `scales_${name}`], output: [`up_${name}`], name: `up_${name}`,
+        attribute: [
+          { name: 'mode', type: onnx.AttributeProto.AttributeType.STRING, s: new TextEncoder().encode('nearest') },
+          { name: 'coordinate_transformation_mode', type: onnx.AttributeProto.AttributeType.STRING, s: new TextEncoder().encode('asymmetric') },
+          { name: 'nearest_mode', type: onnx.AttributeProto.AttributeType.STRING, s: new TextEncoder().encode('floor') },
+        ],
+      }));
+      return `up_${name}`;
+    });
+    node.push(onnx.NodeProto.create({ opType: 'Concat', input: parts, output: ['taps'], name: 'taps', attribute: [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 1 }] }));
+    input = 'taps';
+  }
   // A change head reads [a, b, |a - b|]: each date is a third of its input.
-  const dateChannels = names.inputs.length === 2 ? h.channels / 3 : h.channels;
+  const dateChannels = names.inputs.length === 2 && !names.taps ? h.channels / 3 : h.channels;
   if (names.pooled) {
     // Mean over the tile, kept as [batch, C, 1, 1] so the same 1 x 1 convolutions apply; flattened at the end.
     node.push(onnx.NodeProto.create({ opType: 'ReduceMean', input: [input], output: ['pooled'], name: 'pool', attribute: [{ name: 'axes', type: onnx.AttributeProto.AttributeType.INTS, ints: [2, 3] }, { name: 'keepdims', type: onnx.AttributeProto.AttributeType.INT, i: 1 }] }));
@@ -78,8 +106,8 @@ export function exportHeadOnnx(h: HeadWeights, names: ExportNames): Uint8Array {
       docString: names.doc,
       node,
       initializer,
-      input: names.inputs.map((n) => valueInfo(n, dateChannels)),
-      output: [names.pooled ? pooledInfo(names.output, h.classes) : valueInfo(names.output, h.classes)],
+      input: names.inputs.map((n, i) => (names.taps ? valueInfo(n, names.taps[i].channels, tapAxes(names.taps[i].stride)) : valueInfo(n, dateChannels))),
+      output: [names.pooled ? pooledInfo(names.output, h.classes) : valueInfo(names.output, h.classes, names.taps ? tapAxes(names.taps[0].stride) : undefined)],
     },
   });
   return onnx.ModelProto.encode(model).finish();

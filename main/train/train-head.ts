@@ -19,10 +19,11 @@ import { rasterInfo } from '../raster/index.ts';
 import { checkSameGrid, clusterColour, hex } from '../tasks/index.ts';
 import type { TiledProgress } from '../tiler/index.ts';
 import { cachedFeatures, gatherFeatures, type FeatureGrid, type TrainSeries } from './feature-cache.ts';
+import { checkTapGrids, gatherTaps, tapPlan, type TapSpec } from './tap-features.ts';
 import { pooledFeatures } from './pooled-cells.ts';
 import { checkpointPath, removeCheckpoint } from './checkpoint.ts';
-import { exportHeadOnnx } from './onnx-export.ts';
-import { onnxAgreement, writeHeadFolder } from './head-write.ts';
+import { exportHeadOnnx, tapAxes } from './onnx-export.ts';
+import { onnxAgreement, tapsAgreement, writeHeadFolder } from './head-write.ts';
 import type { CellLabels } from './label-raster.ts';
 import { readLabels } from './labels.ts';
 import { sceneGrid, seriesOf, specScenes, type Scene, type SceneTask } from './scenes.ts';
@@ -40,6 +41,8 @@ export interface TrainTaskOptions extends SplitOptions {
   oriented?: boolean;
   /** detect: the encoder tap the head reads (default the finest). */
   tap?: string;
+  /** segment on one raster: several encoder taps (or ["all"]), read at the finest one's grid (tap-features.ts). */
+  taps?: string[];
   /** classify: the cell size in input pixels (default the encoder's tile size); one encoder tile per cell. */
   grid?: number;
   /** classify: a sigmoid per class (a cell may hold several), trained with binary cross-entropy. */
@@ -240,6 +243,7 @@ export async function trainTaskHead(given: TrainTaskOptions): Promise<TrainRepor
   // Classify cells are encoded one tile each, so neighbours share no context: any cell may validate.
   const splitOptions: SplitOptions = task === 'classify' ? { block: 1, ...o } : o;
   if (o.augment?.length && scenes.some((s) => s.series)) throw new ApiError('E_UNSUPPORTED', 'augment: flips and turns apply to heads on one raster or two dates, not to a fused series');
+  if (o.taps?.length && (task !== 'segment' || scenes.some((s) => s.series))) throw new ApiError('E_UNSUPPORTED', `taps: heads on several taps are trained for segment on one raster (this is ${task}${scenes.some((s) => s.series) ? ' on a fused series' : ''})`);
   if (o.multiLabel && task !== 'classify') throw new ApiError('E_BAD_REQUEST', 'multiLabel: only classify heads answer with several classes at once');
   const multi = o.multiLabel ? { minFraction: checkFraction(o.minFraction ?? 0.05) } : undefined;
   checkClasses(classes);
@@ -252,6 +256,7 @@ export async function trainTaskHead(given: TrainTaskOptions): Promise<TrainRepor
   let cellPx = 0;
   let weightsSha = '';
   let moduleName = '';
+  let taps: TapSpec[] | null = null;
   const read: { scene: Scene; info: RasterInfo; labels: CellLabels }[] = [];
   try {
     const available = Object.keys(model.manifest.modalities) as ModalityId[];
@@ -272,6 +277,10 @@ export async function trainTaskHead(given: TrainTaskOptions): Promise<TrainRepor
           cellPx = o.grid ?? spec.tile?.size ?? 0;
           checkGridSize(cellPx, stride, spec.tile, model.manifestPath);
         } else cellPx = stride;
+        if (o.taps?.length) {
+          taps = tapPlan(o.taps, spec, name, model.manifestPath);
+          stride = cellPx = taps[0].stride;
+        }
         moduleName = name;
         weightsSha = await fileSha256(model.modulePath(name));
       }
@@ -289,26 +298,37 @@ export async function trainTaskHead(given: TrainTaskOptions): Promise<TrainRepor
   const counted = (p: (typeof prepared)[number], cells?: Int32Array) => (multi ? presence(p.labels, classes.length, cells) : cells ? p.split.trainCounts : p.labels.counts);
   checkSplit(sum((p) => counted(p)), sum((p) => counted(p, p.split.train)), classes, scenes.length > 1 ? `${o.dataset}` : scenes[0].where);
 
+  let grid: FeatureGrid | null = null;
+  let allCached = true;
+  // One date's (or series') features: its grid (the finest tap's), and the rows of given cells.
+  const featuresOf = async (inputs: string[] | TrainSeries, view?: TileView) => {
+    const tiling = task === 'classify' ? { tile: cellPx, overlap: 0 } : {};
+    const base = { model: o.model, inputs, ...tiling, ...(view ? { view } : {}), modality: modality === 'fused' ? undefined : modality, cacheDir: o.cacheDir, providers: o.providers, signal: o.signal, progress: o.progress };
+    const grids: FeatureGrid[] = [];
+    for (const t of taps ?? [null]) grids.push(await cachedFeatures(t ? { ...base, tap: t.name } : base));
+    allCached &&= grids.every((g) => g.cached);
+    const g = grids[0];
+    const gather = (cells: Int32Array, fineWidth: number) => (grids.length > 1 ? gatherTaps(grids, fineWidth, cells, o.signal) : task === 'classify' ? pooledFeatures(g, cellPx, cells, o.signal) : gatherFeatures(g, cells, o.signal));
+    return { grid: g, grids, gather };
+  };
+  const featureChannels = (g: FeatureGrid) => (taps ? taps.reduce((a, t) => a + t.channels, 0) : g.channels);
   const tf = performance.now();
   const trainSets: LabelledSet[] = [];
   const valSets: LabelledSet[] = [];
   let dropped = 0;
-  let grid: FeatureGrid | null = null;
-  let allCached = true;
   for (const p of prepared) {
     const perDate: { train: Float32Array; val: Float32Array }[] = [];
     for (const inputs of p.scene.series ? [p.scene.series] : p.scene.dates) {
-      const tiling = task === 'classify' ? { tile: cellPx, overlap: 0 } : {};
-      grid = await cachedFeatures({ model: o.model, inputs, ...tiling, modality: modality === 'fused' ? undefined : modality, cacheDir: o.cacheDir, providers: o.providers, signal: o.signal, progress: o.progress });
-      allCached &&= grid.cached;
+      const f = await featuresOf(inputs);
+      grid = f.grid;
       const k = cellPx / grid.stride;
       if (Math.ceil(grid.width / k) !== p.labels.width || Math.ceil(grid.height / k) !== p.labels.height) {
         throw new ApiError('E_INTERNAL', `${p.scene.where}: features ${grid.width} x ${grid.height} but label cells ${p.labels.width} x ${p.labels.height} of ${k} features`);
       }
-      const gather = (cells: Int32Array) => (task === 'classify' ? pooledFeatures(grid!, cellPx, cells, o.signal) : gatherFeatures(grid!, cells, o.signal));
-      perDate.push({ train: await gather(p.split.train), val: await gather(p.split.val) });
+      if (f.grids.length > 1) checkTapGrids(f.grids, p.info, p.scene.where);
+      perDate.push({ train: await f.gather(p.split.train, p.labels.width), val: await f.gather(p.split.val, p.labels.width) });
     }
-    const Cd = grid!.channels;
+    const Cd = featureChannels(grid!);
     const rowWidth = p.scene.dates.length > 1 ? 3 * Cd : Cd;
     const t = labelledSet(combine(perDate.map((d) => d.train), p.split.train.length, Cd), p.split.train, p.labels, rowWidth, classes.length);
     const v = labelledSet(combine(perDate.map((d) => d.val), p.split.val.length, Cd), p.split.val, p.labels, rowWidth, classes.length);
@@ -317,17 +337,12 @@ export async function trainTaskHead(given: TrainTaskOptions): Promise<TrainRepor
     dropped += t.dropped + v.dropped;
     for (const view of p.scene.series ? [] : (o.augment ?? [])) {
       const viewed: Float32Array[] = [];
-      for (const inputs of p.scene.dates) {
-        const tiling = task === 'classify' ? { tile: cellPx, overlap: 0 } : {};
-        const g = await cachedFeatures({ model: o.model, inputs, ...tiling, view, modality: modality === 'fused' ? undefined : modality, cacheDir: o.cacheDir, providers: o.providers, signal: o.signal, progress: o.progress });
-        allCached &&= g.cached;
-        viewed.push(task === 'classify' ? await pooledFeatures(g, cellPx, p.split.train, o.signal) : await gatherFeatures(g, p.split.train, o.signal));
-      }
+      for (const inputs of p.scene.dates) viewed.push(await (await featuresOf(inputs, view)).gather(p.split.train, p.labels.width));
       trainSets.push(labelledSet(combine(viewed, p.split.train.length, Cd), p.split.train, p.labels, rowWidth, classes.length).set);
     }
   }
   if (!grid || !modality) throw new ApiError('E_INTERNAL', 'no scene prepared');
-  const C = grid.channels;
+  const C = featureChannels(grid);
   const width = task === 'change' ? 3 * C : C;
   const train = { set: concat(trainSets, width, classes.length) };
   const val = { set: concat(valSets, width, classes.length) };
@@ -337,10 +352,13 @@ export async function trainTaskHead(given: TrainTaskOptions): Promise<TrainRepor
   const result = await trainHead(train.set, val.set, { type: headType, channels: width, classes, hidden: o.hidden, epochs: o.epochs, batch: o.batch, seed: o.seed, loss: o.loss, focalGamma: o.focalGamma, onEpoch: o.onEpoch, signal: o.signal, checkpoint: { path: checkpointPath(o.cacheDir, out), resume: o.resume ?? false } });
   const trainSeconds = (performance.now() - tt) / 1000;
 
-  const inputNames = task === 'change' ? ['feat_a', 'feat_b'] : ['feat'];
+  const inputNames = taps ? taps.map((t) => t.name) : task === 'change' ? ['feat_a', 'feat_b'] : ['feat'];
   const pooled = task === 'classify';
-  const onnxBytes = exportHeadOnnx(result.weights, { inputs: inputNames, output: 'logits', pooled, doc: `SkySense Desktop ${headType} ${task} head, trained on ${data}` });
-  const onnxMaxAbsDiff = await onnxAgreement(onnxBytes, result.weights, val.set.x, val.set.n, { inputs: inputNames, output: 'logits', channels: C, pooled });
+  const tapInputs = taps?.map((t) => ({ name: t.name, channels: t.channels, stride: t.stride, factor: t.stride / taps![0].stride }));
+  const onnxBytes = exportHeadOnnx(result.weights, { inputs: inputNames, output: 'logits', pooled, taps: tapInputs, doc: `SkySense Desktop ${headType} ${task} head, trained on ${data}` });
+  const onnxMaxAbsDiff = tapInputs
+    ? await tapsAgreement(onnxBytes, result.weights, val.set.x, val.set.n, tapInputs, 'logits')
+    : await onnxAgreement(onnxBytes, result.weights, val.set.x, val.set.n, { inputs: inputNames, output: 'logits', channels: C, pooled });
   if (!(onnxMaxAbsDiff <= 1e-4)) throw new ApiError('E_INTERNAL', `the exported head disagrees with its training forward pass by ${onnxMaxAbsDiff} (max |logit difference|); nothing written`);
 
   const v = result.val;
@@ -354,8 +372,10 @@ export async function trainTaskHead(given: TrainTaskOptions): Promise<TrainRepor
     task,
     encoder: { name: grid.model.name, modality, module: moduleName, weightsSha256: weightsSha },
     file: 'head.onnx',
-    inputs: inputNames.map((name, i) => ({ name, dtype: 'float32' as const, shape: ['batch', C, 'h', 'w'], tap: grid!.model.output, ...(task === 'change' ? { date: i === 0 ? ('a' as const) : ('b' as const) } : {}) })),
-    outputs: [pooled ? { name: 'logits', dtype: 'float32', shape: ['batch', classes.length] } : { name: 'logits', dtype: 'float32', shape: ['batch', classes.length, 'h', 'w'], stride }],
+    inputs: taps
+      ? taps.map((t) => ({ name: t.name, dtype: 'float32' as const, shape: ['batch', t.channels, ...tapAxes(t.stride)], tap: t.name }))
+      : inputNames.map((name, i) => ({ name, dtype: 'float32' as const, shape: ['batch', C, 'h', 'w'], tap: grid!.model.output, ...(task === 'change' ? { date: i === 0 ? ('a' as const) : ('b' as const) } : {}) })),
+    outputs: [pooled ? { name: 'logits', dtype: 'float32', shape: ['batch', classes.length] } : { name: 'logits', dtype: 'float32', shape: ['batch', classes.length, ...(taps ? tapAxes(stride) : ['h', 'w'])], stride }],
     activation: multi ? 'sigmoid' : 'softmax',
     ...(multi ? { threshold: 0.5 } : {}),
     classes: classes.map((name, i) => ({ value: i, name, color: o.classColors?.[i] ?? hex(clusterColour(i + 1)) })),

@@ -5,7 +5,9 @@
  * trained on the same six quadrants (a dataset spec of gdal_translate crops, labels PNG taken as
  * pixel-aligned, 0 unlabelled), and both are scored by `skysense eval` on the six quadrants
  * neither saw (top-right, bottom-left). Mean IoU and per-class IoU over the 4 x 4 px cells of
- * the HR encoder's grid, each cell's most frequent label.
+ * the HR encoder's grid, each cell's most frequent label. Two heads are trained: on the last tap
+ * (feat_s32, one cell per 32 px, what embed writes) and on all four taps (`--taps all`: feat_s4 ..
+ * feat_s32 at the 4 px grid, as the stock head reads them).
  *
  *   node --import tsx test/bench/loveda-segment.bench.ts     BENCH_HEAD=linear|mlp BENCH_EPOCHS=100
  */
@@ -47,15 +49,20 @@ function spec(name: string, quadrants: (keyof typeof QUADRANTS)[]): string {
 try {
   const train = spec('train.json', ['TL', 'BR']);
   const held = spec('held.json', ['TR', 'BL']);
-  const t0 = performance.now();
-  const r = await trainTaskHead({ model: MODEL, dataset: train, out: join(tmp, 'head'), cacheDir: join(tmp, 'cache'), headType: HEAD, epochs: EPOCHS, seed: 0 });
-  console.log(`trained a ${HEAD} head on 6 LoveDA quadrants: ${r.samples.train} cells, features ${r.features.seconds.toFixed(1)} s, training ${r.epochs.seconds.toFixed(1)} s (${r.epochs.run} epochs, best ${r.epochs.best}), total ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  const mine = await evalHead({ head: join(tmp, 'head'), model: MODEL, dataset: held });
+  const heads: [string, Awaited<ReturnType<typeof evalHead>>][] = [];
+  for (const [label, taps] of [['last tap', undefined], ['all taps', ['all']]] as const) {
+    const t0 = performance.now();
+    const dir = join(tmp, `head-${taps ? 'taps' : 'last'}`);
+    const r = await trainTaskHead({ model: MODEL, dataset: train, out: dir, cacheDir: join(tmp, 'cache'), headType: HEAD, epochs: EPOCHS, seed: 0, taps: taps ? [...taps] : undefined });
+    console.log(`trained a ${HEAD} head (${label}, ${r.features.channels} channels at ${r.features.stride} px) on 6 LoveDA quadrants: ${r.samples.train} cells, features ${r.features.seconds.toFixed(1)} s, training ${r.epochs.seconds.toFixed(1)} s (${r.epochs.run} epochs, best ${r.epochs.best}), total ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    heads.push([`trained here (${HEAD}, ${label})`, await evalHead({ head: dir, model: MODEL, dataset: held })]);
+  }
   const stock = await evalHead({ head: STOCK, model: MODEL, dataset: held });
-  console.log(`held out: 6 quadrants (TR, BL of tiles 0-2), ${mine.scenes.reduce((a, s) => a + s.cells, 0)} labelled 4 x 4 px cells`);
+  heads.push(['stock hr-landcover', stock]);
+  console.log(`held out: 6 quadrants (TR, BL of tiles 0-2), ${stock.scenes.reduce((a, s) => a + s.cells, 0)} labelled 4 x 4 px cells`);
   console.log(`| head | mean IoU | macro F1 | overall accuracy | IoU ${CLASSES.join(' / ')} |`);
   console.log('| --- | --- | --- | --- | --- |');
-  for (const [name, m] of [[`trained here (${HEAD})`, mine], ['stock hr-landcover', stock]] as const) {
+  for (const [name, m] of heads) {
     console.log(`| ${name} | ${m.meanIoU.toFixed(3)} | ${m.macroF1.toFixed(3)} | ${m.overallAccuracy.toFixed(3)} | ${CLASSES.map((c) => m.perClass[c].iou.toFixed(2)).join(' / ')} |`);
   }
 } finally {
