@@ -48,7 +48,11 @@ export class Dispatcher {
       const callId = raw && typeof raw === 'object' && typeof (raw as { callId?: unknown }).callId === 'string'
         ? (raw as { callId: string }).callId
         : '?';
-      this.send({ type: 'reply', callId, ok: false, error: { code: 'E_BAD_REQUEST', message: 'malformed message' } });
+      // Name the first problem (a missing callId, an unknown type) so a client can be fixed.
+      const first = parsed.error.issues[0];
+      const where = first?.path?.length ? `${first.path.join('.')}: ` : '';
+      const message = `malformed message: ${where}${first?.message ?? 'not a call or cancel'}`;
+      this.send({ type: 'reply', callId, ok: false, error: { code: 'E_BAD_REQUEST', message } });
       return;
     }
     const msg = parsed.data;
