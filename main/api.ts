@@ -307,6 +307,8 @@ export const TrainRequest = z
         s1: z.array(z.string().min(1)).min(1).optional(),
         dates: z.array(z.string().min(1)).optional(),
         s1Dates: z.array(z.string().min(1)).optional(),
+        /** An HR (aerial) raster of the same ground, fused with the series (labels count under it only). */
+        hr: z.string().min(1).optional(),
       })
       .strict()
       .optional(),

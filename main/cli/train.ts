@@ -13,7 +13,7 @@ import { metricsJson, trainSummary } from './metrics-text.ts';
 import { commandLine, parseOptions, UsageError } from './usage.ts';
 
 export const TRAIN_USAGE =
-  'usage: skysense train --task segment|change|classify|detect --model DIR (--dataset SPEC.json | (--input FILE... | --fused --input S2_DATE... [--s1 S1_DATE...] [--dates D,...] [--s1-dates D,...]) --labels FILE.tif|FILE.geojson|FILE.gpkg|FILE.txt --classes A,B[,...] [--label-values V=CLASS,...] [--class-field NAME] [--layer NAME]) --out HEAD_DIR [--grid PX] [--multi-label [--min-fraction F]] (classify) [--oriented] [--tap NAME] (detect) [--head-type linear|mlp] [--hidden N] [--epochs N] [--seed N] [--loss ce|focal] [--focal-gamma G] [--augment hflip,vflip,rot90] [--taps TAP,...|all] (segment) [--resume] [--modality s2|s1|hr] [--provider LIST] [--json]';
+  'usage: skysense train --task segment|change|classify|detect --model DIR (--dataset SPEC.json | (--input FILE... | --fused --input S2_DATE... [--s1 S1_DATE...] [--dates D,...] [--s1-dates D,...] [--hr FILE]) --labels FILE.tif|FILE.geojson|FILE.gpkg|FILE.txt --classes A,B[,...] [--label-values V=CLASS,...] [--class-field NAME] [--layer NAME]) --out HEAD_DIR [--grid PX] [--multi-label [--min-fraction F]] (classify) [--oriented] [--tap NAME] (detect) [--head-type linear|mlp] [--hidden N] [--epochs N] [--seed N] [--loss ce|focal] [--focal-gamma G] [--augment hflip,vflip,rot90] [--taps TAP,...|all] (segment) [--resume] [--modality s2|s1|hr] [--provider LIST] [--json]';
 
 const int = (name: string, v: string | undefined, min: number): number | undefined => {
   if (v === undefined) return undefined;
@@ -45,16 +45,18 @@ export const SERIES_OPTIONS = {
   s1: { type: 'string', multiple: true },
   dates: { type: 'string' },
   's1-dates': { type: 'string' },
+  hr: { type: 'string' },
 } as const;
 
 /** A fused series from the flags: each --input one S2 date, each --s1 one S1 date, as `skysense run` takes them. */
-export function seriesFlags(values: { input?: string[]; fused?: boolean; s1?: string[]; dates?: string; 's1-dates'?: string }): TrainSeries | undefined {
+export function seriesFlags(values: { input?: string[]; fused?: boolean; s1?: string[]; dates?: string; 's1-dates'?: string; hr?: string }): TrainSeries | undefined {
   const list = (v: string | undefined) => v?.split(',').map((d) => d.trim());
   if (!values.fused && !values.s1) {
     if (values.dates || values['s1-dates']) throw new UsageError('--dates and --s1-dates date a series: add --fused (each --input one S2 date) or --s1');
+    if (values.hr) throw new UsageError('--hr is fused with a series: add --fused (each --input one S2 date) or --s1');
     return undefined;
   }
-  return { s2: values.input, s1: values.s1, dates: list(values.dates), s1Dates: list(values['s1-dates']) };
+  return { s2: values.input, s1: values.s1, dates: list(values.dates), s1Dates: list(values['s1-dates']), ...(values.hr ? { hr: values.hr } : {}) };
 }
 
 /** --loss ce|focal and --focal-gamma G (a number >= 0, only with the focal loss). */

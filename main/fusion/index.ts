@@ -10,4 +10,4 @@ export {
 } from './fused-series.ts';
 export type { Resample } from './grid-fit.ts';
 export type { FrameModality } from './fused-infer.ts';
-export type { HrFrameReport } from './hr-frame.ts';
+export { coveredWindow, type HrFrameReport } from './hr-frame.ts';

@@ -24,8 +24,7 @@ function inputsOf(set: LabelSet): Pick<TrainJobOptions, 'task' | 'inputs' | 'inp
   const t = set.target;
   if (t.kind === 'raster') return { task: 'segment', inputs: t.paths };
   if (t.kind === 'pair') return { task: 'change', inputs: t.before, inputsB: t.after };
-  if (t.series.hr) throw new ApiError('E_UNSUPPORTED', 'target.series.hr: training on a series with an HR raster is not supported; label the series without it');
-  return { task: 'segment', series: { s2: t.series.s2, s1: t.series.s1, dates: t.series.dates, s1Dates: t.series.s1Dates } };
+  return { task: 'segment', series: { s2: t.series.s2, s1: t.series.s1, dates: t.series.dates, s1Dates: t.series.s1Dates, ...(t.series.hr ? { hr: t.series.hr } : {}) } };
 }
 
 export async function prepareTraining(r: TrainJobRequest, cacheDir: string, id: string): Promise<PreparedTraining> {

@@ -88,7 +88,7 @@ export async function evalHead(given: EvalHeadOptions): Promise<EvalReport> {
     if ((!o.inputs?.length && !o.series) || !o.labels) throw new ApiError('E_BAD_REQUEST', 'give a dataset spec, or inputs and labels');
     const base = { labels: o.labels, labelValues: o.labelValues ?? null, where: o.labels };
     if (o.series) {
-      scenes = [{ ...base, dates: [], series: seriesOf({ ...o.series }, 'series') }];
+      scenes = [{ ...base, dates: [], series: seriesOf({ ...o.series, hr: o.series.hr ? [o.series.hr] : undefined }, 'series') }];
     } else {
       // As `skysense run --task change`: two inputs are date a and date b.
       const b = o.inputsB?.length ? o.inputsB : m.task === 'change' && o.inputs!.length === 2 ? [o.inputs![1]] : null;

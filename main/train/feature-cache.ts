@@ -30,6 +30,8 @@ export interface FeatureGrid {
   overlap: number;
   /** True when an earlier run's features were reused. */
   cached: boolean;
+  /** A series fused with HR: the reference cell of the features' first one (they cover the HR image's window). */
+  origin?: [number, number];
 }
 
 /** A series fused by SkySense's fusion module, as `skysense run` takes it. */
@@ -38,6 +40,8 @@ export interface TrainSeries {
   s1?: string[];
   dates?: string[];
   s1Dates?: string[];
+  /** An HR (aerial) raster of the same ground fused with the series; the features then cover only the reference pixels it covers. */
+  hr?: string;
 }
 
 export interface FeatureCacheOptions {
@@ -71,7 +75,7 @@ async function fingerprint(paths: string[]): Promise<string[]> {
   return out;
 }
 
-type CachedReport = { model: FeatureGrid['model']; stride: number; tile: number; overlap: number; outputs: { width: number; height: number; bands: number }[] };
+type CachedReport = { model: FeatureGrid['model']; stride: number; tile: number; overlap: number; outputs: { width: number; height: number; bands: number }[]; origin?: [number, number] };
 
 async function runFeatures(o: FeatureCacheOptions, path: string): Promise<CachedReport> {
   const common = { model: o.model, providers: o.providers, tile: o.tile, overlap: o.overlap, out: path, dataType: 'float16' as const, signal: o.signal, progress: o.progress };
@@ -79,7 +83,8 @@ async function runFeatures(o: FeatureCacheOptions, path: string): Promise<Cached
   if (o.view) throw new ApiError('E_UNSUPPORTED', `augment: ${o.view} applies to heads on one raster, not to a fused series`);
   if (o.tap) throw new ApiError('E_UNSUPPORTED', `tap "${o.tap}": a fused series gives the fusion module's one output`);
   const r = await runFusedEmbed({ ...common, ...o.inputs });
-  return { ...r, model: { dir: r.model.dir, name: r.model.name, weights: r.model.weights, module: 'fusion', output: 'fused' }, stride: 1 };
+  const origin: [number, number] | undefined = r.hr ? [r.hr.window.x, r.hr.window.y] : undefined;
+  return { ...r, model: { dir: r.model.dir, name: r.model.name, weights: r.model.weights, module: 'fusion', output: 'fused' }, stride: 1, ...(origin ? { origin } : {}) };
 }
 
 export async function cachedFeatures(o: FeatureCacheOptions): Promise<FeatureGrid> {
@@ -87,7 +92,7 @@ export async function cachedFeatures(o: FeatureCacheOptions): Promise<FeatureGri
   const modelFiles = existsSync(modelDir) ? (await readdir(modelDir)).filter((f) => f === 'manifest.json' || f.endsWith('.onnx')).map((f) => join(modelDir, f)) : [];
   const inputs = Array.isArray(o.inputs)
     ? await fingerprint(o.inputs)
-    : { s2: await fingerprint(o.inputs.s2 ?? []), s1: await fingerprint(o.inputs.s1 ?? []), dates: o.inputs.dates ?? null, s1Dates: o.inputs.s1Dates ?? null };
+    : { s2: await fingerprint(o.inputs.s2 ?? []), s1: await fingerprint(o.inputs.s1 ?? []), dates: o.inputs.dates ?? null, s1Dates: o.inputs.s1Dates ?? null, ...(o.inputs.hr ? { hr: await fingerprint([o.inputs.hr]) } : {}) };
   const key = createHash('sha256')
     .update(JSON.stringify({ v: 2, model: await fingerprint(modelFiles), modelDir, inputs, modality: o.modality ?? null, tile: o.tile ?? null, overlap: o.overlap ?? null, view: o.view ?? null, ...(o.tap ? { tap: o.tap } : {}) }))
     .digest('hex')
@@ -103,12 +108,12 @@ export async function cachedFeatures(o: FeatureCacheOptions): Promise<FeatureGri
   } else {
     report = await runFeatures(o, path);
     // The cache's own record (what a head needs), written whole after the features are.
-    const { model, stride, tile, overlap, outputs } = report;
-    await writeFile(`${path}.cache.json.part`, JSON.stringify({ model, stride, tile, overlap, outputs: outputs.map((x) => ({ width: x.width, height: x.height, bands: x.bands })) }));
+    const { model, stride, tile, overlap, outputs, origin } = report;
+    await writeFile(`${path}.cache.json.part`, JSON.stringify({ model, stride, tile, overlap, outputs: outputs.map((x) => ({ width: x.width, height: x.height, bands: x.bands })), ...(origin ? { origin } : {}) }));
     await rename(`${path}.cache.json.part`, `${path}.cache.json`);
   }
   const out = report.outputs[0];
-  return { path, width: out.width, height: out.height, channels: out.bands, stride: report.stride, model: report.model, tile: report.tile, overlap: report.overlap, cached };
+  return { path, width: out.width, height: out.height, channels: out.bands, stride: report.stride, model: report.model, tile: report.tile, overlap: report.overlap, cached, ...(report.origin ? { origin: report.origin } : {}) };
 }
 
 /** The features of the given cells (row-major indices on the feature grid, ascending): n x channels. */

@@ -36,9 +36,9 @@ export function sceneFiles(s: Scene): string[] {
 
 /** A series from a spec sample's or the flags' roles; dates counted against their rasters. */
 export function seriesOf(inputs: Record<string, string[] | undefined>, where: string, file?: string): TrainSeries {
-  const s: TrainSeries = { s2: inputs.s2, s1: inputs.s1, dates: inputs.dates, s1Dates: inputs.s1Dates };
+  const s: TrainSeries = { s2: inputs.s2, s1: inputs.s1, dates: inputs.dates, s1Dates: inputs.s1Dates, ...(inputs.hr ? { hr: inputs.hr[0] } : {}) };
   if (!s.s2?.length && !s.s1?.length) throw new ApiError('E_BAD_REQUEST', `${where}: a fused series needs "s2" or "s1" rasters`, file);
-  if (inputs.hr) throw new ApiError('E_UNSUPPORTED', `${where}: "hr": heads on HR + S2 + S1 fused features are not trained yet (train on the S2 / S1 series)`, file);
+  if (inputs.hr && inputs.hr.length !== 1) throw new ApiError('E_BAD_REQUEST', `${where}.hr: one HR raster (a file or band folder) is fused with the series; got ${inputs.hr.length}`, file);
   if (s.dates && s.dates.length !== (s.s2?.length ?? 0)) throw new ApiError('E_BAD_REQUEST', `${where}.dates: ${s.dates.length} dates for ${s.s2?.length ?? 0} S2 rasters`, file);
   if (s.s1Dates && s.s1Dates.length !== (s.s1?.length ?? 0)) throw new ApiError('E_BAD_REQUEST', `${where}.s1Dates: ${s.s1Dates.length} dates for ${s.s1?.length ?? 0} S1 rasters`, file);
   return s;

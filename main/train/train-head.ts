@@ -20,6 +20,7 @@ import { checkSameGrid, clusterColour, hex } from '../tasks/index.ts';
 import type { TiledProgress } from '../tiler/index.ts';
 import { cachedFeatures, gatherFeatures, type FeatureGrid, type TrainSeries } from './feature-cache.ts';
 import { checkTapGrids, gatherTaps, tapPlan, type TapSpec } from './tap-features.ts';
+import { labelsUnderHr, shiftCells } from './hr-window.ts';
 import { pooledFeatures } from './pooled-cells.ts';
 import { checkpointPath, removeCheckpoint } from './checkpoint.ts';
 import { exportHeadOnnx, tapAxes } from './onnx-export.ts';
@@ -194,7 +195,7 @@ async function scenesOf(o: TrainTaskOptions): Promise<{ task: SceneTask; classes
   if (o.series) {
     if (task !== 'segment') throw new ApiError('E_UNSUPPORTED', `series: heads on fused series are trained for segment, not ${task}`);
     if (o.inputs?.length) throw new ApiError('E_BAD_REQUEST', 'inputs: give one raster or a series, not both');
-    const series = seriesOf({ ...o.series }, 'series');
+    const series = seriesOf({ ...o.series, hr: o.series.hr ? [o.series.hr] : undefined }, 'series');
     return { task, classes: o.classes, scenes: [{ ...base, dates: [], series }], data: `${o.labels} on the series ${[...(series.s2 ?? []), ...(series.s1 ?? [])].join(', ')}` };
   }
   if (task === 'change' && !o.inputsB?.length) throw new ApiError('E_BAD_REQUEST', 'inputsB: a change head needs date b (after) besides date a');
@@ -286,6 +287,7 @@ export async function trainTaskHead(given: TrainTaskOptions): Promise<TrainRepor
       }
       const labels = await readLabels({ ...scene, classField: o.classField, layer: o.labelsLayer }, info, cellPx, classes, o.signal, multi);
       if (task === 'classify') wholeCellsOnly(labels, info);
+      if (scene.series?.hr) await labelsUnderHr(labels, info, scene.series.hr, scene.where);
       read.push({ scene, info, labels });
     }
   } finally {
@@ -308,7 +310,11 @@ export async function trainTaskHead(given: TrainTaskOptions): Promise<TrainRepor
     for (const t of taps ?? [null]) grids.push(await cachedFeatures(t ? { ...base, tap: t.name } : base));
     allCached &&= grids.every((g) => g.cached);
     const g = grids[0];
-    const gather = (cells: Int32Array, fineWidth: number) => (grids.length > 1 ? gatherTaps(grids, fineWidth, cells, o.signal) : task === 'classify' ? pooledFeatures(g, cellPx, cells, o.signal) : gatherFeatures(g, cells, o.signal));
+    const gather = (cells: Int32Array, fineWidth: number) => {
+      if (grids.length > 1) return gatherTaps(grids, fineWidth, cells, o.signal);
+      if (task === 'classify') return pooledFeatures(g, cellPx, cells, o.signal);
+      return gatherFeatures(g, g.origin ? shiftCells(cells, fineWidth, g.origin, g.width) : cells, o.signal);
+    };
     return { grid: g, grids, gather };
   };
   const featureChannels = (g: FeatureGrid) => (taps ? taps.reduce((a, t) => a + t.channels, 0) : g.channels);
@@ -322,7 +328,8 @@ export async function trainTaskHead(given: TrainTaskOptions): Promise<TrainRepor
       const f = await featuresOf(inputs);
       grid = f.grid;
       const k = cellPx / grid.stride;
-      if (Math.ceil(grid.width / k) !== p.labels.width || Math.ceil(grid.height / k) !== p.labels.height) {
+      // With HR the features cover its window only (hr-window.ts); otherwise the whole label grid.
+      if (!grid.origin && (Math.ceil(grid.width / k) !== p.labels.width || Math.ceil(grid.height / k) !== p.labels.height)) {
         throw new ApiError('E_INTERNAL', `${p.scene.where}: features ${grid.width} x ${grid.height} but label cells ${p.labels.width} x ${p.labels.height} of ${k} features`);
       }
       if (f.grids.length > 1) checkTapGrids(f.grids, p.info, p.scene.where);
