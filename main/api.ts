@@ -236,6 +236,7 @@ export const ErrorCode = z.enum([
   'E_TOO_LARGE', // declared size impossible or beyond limits
   'E_UNSUPPORTED', // valid file, feature we do not handle (named)
   'E_BAND_MISMATCH', // band files of one scene that do not fit together
+  'E_IO', // the disk refused a write (full, read-only, quota): the output is not written
   'E_CANCELLED',
   'E_INTERNAL',
 ]);

@@ -8,6 +8,7 @@
  */
 import { ApiError } from '../api.ts';
 import { runTask } from '../jobs/index.ts';
+import { removeStaleParts } from '../raster/index.ts';
 import { progressOutput } from './progress-output.ts';
 import { parseRunArgs, UsageError } from './run-args.ts';
 import { jobRequestOf } from './run-request.ts';
@@ -104,6 +105,9 @@ export async function runRun(args: string[]): Promise<number> {
   process.once('SIGTERM', stop);
   try {
     const request = jobRequestOf(parsed);
+    // A run killed with SIGKILL left its hidden temporaries; this output's are ours to clear.
+    const stale = [...(await removeStaleParts(parsed.out)), ...(await removeStaleParts(`${parsed.out}.report.json`))];
+    if (stale.length > 0) process.stderr.write(`skysense: removed ${stale.length} stale temporar${stale.length === 1 ? 'y' : 'ies'} of an earlier run: ${stale.join(', ')}\n`);
     const shown = progressOutput(parsed.progress, parsed.task);
     const { report, vectors } = await runTask(request, { progress: (p) => shown.update(p), signal: controller.signal }).finally(() => shown.stop());
     const secs = ((report.timings?.total ?? 0) / 1000).toFixed(1);

@@ -25,5 +25,6 @@ export { writeCategoryNames, readCategoryNames } from './category-names.ts';
 export { lookupEpsg } from './epsg.ts';
 export { makeArray, typeRange, bytesPerSample } from './data-type.ts';
 export { partPrefix, partPath } from './part-path.ts';
+export { removeStaleParts } from './stale-parts.ts';
 export { ellipsoidRingArea } from './ellipsoid-area.ts';
 export { countClasses } from './class-count.ts';

@@ -19,6 +19,7 @@
  * BigTIFF is used when the uncompressed image (with overviews) could pass 4 GiB.
  */
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { diskError } from './disk-error.ts';
 import { partPath } from './part-path.ts';
 import type { Crs, DataType, GeoTransform } from '../api.ts';
 import { rasterError } from './errors.ts';
@@ -157,7 +158,7 @@ export class GeoTiffWriter {
    */
   async writeTile(level: number, tx: number, ty: number, bands: NumericArray[]): Promise<void> {
     if (this.closed) throw new Error('writer is closed');
-    if (this.failure) throw this.failure;
+    if (this.failure) throw diskError(this.path, this.failure);
     const L = this.levels[level];
     if (!L || tx < 0 || ty < 0 || tx >= L.tilesAcross || ty >= L.tilesDown) throw new Error(`tile ${level}/${tx}/${ty} is outside the image`);
     if (bands.length !== this.opts.bandCount) throw new Error(`tile has ${bands.length} bands, the image ${this.opts.bandCount}`);
@@ -231,7 +232,7 @@ export class GeoTiffWriter {
     } catch (err) {
       await this.fh.close().catch(() => undefined);
       await rm(this.tmp, { force: true });
-      throw err;
+      throw diskError(this.path, err);
     } finally {
       await removeSpools(this.spools ?? []);
     }
