@@ -5,6 +5,7 @@
  * their scenes here, so a spec means the same to both; every file has been checked to exist
  * (dataset-spec.ts) before any long work.
  */
+import { resolve } from 'node:path';
 import { ApiError } from '../api.ts';
 import { readDatasetSpec } from './dataset-spec.ts';
 import type { TrainSeries } from './feature-cache.ts';
@@ -39,6 +40,7 @@ export function seriesOf(inputs: Record<string, string[] | undefined>, where: st
   const s: TrainSeries = { s2: inputs.s2, s1: inputs.s1, dates: inputs.dates, s1Dates: inputs.s1Dates, ...(inputs.hr ? { hr: inputs.hr[0] } : {}) };
   if (!s.s2?.length && !s.s1?.length) throw new ApiError('E_BAD_REQUEST', `${where}: a fused series needs "s2" or "s1" rasters`, file);
   if (inputs.hr && inputs.hr.length !== 1) throw new ApiError('E_BAD_REQUEST', `${where}.hr: one HR raster (a file or band folder) is fused with the series; got ${inputs.hr.length}`, file);
+  if (s.hr && [...(s.s2 ?? []), ...(s.s1 ?? [])].some((p) => resolve(p) === resolve(s.hr!))) throw new ApiError('E_BAD_REQUEST', `${where}.hr: ${s.hr} is also a date of the series; the HR image is another raster of the same ground`, file);
   if (s.dates && s.dates.length !== (s.s2?.length ?? 0)) throw new ApiError('E_BAD_REQUEST', `${where}.dates: ${s.dates.length} dates for ${s.s2?.length ?? 0} S2 rasters`, file);
   if (s.s1Dates && s.s1Dates.length !== (s.s1?.length ?? 0)) throw new ApiError('E_BAD_REQUEST', `${where}.s1Dates: ${s.s1Dates.length} dates for ${s.s1?.length ?? 0} S1 rasters`, file);
   return s;
