@@ -20,8 +20,7 @@ import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import type { Project } from '../../main/api.ts';
 import { openAppSession, type AppSession } from './helpers/app-session.ts';
-import { gdalWindow } from '../helpers/gdal.ts';
-import { skysense } from '../helpers/skysense-cli.ts';
+import { assertSameAsCliSegment } from './helpers/cli-oracle.ts';
 import { artifactsDir, sharedData } from './helpers/repo.ts';
 import { hookLayers, layerItem, openByPath, screenPointOf, waitConnected, waitSettled } from './helpers/ui.ts';
 
@@ -366,14 +365,7 @@ describe('browser: labels drawn on a Sentinel-2 scene, saved, exported and reope
     await waitSettled(page);
     await page.screenshot({ path: join(artifactsDir, 'browser-labels-applied.png') });
 
-    const cliOut = join(tmp, 'cli-segment.tif');
-    const cli = skysense('run', '--task', 'segment', '--head', saved, '--input', S2, '--out', cliOut);
-    assert.equal(cli.code, 0, cli.stderr);
-    const [a] = gdalWindow(out);
-    const [b] = gdalWindow(cliOut);
-    assert.equal(a.length, b.length);
-    const diff = a.findIndex((v, i) => v !== b[i]);
-    assert.equal(diff, -1, `the applied class raster differs from the CLI's at pixel ${diff}: ${a[diff]} vs ${b[diff]}`);
+    assertSameAsCliSegment(out, saved, S2, join(tmp, 'cli-segment.tif'));
     assert.deepEqual(app.browser.errors, []);
   });
 });

@@ -19,8 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import type { EngineStatus, LabelSet, LabelStatsReply } from '../../main/api.ts';
-import { gdalWindow } from '../helpers/gdal.ts';
-import { skysense } from '../helpers/skysense-cli.ts';
+import { assertSameAsCliSegment } from './helpers/cli-oracle.ts';
 import { WsTestClient } from '../integration/host-test-client.ts';
 import { openAppSession, type AppSession } from './helpers/app-session.ts';
 import { gdalinfo } from './helpers/gdal.ts';
@@ -241,16 +240,7 @@ describe('browser: the Train head panel', () => {
     await layerItem(page, layerName).getByText(CLASSES[0].name).first().waitFor({ timeout: 30_000 });
     await shot(page, '3-applied');
 
-    const cliOut = join(tmp, 'cli', 'segment.tif');
-    mkdirSync(join(tmp, 'cli'));
-    const cli = skysense('run', '--task', 'segment', '--head', saved, '--input', SCENE, '--out', cliOut);
-    assert.equal(cli.code, 0, cli.stderr);
-    const [a] = gdalWindow(out);
-    const [b] = gdalWindow(cliOut);
-    assert.equal(a.length, b.length);
-    const diff = a.findIndex((v, i) => v !== b[i]);
-    assert.equal(diff, -1, `the applied class raster differs from the CLI's at pixel ${diff}: ${a[diff]} vs ${b[diff]}`);
-    assert.deepEqual([...new Set(a)].sort(), [...new Set(b)].sort());
+    assertSameAsCliSegment(out, saved, SCENE, join(tmp, 'cli-segment.tif'));
   });
 
   test('a second training, on another scene, is cancelled from the Jobs list; no console errors', async () => {
