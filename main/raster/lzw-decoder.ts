@@ -5,6 +5,7 @@
  * bits, with TIFF's "early change" (the width grows one code before the table is full).
  */
 import { addDecoder, BaseDecoder } from 'geotiff';
+import { decodedBlockBytes } from './decoded-block.ts';
 
 const CLEAR = 256;
 const EOI = 257;
@@ -90,20 +91,9 @@ export function lzwDecode(input: Uint8Array, maxBytes: number): Uint8Array {
   return out.subarray(0, pos);
 }
 
-interface Params {
-  tileWidth: number;
-  tileHeight: number;
-  bitsPerSample: number[];
-  planarConfiguration: number;
-  samplesPerPixel?: number;
-}
-
 class FastLzwDecoder extends BaseDecoder {
   decodeBlock(buffer: ArrayBufferLike): ArrayBufferLike {
-    const p = this.parameters as unknown as Params;
-    const bytes = p.bitsPerSample[0] / 8;
-    const spp = p.planarConfiguration === 2 ? 1 : p.samplesPerPixel ?? p.bitsPerSample.length;
-    const out = lzwDecode(new Uint8Array(buffer), p.tileWidth * p.tileHeight * bytes * spp);
+    const out = lzwDecode(new Uint8Array(buffer), decodedBlockBytes(this.parameters));
     return out.byteLength === out.buffer.byteLength ? out.buffer : out.slice().buffer;
   }
 }

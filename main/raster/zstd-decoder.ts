@@ -7,6 +7,7 @@
  */
 import { createRequire } from 'node:module';
 import { addDecoder, BaseDecoder } from 'geotiff';
+import { decodedBlockBytes } from './decoded-block.ts';
 
 interface ZstdLike {
   init(): Promise<void>;
@@ -17,19 +18,9 @@ interface ZstdLike {
 const fromGeotiff = createRequire(createRequire(import.meta.url).resolve('geotiff'));
 const zstd = new (fromGeotiff('zstddec/stream') as { ZSTDDecoder: new () => ZstdLike }).ZSTDDecoder();
 
-interface Params {
-  tileWidth: number;
-  tileHeight: number;
-  bitsPerSample: number[];
-  planarConfiguration: number;
-  samplesPerPixel?: number;
-}
-
 class BoundedZstdDecoder extends BaseDecoder {
   decodeBlock(buffer: ArrayBufferLike): ArrayBufferLike {
-    const p = this.parameters as unknown as Params;
-    const spp = p.planarConfiguration === 2 ? 1 : p.samplesPerPixel ?? p.bitsPerSample.length;
-    const size = p.tileWidth * p.tileHeight * (p.bitsPerSample[0] / 8) * spp;
+    const size = decodedBlockBytes(this.parameters);
     const out = zstd.decode(new Uint8Array(buffer), size);
     if (out.byteLength > size) throw new Error('ZSTD data is corrupt');
     return out.byteLength === out.buffer.byteLength ? out.buffer : out.slice().buffer;

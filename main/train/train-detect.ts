@@ -21,7 +21,6 @@ import { guessModality } from '../inputs/index.ts';
 import { loadModelFolder, type HeadManifest, type ModalityId, type ModuleSpec } from '../model/index.ts';
 import { rasterInfo } from '../raster/index.ts';
 import { clusterColour, hex } from '../tasks/index.ts';
-import type { TiledProgress } from '../tiler/index.ts';
 import { readBoxLabels, type GroundBox } from './box-labels.ts';
 import { trainBoxRegressor, type BoxSet } from './box-regress.ts';
 import { boxTargets, type BoxTargets } from './box-targets.ts';
@@ -37,45 +36,9 @@ import { detectOnnxAgreement, writeHeadFolder } from './head-write.ts';
 import type { Metrics } from './metrics.ts';
 import { specScenes, type Scene } from './scenes.ts';
 import { checkSplit, splitScenes, type SplitOptions } from './split.ts';
-import { trainHead, type EpochProgress, type LabelledSet, type LossKind } from './train-loop.ts';
+import { trainHead, type LabelledSet } from './train-loop.ts';
+import type { TrainTaskOptions } from './train-options.ts';
 
-/** The options of trainTaskHead that a detect head reads (train-head.ts passes its own). */
-export interface DetectTrainOptions extends SplitOptions {
-  model: string;
-  dataset?: string;
-  inputs?: string[];
-  inputsB?: string[];
-  series?: unknown;
-  augment?: unknown[];
-  multiLabel?: boolean;
-  grid?: number;
-  labels?: string;
-  /** The object classes (the head adds "background" before them). */
-  classes?: string[];
-  labelValues?: Record<string, string>;
-  classField?: string;
-  labelsLayer?: string;
-  modality?: ModalityId;
-  oriented?: boolean;
-  tap?: string;
-  out: string;
-  headType?: HeadType;
-  loss?: LossKind;
-  focalGamma?: number;
-  resume?: boolean;
-  hidden?: number;
-  epochs?: number;
-  batch?: number;
-  cacheDir: string;
-  name?: string;
-  title?: string;
-  classColors?: string[];
-  labelsLicence?: string;
-  providers?: string;
-  signal?: AbortSignal;
-  progress?: (p: TiledProgress) => void;
-  onEpoch?: (p: EpochProgress) => void;
-}
 
 export interface DetectTrainReport extends DetectMetrics {
   oriented: boolean;
@@ -95,7 +58,7 @@ function finestTap(spec: ModuleSpec): ModuleSpec['outputs'][number] {
   return best;
 }
 
-async function detectScenes(o: DetectTrainOptions): Promise<{ classes: string[]; scenes: Scene[]; data: string }> {
+async function detectScenes(o: TrainTaskOptions): Promise<{ classes: string[]; scenes: Scene[]; data: string }> {
   if (o.augment?.length) throw new ApiError('E_UNSUPPORTED', 'augment: detect heads are trained on the plain view (a flipped tile would need its boxes flipped too)');
   if (o.series || o.inputsB?.length) throw new ApiError('E_UNSUPPORTED', 'detect heads read one raster per scene (no series, no second date)');
   if (o.multiLabel || o.grid !== undefined) throw new ApiError('E_BAD_REQUEST', `${o.multiLabel ? 'multiLabel' : 'grid'}: applies to classify heads, not detect`);
@@ -127,7 +90,7 @@ function pick(x: Float32Array, rows: number[], C: number): Float32Array {
   return out;
 }
 
-export async function trainDetectHead(o: DetectTrainOptions) {
+export async function trainDetectHead(o: TrainTaskOptions) {
   const { classes: objects, scenes, data } = await detectScenes(o);
   if (objects.includes('background')) throw new ApiError('E_BAD_REQUEST', 'classes: "background" is the detect head\'s own class 0; name only the objects');
   const classes = ['background', ...objects];

@@ -17,7 +17,6 @@ import { guessModality } from '../inputs/index.ts';
 import { loadModelFolder, resolveModelRef, type HeadManifest, type ModalityId, type ModelFolder, type ModuleSpec } from '../model/index.ts';
 import { rasterInfo } from '../raster/index.ts';
 import { checkSameGrid, clusterColour, hex } from '../tasks/index.ts';
-import type { TiledProgress } from '../tiler/index.ts';
 import { cachedFeatures, gatherFeatures, type FeatureGrid, type TrainSeries } from './feature-cache.ts';
 import { checkTapGrids, gatherTaps, tapPlan, type TapSpec } from './tap-features.ts';
 import { labelsUnderHr, shiftCells } from './hr-window.ts';
@@ -30,71 +29,14 @@ import { readLabels } from './labels.ts';
 import { sceneGrid, seriesOf, specScenes, type Scene, type SceneTask } from './scenes.ts';
 import type { Metrics } from './metrics.ts';
 import { checkSplit, splitScenes, type SplitOptions } from './split.ts';
-import { trainHead, type EpochProgress, type LabelledSet, type LossKind } from './train-loop.ts';
+import { trainHead, type LabelledSet } from './train-loop.ts';
+import type { TrainTaskOptions } from './train-options.ts';
+
+export type { TrainTaskOptions } from './train-options.ts';
 import type { HeadType } from './head-weights.ts';
 import { checkClasses, headName } from './head-names.ts';
 import { trainDetectHead, type DetectTrainReport } from './train-detect.ts';
 
-export interface TrainTaskOptions extends SplitOptions {
-  /** segment (default): one raster per scene; change: two dates (t1, t2) on one grid; classify: one answer per grid cell; detect: boxes (train-detect.ts). */
-  task?: SceneTask;
-  /** detect: oriented boxes (a fifth box channel, the angle). */
-  oriented?: boolean;
-  /** detect: the encoder tap the head reads (default the finest). */
-  tap?: string;
-  /** segment on one raster: several encoder taps (or ["all"]), read at the finest one's grid (tap-features.ts). */
-  taps?: string[];
-  /** classify: the cell size in input pixels (default the encoder's tile size); one encoder tile per cell. */
-  grid?: number;
-  /** classify: a sigmoid per class (a cell may hold several), trained with binary cross-entropy. */
-  multiLabel?: boolean;
-  /** Multi-label from a label raster: a class counts in a cell from this share of its labelled pixels (default 0.05). */
-  minFraction?: number;
-  model: string;
-  /** A dataset spec (dataset-spec.ts): its classes and samples; or one scene from `inputs` and `labels`. */
-  dataset?: string;
-  inputs?: string[];
-  /** change: date b (after), on date a's (`inputs`) grid. */
-  inputsB?: string[];
-  /** segment: a series fused by the model's fusion module, instead of `inputs`. */
-  series?: TrainSeries;
-  labels?: string;
-  /** The classes, in output order (with `dataset`: the spec's). */
-  classes?: string[];
-  /** Label raster value -> class name (values not listed are unlabelled); default value i = class i. */
-  labelValues?: Record<string, string>;
-  /** The class property of GeoJSON labels (default "class"). */
-  classField?: string;
-  /** The feature table of GeoPackage labels (default: the first). */
-  labelsLayer?: string;
-  modality?: ModalityId;
-  out: string;
-  headType?: HeadType;
-  /** ce (default): class-weighted cross-entropy; focal: class-weighted focal loss. */
-  loss?: LossKind;
-  /** The focal loss's gamma (default 2). */
-  focalGamma?: number;
-  /** Continue from the checkpoint a crashed or cancelled run of this head left (checkpoint.ts). */
-  resume?: boolean;
-  hidden?: number;
-  epochs?: number;
-  batch?: number;
-  /** Where features are cached. */
-  cacheDir: string;
-  name?: string;
-  title?: string;
-  /** Augmentation: the training cells' features again from each view of their tiles (flipped, turned); validation never. */
-  augment?: TileView[];
-  /** The classes' colours (#rrggbb, in class order) for the head's legend; default a palette. */
-  classColors?: string[];
-  /** Licence of the labels, recorded in the head (default: "not stated"). */
-  labelsLicence?: string;
-  providers?: string;
-  signal?: AbortSignal;
-  /** Feature extraction progress (tiles). */
-  progress?: (p: TiledProgress) => void;
-  onEpoch?: (p: EpochProgress) => void;
-}
 
 export interface TrainReport {
   task: SceneTask;

@@ -5,18 +5,7 @@
  * next-directory pointers (loops), the header's first-directory pointer, plus blind byte
  * flips and truncation. The same seed gives the same mutants, byte for byte.
  */
-
-/** mulberry32: small, fast, and the same sequence on every platform. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../main/tasks/index.ts';
 
 interface Entry {
   /** Byte position of the entry in the file. */
@@ -149,7 +138,7 @@ export const MUTATIONS = Object.keys(ops);
 
 /** `n` mutants of `src`, cycling through every mutation kind. */
 export function mutants(src: Buffer, n: number, seed: number): Mutant[] {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const l = layout(src);
   const out: Mutant[] = [];
   for (let i = 0; i < n; i++) {
