@@ -22,6 +22,7 @@ import { QueryPickButton } from './QueryPickButton.tsx';
 import { RoleFields } from './RoleFields.tsx';
 import { TaskModelFields } from './TaskModelFields.tsx';
 import './run-panel.css';
+import { useEscapeClose } from '../use-escape-close.ts';
 
 export function RunPanel({ onClose }: { onClose(): void }) {
   const client = useClient();
@@ -51,16 +52,7 @@ export function RunPanel({ onClose }: { onClose(): void }) {
     client.call('app.info', {}).then((i) => setAppFolder(i.outputDir), (err: unknown) => setError(String(err)));
   }, [client]);
   useEffect(() => first.current?.querySelector('select')?.focus(), []);
-  // On the window, not the panel: focus falls back to the page when the control it was on
-  // goes away (a Cancel button once its job ends), and Escape must still close the panel.
-  useEffect(() => {
-    const onKey = (e: globalThis.KeyboardEvent) => {
-      const t = e.target as Node | null;
-      if (e.key === 'Escape' && (t === document.body || (t && panel.current?.contains(t)))) onClose();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onClose]);
+  useEscapeClose(panel, onClose);
 
   const acq = useAcquisitions();
   const readDate = (id: string) => acquisitionOf(acq, id)?.date ?? '';

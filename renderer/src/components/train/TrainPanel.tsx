@@ -23,6 +23,7 @@ import { TrainingCurve } from './TrainingCurve.tsx';
 import { TrainMetrics } from './TrainMetrics.tsx';
 import '../run/run-panel.css';
 import './train-panel.css';
+import { useEscapeClose } from '../use-escape-close.ts';
 
 export function TrainPanel({ onClose }: { onClose(): void }) {
   const client = useClient();
@@ -48,14 +49,7 @@ export function TrainPanel({ onClose }: { onClose(): void }) {
     client.call('app.info', {}).then((i) => setAppFolder(i.outputDir), (err: unknown) => setError(String(err)));
   }, [client]);
   useEffect(() => panel.current?.querySelector<HTMLElement>('select, input, button:not(.icon)')?.focus(), []);
-  useEffect(() => {
-    const onKey = (e: globalThis.KeyboardEvent) => {
-      const t = e.target as Node | null;
-      if (e.key === 'Escape' && (t === document.body || (t && panel.current?.contains(t)))) onClose();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onClose]);
+  useEscapeClose(panel, onClose);
 
   const blocked = blockers(labels);
   const running = isLive(job);
