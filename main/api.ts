@@ -1023,10 +1023,10 @@ export const commands = {
     reply: z.object({ projects: z.array(RecentProject) }),
   },
   // -- labels and training in the window
-  /** Write the labels as GeoJSON in the target raster's CRS (under a temporary name, then renamed); creates the folder. */
+  /** Write the labels as GeoJSON in the target raster's CRS (under a temporary name, then renamed); creates the folder. The reply counts them, as labels.stats does. */
   'labels.save': {
     request: z.object({ path: FilePath, set: LabelSet }).strict(),
-    reply: z.object({ path: z.string(), features: z.number().int(), bytes: z.number().int() }),
+    reply: z.object({ path: z.string(), features: z.number().int(), bytes: z.number().int(), stats: LabelStatsReply }),
   },
   /** A labels file labels.save wrote. */
   'labels.load': {

@@ -15,7 +15,7 @@ const MIN_LABELS_PER_CLASS = 3;
 
 type XY = [number, number];
 
-function statsOn(info: RasterInfo, set: LabelSet): LabelStatsReply {
+export function statsOn(info: RasterInfo, set: LabelSet): LabelStatsReply {
   const { width: W, height: H } = info;
   const gt = info.geoTransform;
   const metres = info.crs ? linearUnitMetres(info.crs) : null;

@@ -102,7 +102,7 @@ after(async () => {
 
 test('labels.save writes GeoJSON that ogrinfo reads in the raster CRS; labels.stats pixels = gdal_rasterize; labels.load gives the set back', async () => {
   const file = join(tmp, 'labels', 'chip.labels.geojson');
-  const saved = await client.value<{ path: string; features: number; bytes: number }>('labels.save', { path: file, set });
+  const saved = await client.value<{ path: string; features: number; bytes: number; stats: LabelStatsReply }>('labels.save', { path: file, set });
   assert.equal(saved.path, file);
   assert.equal(saved.features, set.features.length);
   assert.ok(!readFileSync(file, 'utf8').includes('.tmp'), 'whole file');
@@ -111,6 +111,7 @@ test('labels.save writes GeoJSON that ogrinfo reads in the raster CRS; labels.st
   assert.match(ogr, /class: String/);
   assert.match(ogr, /WGS 84/);
   const stats = await client.value<LabelStatsReply>('labels.stats', { set });
+  assert.deepEqual(saved.stats, stats, 'labels.save counts what it wrote as labels.stats does');
   for (const cls of ['water', 'land']) {
     const mine = stats.classes.find((c) => c.name === cls)!;
     assert.equal(mine.pixels, rasterizedPixels(file, cls), `${cls}: labels.stats vs gdal_rasterize`);

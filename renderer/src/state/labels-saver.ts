@@ -1,6 +1,6 @@
 // Every edit of the labels is written at once: labels.save with the latest set (one call in
-// flight, the newest set winning), then labels.stats for the counts and the problems the
-// panel shows. A set loaded from a file is only counted, not written back.
+// flight, the newest set winning), whose reply brings the counts and the problems the panel
+// shows. A set loaded from a file is only counted (labels.stats), not written back.
 import type { LabelSet } from '../../../main/api.ts';
 import type { AppClient } from '../client/app-client.ts';
 import { errorShapeOf } from '../client/call-error.ts';
@@ -11,6 +11,7 @@ export function attachLabelSaver(client: AppClient): () => void {
   let lastSet: LabelSet | null = labelsStore.get().set;
   let lastEdits = labelsStore.get().edits;
   let statsSeq = 0;
+  let savedSet: LabelSet | null = null;
 
   const count = async (set: LabelSet) => {
     const seq = ++statsSeq;
@@ -25,8 +26,10 @@ export function attachLabelSaver(client: AppClient): () => void {
   const queue = new LatestQueue<{ path: string; set: LabelSet }>(
     async (job) => {
       try {
-        await client.call('labels.save', job);
-        labelsStore.update((s) => ({ ...s, savedAt: Date.now(), error: null }));
+        const saved = await client.call('labels.save', job);
+        savedSet = job.set;
+        statsSeq++;
+        labelsStore.update((s) => ({ ...s, savedAt: Date.now(), error: null, ...(s.set === job.set ? { stats: saved.stats } : {}) }));
       } catch (err) {
         labelsStore.update((s) => ({ ...s, error: `Saving the labels failed: ${errorShapeOf(err).message}` }));
       }
@@ -34,7 +37,8 @@ export function attachLabelSaver(client: AppClient): () => void {
     () => {
       labelsStore.update((s) => ({ ...s, saving: false }));
       const { set } = labelsStore.get();
-      if (set) void count(set);
+      // The last save counted what it wrote; only a set it did not write needs counting.
+      if (set && set !== savedSet) void count(set);
     },
   );
 
